@@ -1,0 +1,1 @@
+//! Browser shell (wasm32 only). Placeholder until the viewer issue lands.

@@ -1,0 +1,158 @@
+//! Dump importers: sniff the content, decompress, and hand it to the importer
+//! of its dialect. Every importer feeds the same [`SessionBuilder`].
+//!
+//! Detection looks at bytes only (a bounded prefix where it can), never at a
+//! file name: see `docs/formats-support.md`.
+
+pub mod decompress;
+pub mod rtcstats;
+pub mod salvage;
+pub mod text;
+pub mod webrtc_internals;
+
+use crate::error::{ImportError, Kind};
+use crate::model::Session;
+
+/// Limits that protect the page from hostile or huge inputs.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Largest decompressed size accepted, in bytes.
+    pub max_decoded_bytes: u64,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        // 1 GiB: a 1 GB rtcstats dump must load (issue 6); beyond that the
+        // page cannot hold the text and the model together.
+        ImportOptions {
+            max_decoded_bytes: 1 << 30,
+        }
+    }
+}
+
+/// What the first bytes say the input is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sniffed {
+    /// `RTCStatsDump` header: rtcstats fileFormat 3 (rtcstats-js or Chrome).
+    RtcstatsV3,
+    /// A single JSON document starting with `{`: webrtc-internals or rtcstats v0.
+    JsonDocument,
+    /// A JSON object on the first line, arrays after: fippo rtcstats fileFormat 1/2.
+    RtcstatsLegacyLines,
+    /// Lines of JSON arrays without a header: jitsi rtcstats.
+    RtcstatsJitsi,
+}
+
+fn skip_bom_and_space(bytes: &[u8]) -> &[u8] {
+    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    b.get(start..).unwrap_or_default()
+}
+
+/// Recognises the dump family from its first bytes (decompressed).
+pub fn sniff(bytes: &[u8]) -> Result<Sniffed, ImportError> {
+    let b = skip_bom_and_space(bytes);
+    if b.is_empty() {
+        return Err(ImportError::new(Kind::Empty, "the file is empty"));
+    }
+    if b.starts_with(b"RTCStatsDump\n")
+        || b.starts_with(b"RTCStatsDump\r\n")
+        || b == b"RTCStatsDump"
+    {
+        return Ok(Sniffed::RtcstatsV3);
+    }
+    match b.first() {
+        Some(b'[') => Ok(Sniffed::RtcstatsJitsi),
+        Some(b'{') => {
+            // A fippo file's first line is a complete JSON object followed by
+            // lines of arrays; internals and v0 are one document.
+            let first_line_end = b.iter().position(|&c| c == b'\n').unwrap_or(b.len());
+            let first = b.get(..first_line_end).unwrap_or_default();
+            let rest = skip_bom_and_space(b.get(first_line_end..).unwrap_or_default());
+            if rest.first() == Some(&b'[')
+                && serde_json::from_slice::<serde_json::Value>(first).is_ok_and(|v| v.is_object())
+            {
+                Ok(Sniffed::RtcstatsLegacyLines)
+            } else {
+                Ok(Sniffed::JsonDocument)
+            }
+        }
+        _ => Err(ImportError::new(
+            Kind::Unrecognized,
+            "not a WebRTC dump: expected a webrtc-internals JSON document or an rtcstats dump",
+        )),
+    }
+}
+
+/// Imports a dump with default limits.
+pub fn import(bytes: &[u8]) -> Result<Session, ImportError> {
+    import_with(bytes, &ImportOptions::default())
+}
+
+/// Imports a dump: decompresses, sniffs and dispatches. A partial import is a
+/// `Session` with diagnostics; an error means nothing usable was found.
+pub fn import_with(bytes: &[u8], options: &ImportOptions) -> Result<Session, ImportError> {
+    let input_len = bytes.len() as u64;
+    if !decompress::is_gzip(bytes) && input_len > options.max_decoded_bytes {
+        return Err(decompress::too_large(
+            Some(input_len),
+            options.max_decoded_bytes,
+        ));
+    }
+    let decoded = decompress::decompress(bytes, options.max_decoded_bytes)?;
+    let data: &[u8] = &decoded.bytes;
+    let kind = sniff(data)?;
+    let mut session = match kind {
+        Sniffed::RtcstatsV3 | Sniffed::RtcstatsLegacyLines | Sniffed::RtcstatsJitsi => {
+            rtcstats::import_lines(data, kind)?
+        }
+        Sniffed::JsonDocument => webrtc_internals::import_document(data)?,
+    };
+    if let Some(e) = &decoded.truncated {
+        session.diagnostics.insert(
+            0,
+            crate::error::Diagnostic {
+                severity: crate::error::Severity::Error,
+                kind: Kind::Truncated,
+                message: format!(
+                    "gzip stream is damaged or cut short ({e}); showing what was read"
+                ),
+                location: Default::default(),
+                count: 1,
+            },
+        );
+    }
+    if let Some(src) = session.source.as_mut() {
+        src.bytes = input_len;
+        src.gzip = decoded.gzip;
+        src.decoded_bytes = data.len() as u64;
+    }
+    Ok(session)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffing() {
+        assert_eq!(sniff(b"RTCStatsDump\n{}").ok(), Some(Sniffed::RtcstatsV3));
+        assert_eq!(
+            sniff(b"\xEF\xBB\xBF  [\"a\"]").ok(),
+            Some(Sniffed::RtcstatsJitsi)
+        );
+        assert_eq!(
+            sniff(b"{\n \"PeerConnections\": {}}").ok(),
+            Some(Sniffed::JsonDocument)
+        );
+        assert_eq!(
+            sniff(b"{\"fileFormat\":2}\n[\"x\",null,null,1]").ok(),
+            Some(Sniffed::RtcstatsLegacyLines)
+        );
+        assert_eq!(sniff(b"   ").map_err(|e| e.kind), Err(Kind::Empty));
+        assert_eq!(sniff(b"hello").map_err(|e| e.kind), Err(Kind::Unrecognized));
+    }
+}

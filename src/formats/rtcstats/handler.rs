@@ -1,0 +1,446 @@
+//! Turns decoded rtcstats events into the session model. Shared by every
+//! rtcstats dialect (fileFormat 3, Chrome's writer, jitsi, fippo 1/2, v0):
+//! they differ in line layout and delta rules, not in what events mean.
+
+use super::delta::{decode_legacy, decode_v3, Reports};
+use super::sdp;
+use crate::error::{Kind, Location, Severity};
+use crate::formats::text::{as_f64, json_in_string};
+use crate::model::{Event, Format, GetUserMediaCall, Outcome, SessionBuilder, TrackInfo};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// How getStats payloads are encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatsEncoding {
+    /// Full reports every time (Chrome's writer, v0, uncompressed `getStats`).
+    Full,
+    /// fileFormat 3 delta/id/property compression.
+    V3Delta,
+    /// jitsi delta: a missing id is removed.
+    JitsiDelta,
+    /// fippo delta: nothing is removed; `iso_top_time` for fileFormat 1.
+    FippoDelta { iso_top_time: bool },
+}
+
+#[derive(Default)]
+struct SdpState {
+    local: Option<String>,
+    remote: Option<String>,
+}
+
+pub struct Handler {
+    pub b: SessionBuilder,
+    bases: HashMap<String, Reports>,
+    sdp: HashMap<String, SdpState>,
+    /// Set when compressed method codes (numbers, `"g"`) were seen.
+    pub saw_codes: bool,
+}
+
+/// Legacy goog report types (callback getStats): values are text.
+pub fn is_goog_report(id: &str, report: &Map<String, Value>) -> bool {
+    match report.get("type").and_then(Value::as_str) {
+        Some(t) => matches!(
+            t,
+            "ssrc"
+                | "VideoBwe"
+                | "googCandidatePair"
+                | "localcandidate"
+                | "remotecandidate"
+                | "googComponent"
+                | "googTrack"
+                | "googLibjingleSession"
+                | "googCertificate"
+        ),
+        None => id.starts_with("ssrc_") || id.starts_with("Conn-") || id == "bweforvideo",
+    }
+}
+
+fn is_local_description_event(name: &str) -> bool {
+    matches!(
+        name,
+        "createOfferOnSuccess"
+            | "createAnswerOnSuccess"
+            | "setLocalDescription"
+            | "setLocalDescriptionOnSuccess"
+    )
+}
+
+impl Handler {
+    pub fn new(dialect: &str) -> Self {
+        Handler {
+            b: SessionBuilder::new(Format::Rtcstats, dialect),
+            bases: HashMap::new(),
+            sdp: HashMap::new(),
+            saw_codes: false,
+        }
+    }
+
+    /// One event. `pc` is the connection id (`None` for client level).
+    pub fn handle(
+        &mut self,
+        method: &str,
+        pc: Option<&str>,
+        value: Value,
+        extras: Vec<Value>,
+        t_ms: Option<f64>,
+        line: Option<usize>,
+        encoding: StatsEncoding,
+    ) {
+        let pc = match pc {
+            Some("undefined-undefined") => {
+                self.b.warn(
+                    Kind::Suspicious,
+                    "event with connection id \"undefined-undefined\" (a Chrome < M145 bug): kept as a client event",
+                    line.map(Location::line).unwrap_or_default(),
+                );
+                None
+            }
+            other => other,
+        };
+        match method {
+            "getStats" | "getstats" => {
+                let enc = if method == "getStats" && encoding != StatsEncoding::V3Delta {
+                    StatsEncoding::Full
+                } else {
+                    encoding
+                };
+                self.stats(pc, value, t_ms, line, enc);
+                return;
+            }
+            "connectionInfo" => {
+                let v = json_in_string(value);
+                if let Some(ua) = v.get("userAgent").and_then(Value::as_str) {
+                    self.b.set_user_agent(ua);
+                }
+                self.b.set_metadata("connectionInfo", v);
+                return;
+            }
+            "publicIP" => {
+                self.b.set_metadata("publicIP", value);
+                return;
+            }
+            _ => {}
+        }
+        let value = json_in_string(value);
+        if method == "identity" {
+            self.b.set_metadata("identity", value.clone());
+        }
+        if method == "create" && pc.is_none() {
+            if let Some(ua) = user_agent_from_data(value.get("userAgentData")) {
+                if self.b.user_agent().is_none() {
+                    self.b
+                        .set_metadata("userAgentSynthesized", Value::Bool(true));
+                }
+                self.b.set_user_agent(&ua);
+            }
+            self.b.set_metadata("client", value.clone());
+        }
+        if method == "close" && pc.is_none() {
+            self.b.set_metadata("closeCode", value.clone());
+        }
+        let is_media_devices = method.starts_with("navigator.")
+            || matches!(
+                method,
+                "getUserMedia" | "getUserMediaOnSuccess" | "getUserMediaOnFailure"
+            );
+        if is_media_devices {
+            self.get_user_media(method, &value, &extras, t_ms);
+        }
+        let pc = if is_media_devices { None } else { pc };
+        let mut event = Event::new(t_ms, method, value);
+        event.extras = extras;
+        event.line = line;
+        if let Some(pc_id) = pc {
+            self.on_pc_event(pc_id, &mut event);
+        }
+        self.b.push_event(pc, event);
+    }
+
+    fn on_pc_event(&mut self, pc_id: &str, event: &mut Event) {
+        match event.name.as_str() {
+            "create" => {
+                let url = event
+                    .extras
+                    .first()
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                let p = self.b.pc(pc_id);
+                p.configuration = Some(event.value.clone());
+                if url.is_some() {
+                    p.url = url;
+                }
+            }
+            "constraints" => {
+                self.b.pc(pc_id).constraints = Some(event.value.clone());
+            }
+            name => {
+                let local = is_local_description_event(name);
+                let remote = name == "setRemoteDescription";
+                if !(local || remote) {
+                    return;
+                }
+                let Some(Value::String(text)) = event.value.get("sdp") else {
+                    return;
+                };
+                let state = self.sdp.entry(pc_id.to_string()).or_default();
+                let base = if local {
+                    &mut state.local
+                } else {
+                    &mut state.remote
+                };
+                let expanded = if sdp::is_compressed(text) {
+                    let (full, missing) = sdp::expand(text, base.as_deref());
+                    if missing > 0 {
+                        self.b.diag(
+                            Severity::Info,
+                            Kind::Truncated,
+                            "compressed SDP section refers to a description that is not in the dump; shown as a marker",
+                            event.line.map(Location::line).unwrap_or_default(),
+                        );
+                    }
+                    full
+                } else {
+                    text.clone()
+                };
+                let state = self.sdp.entry(pc_id.to_string()).or_default();
+                let base = if local {
+                    &mut state.local
+                } else {
+                    &mut state.remote
+                };
+                *base = Some(expanded.clone());
+                if let Some(o) = event.value.as_object_mut() {
+                    o.insert("sdp".into(), Value::String(expanded));
+                }
+            }
+        }
+    }
+
+    fn get_user_media(&mut self, method: &str, value: &Value, extras: &[Value], t_ms: Option<f64>) {
+        let request_type = if method.contains("DisplayMedia") {
+            "getDisplayMedia"
+        } else {
+            "getUserMedia"
+        };
+        let correlation = extras.first().and_then(Value::as_str).map(str::to_string);
+        let short = method.rsplit('.').next().unwrap_or(method);
+        if matches!(short, "getUserMedia" | "getDisplayMedia") {
+            let requested = |k: &str| match value.get(k) {
+                None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+                Some(_) => true,
+            };
+            let mut constraints = value.clone();
+            if let Some(o) = constraints.as_object_mut() {
+                for v in o.values_mut() {
+                    *v = json_in_string(std::mem::take(v));
+                }
+            }
+            self.b.push_get_user_media(GetUserMediaCall {
+                t_ms,
+                request_type: request_type.to_string(),
+                audio: requested("audio"),
+                video: requested("video"),
+                constraints,
+                outcome: Outcome::Pending,
+                result_t_ms: None,
+                error: None,
+                tracks: Vec::new(),
+                correlation,
+            });
+            return;
+        }
+        let success = short.ends_with("OnSuccess");
+        let failure = short.ends_with("OnFailure");
+        if !(success || failure) {
+            return;
+        }
+        let calls = self.b.get_user_media_mut();
+        let pending = |c: &&mut GetUserMediaCall| c.outcome == Outcome::Pending;
+        let idx = match &correlation {
+            Some(k) if calls.iter().any(|c| c.correlation.as_ref() == Some(k)) => calls
+                .iter()
+                .position(|c| c.outcome == Outcome::Pending && c.correlation.as_ref() == Some(k)),
+            _ => calls
+                .iter()
+                .position(|c| c.outcome == Outcome::Pending && c.request_type == request_type)
+                .or_else(|| calls.iter_mut().position(|c| pending(&c))),
+        };
+        let Some(call) = idx.and_then(|i| calls.get_mut(i)) else {
+            self.b.warn(
+                Kind::Malformed,
+                format!("{method} without a matching request"),
+                Location::default(),
+            );
+            return;
+        };
+        call.result_t_ms = t_ms;
+        if success {
+            call.outcome = Outcome::Success;
+            call.tracks = tracks_of(value);
+        } else {
+            call.outcome = Outcome::Failure;
+            call.error = Some(match value {
+                Value::String(s) => s.clone(),
+                Value::Object(o) => {
+                    let name = o
+                        .get("error")
+                        .or_else(|| o.get("name"))
+                        .and_then(Value::as_str)
+                        .unwrap_or("");
+                    let msg = o
+                        .get("error_message")
+                        .or_else(|| o.get("message"))
+                        .and_then(Value::as_str)
+                        .unwrap_or("");
+                    match (name.is_empty(), msg.is_empty()) {
+                        (false, false) => format!("{name}: {msg}"),
+                        (false, true) => name.to_string(),
+                        (true, false) => msg.to_string(),
+                        (true, true) => value.to_string(),
+                    }
+                }
+                other => other.to_string(),
+            });
+        }
+    }
+
+    fn stats(
+        &mut self,
+        pc: Option<&str>,
+        value: Value,
+        t_ms: Option<f64>,
+        line: Option<usize>,
+        encoding: StatsEncoding,
+    ) {
+        let loc = || line.map(Location::line).unwrap_or_default();
+        let Some(pc) = pc else {
+            self.b.warn(
+                Kind::Malformed,
+                "getStats without a peer connection id; ignored",
+                loc(),
+            );
+            return;
+        };
+        let Value::Object(delta) = value else {
+            self.b.warn(
+                Kind::Malformed,
+                "getStats value is not an object; ignored",
+                loc(),
+            );
+            return;
+        };
+        self.b.count_poll(pc);
+        let mut fallback_time = t_ms;
+        let reports: &Reports = match encoding {
+            StatsEncoding::Full => {
+                let base = self.bases.entry(pc.to_string()).or_default();
+                *base = delta;
+                base
+            }
+            StatsEncoding::V3Delta => {
+                let base = self.bases.entry(pc.to_string()).or_default();
+                decode_v3(base, delta);
+                base
+            }
+            StatsEncoding::JitsiDelta | StatsEncoding::FippoDelta { .. } => {
+                let base = self.bases.entry(pc.to_string()).or_default();
+                let top = decode_legacy(base, delta, encoding == StatsEncoding::JitsiDelta);
+                if matches!(encoding, StatsEncoding::FippoDelta { iso_top_time: true }) {
+                    // fileFormat 1: report times unknown; plot at the event time.
+                    fallback_time = t_ms;
+                } else if fallback_time.is_none() {
+                    fallback_time = top;
+                }
+                base
+            }
+        };
+        let iso_top = matches!(encoding, StatsEncoding::FippoDelta { iso_top_time: true });
+        let mut untimed = 0usize;
+        for (id, r) in reports {
+            let Value::Object(r) = r else { continue };
+            let own = if iso_top {
+                None
+            } else {
+                r.get("timestamp").and_then(as_f64).filter(|t| *t > 0.0)
+            };
+            let Some(t) = own.or(fallback_time) else {
+                untimed += 1;
+                continue;
+            };
+            let legacy = is_goog_report(id, r);
+            self.b.push_report(pc, id, t, r, legacy);
+        }
+        if untimed > 0 {
+            self.b.warn(
+                Kind::Malformed,
+                "stats reports without any timestamp; not placed in time",
+                loc(),
+            );
+        }
+    }
+}
+
+fn tracks_of(value: &Value) -> Vec<TrackInfo> {
+    let s = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    match value {
+        // rtcstats-js: [[kind, trackId, label, streamId], ...]
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|t| t.as_array())
+            .map(|t| TrackInfo {
+                kind: s(t.first()),
+                id: s(t.get(1)),
+                label: s(t.get(2)),
+            })
+            .collect(),
+        // legacy clients: {id, tracks: [{id, kind, label}]}
+        Value::Object(o) => o
+            .get("tracks")
+            .and_then(Value::as_array)
+            .map(|ts| {
+                ts.iter()
+                    .map(|t| TrackInfo {
+                        kind: s(t.get("kind")),
+                        id: s(t.get("id")),
+                        label: s(t.get("label")),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// A readable browser string from `userAgentData` (Chrome's writer records no
+/// user agent string): `"Google Chrome 144 (Linux)"`.
+pub fn user_agent_from_data(data: Option<&Value>) -> Option<String> {
+    let data = data?;
+    let brands = data
+        .get("brands")
+        .or_else(|| data.get("fullVersionList"))
+        .unwrap_or(data)
+        .as_array()?;
+    fn pick(b: &Value) -> Option<(&str, &str)> {
+        Some((b.get("brand")?.as_str()?, b.get("version")?.as_str()?))
+    }
+    let all: Vec<(&str, &str)> = brands
+        .iter()
+        .filter_map(pick)
+        .filter(|(b, _)| !b.to_ascii_lowercase().contains("not"))
+        .collect();
+    let best = ["Google Chrome", "Microsoft Edge", "Opera", "Brave"]
+        .iter()
+        .find_map(|want| all.iter().find(|(b, _)| b == want))
+        .or_else(|| all.iter().find(|(b, _)| *b != "Chromium"))
+        .or_else(|| all.first())?;
+    let mut out = format!("{} {}", best.0, best.1);
+    if let Some(p) = data
+        .get("platform")
+        .and_then(Value::as_str)
+        .filter(|p| !p.is_empty())
+    {
+        out.push_str(&format!(" ({p})"));
+    }
+    Some(out)
+}

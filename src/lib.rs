@@ -1,0 +1,23 @@
+//! rtcview: look inside a WebRTC call.
+//!
+//! Reads rtcstats and chrome://webrtc-internals dumps into one normalized
+//! [`model::Session`], derives metrics from raw counters, and summarizes.
+//! Everything here compiles and is tested natively; only [`app`] (wasm32)
+//! touches the browser.
+//!
+//! Data flow: bytes -> [`formats::import`] (sniff, gunzip, dialect importer
+//! -> [`model::SessionBuilder`]) -> [`model::Session`] -> [`metrics`] ->
+//! [`summary`].
+
+pub mod error;
+pub mod formats;
+pub mod metrics;
+pub mod model;
+pub mod summary;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+
+pub use error::{Diagnostic, ImportError, Kind};
+pub use formats::{import, import_with, ImportOptions};
+pub use model::Session;

@@ -1,0 +1,186 @@
+//! Rates and interval ratios from cumulative counters.
+
+use super::MAX_GAP_MS;
+use crate::model::StatsObject;
+
+/// Values of `property` as f64 (NaN where missing), aligned to the object's times.
+pub fn numbers<'a>(obj: &'a StatsObject, property: &str) -> Option<&'a [f64]> {
+    obj.column(property)
+        .map(|c| c.numbers.as_slice())
+        .filter(|v| !v.is_empty())
+}
+
+/// True where row `i` starts a new stream under the same stats id (the SSRC
+/// changed), so deltas across it are meaningless.
+fn ssrc_changed(obj: &StatsObject, i: usize) -> bool {
+    let Some(ssrc) = numbers(obj, "ssrc") else {
+        return false;
+    };
+    match (i.checked_sub(1).and_then(|p| ssrc.get(p)), ssrc.get(i)) {
+        (Some(a), Some(b)) if !a.is_nan() && !b.is_nan() => a != b,
+        _ => false,
+    }
+}
+
+/// Per-second rate of a counter: `scale * 1000 * Δcounter / Δt_ms`.
+///
+/// No value for the first sample, when `Δt <= 0` or `Δt > MAX_GAP_MS`, when
+/// the counter went backwards (a reset: a gap, not a negative spike) or when
+/// the SSRC changed.
+pub fn rate_per_s(obj: &StatsObject, counter: &str, scale: f64) -> Vec<f64> {
+    let n = obj.times_ms.len();
+    let mut out = vec![f64::NAN; n];
+    let Some(c) = numbers(obj, counter) else {
+        return out;
+    };
+    let mut prev: Option<(f64, f64)> = None;
+    for (i, slot) in out.iter_mut().enumerate() {
+        let (Some(&t), Some(&v)) = (obj.times_ms.get(i), c.get(i)) else {
+            continue;
+        };
+        if v.is_nan() || t.is_nan() {
+            continue;
+        }
+        if let Some((pt, pv)) = prev {
+            let dt = t - pt;
+            let dv = v - pv;
+            if dt > 0.0 && dt <= MAX_GAP_MS && dv >= 0.0 && !ssrc_changed(obj, i) {
+                *slot = scale * 1000.0 * dv / dt;
+            }
+        }
+        prev = Some((t, v));
+    }
+    out
+}
+
+/// Interval ratio of two counters: `scale * Δnum / Δden`, e.g. ms of decode
+/// time per decoded frame. No value where `Δden <= 0` or `Δnum < 0`.
+pub fn delta_ratio(obj: &StatsObject, num: &str, den: &str, scale: f64) -> Vec<f64> {
+    let n = obj.times_ms.len();
+    let mut out = vec![f64::NAN; n];
+    let (Some(a), Some(b)) = (numbers(obj, num), numbers(obj, den)) else {
+        return out;
+    };
+    let mut prev: Option<(f64, f64, f64)> = None;
+    for (i, slot) in out.iter_mut().enumerate() {
+        let (Some(&t), Some(&x), Some(&y)) = (obj.times_ms.get(i), a.get(i), b.get(i)) else {
+            continue;
+        };
+        if x.is_nan() || y.is_nan() {
+            continue;
+        }
+        if let Some((pt, px, py)) = prev {
+            let dx = x - px;
+            let dy = y - py;
+            if dy > 0.0 && dx >= 0.0 && t - pt <= MAX_GAP_MS && !ssrc_changed(obj, i) {
+                *slot = scale * dx / dy;
+            }
+        }
+        prev = Some((t, x, y));
+    }
+    out
+}
+
+/// Interval loss %: `100 * Δlost / (Δreceived + Δlost)`, `Δlost` clamped at 0
+/// (duplicates can make the cumulative count go down).
+pub fn interval_loss_pct(obj: &StatsObject, lost: &str, received: &str) -> Vec<f64> {
+    let n = obj.times_ms.len();
+    let mut out = vec![f64::NAN; n];
+    let (Some(l), Some(r)) = (numbers(obj, lost), numbers(obj, received)) else {
+        return out;
+    };
+    let mut prev: Option<(f64, f64, f64)> = None;
+    for (i, slot) in out.iter_mut().enumerate() {
+        let (Some(&t), Some(&x), Some(&y)) = (obj.times_ms.get(i), l.get(i), r.get(i)) else {
+            continue;
+        };
+        if x.is_nan() || y.is_nan() {
+            continue;
+        }
+        if let Some((pt, px, py)) = prev {
+            let dl = (x - px).max(0.0);
+            let dr = y - py;
+            if dr >= 0.0 && dr + dl > 0.0 && t - pt <= MAX_GAP_MS && !ssrc_changed(obj, i) {
+                *slot = 100.0 * dl / (dr + dl);
+            }
+        }
+        prev = Some((t, x, y));
+    }
+    out
+}
+
+/// Raw values scaled (e.g. seconds to ms), NaN where missing.
+pub fn scaled(obj: &StatsObject, property: &str, scale: f64) -> Vec<f64> {
+    match numbers(obj, property) {
+        Some(v) => v.iter().map(|x| x * scale).collect(),
+        None => vec![f64::NAN; obj.times_ms.len()],
+    }
+}
+
+/// Mean and maximum of the finite values.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Stat {
+    pub mean: f64,
+    pub max: f64,
+}
+
+impl Stat {
+    pub fn of(values: &[f64]) -> Option<Stat> {
+        let mut n = 0usize;
+        let mut sum = 0.0;
+        let mut max = f64::NEG_INFINITY;
+        for &v in values.iter().filter(|v| v.is_finite()) {
+            n += 1;
+            sum += v;
+            max = max.max(v);
+        }
+        (n > 0).then(|| Stat {
+            mean: sum / n as f64,
+            max,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::series::{Interner, Sample};
+
+    fn object(times: &[f64], prop: &str, vals: &[f64]) -> StatsObject {
+        let mut s = Interner::default();
+        let mut o = StatsObject::new("x");
+        for (t, v) in times.iter().zip(vals) {
+            let r = o.push_time(*t);
+            o.set(r, prop, Sample::Number(*v), &mut s);
+        }
+        o
+    }
+
+    #[test]
+    fn rates_skip_resets_and_gaps() {
+        let o = object(
+            &[0.0, 1000.0, 2000.0, 3000.0, 10000.0, 11000.0],
+            "bytes",
+            &[0.0, 125.0, 250.0, 10.0, 20.0, 145.0],
+        );
+        let r = rate_per_s(&o, "bytes", 8.0);
+        assert!(r[0].is_nan());
+        assert_eq!(r[1], 1000.0);
+        assert_eq!(r[2], 1000.0);
+        assert!(r[3].is_nan(), "counter reset must be a gap");
+        assert!(r[4].is_nan(), "7 s gap must break the line");
+        assert_eq!(r[5], 1000.0);
+    }
+
+    #[test]
+    fn stat_ignores_gaps() {
+        assert_eq!(
+            Stat::of(&[f64::NAN, 1.0, 3.0]),
+            Some(Stat {
+                mean: 2.0,
+                max: 3.0
+            })
+        );
+        assert_eq!(Stat::of(&[f64::NAN]), None);
+    }
+}

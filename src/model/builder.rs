@@ -1,0 +1,298 @@
+//! The only way importers create a [`Session`].
+//!
+//! The builder owns ordering rules (peer connections in order of first
+//! appearance, stats objects sorted by id, samples sorted by time), derives
+//! state histories from state-change events so every importer gets them the
+//! same way, and folds repeated diagnostics.
+
+use super::event::{normalize_state, state_kind, StateKind};
+use super::series::Sample;
+use super::{
+    Event, Format, GetUserMediaCall, Interner, PeerConnection, Session, SourceInfo, StateChange,
+    StatsObject,
+};
+use crate::error::{Diagnostic, Kind, Location, Severity};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// Distinct diagnostics kept before further ones are only counted.
+const MAX_DISTINCT_DIAGNOSTICS: usize = 200;
+
+#[derive(Debug)]
+pub struct SessionBuilder {
+    session: Session,
+    pc_index: HashMap<String, usize>,
+    stats_index: Vec<HashMap<String, usize>>,
+    diag_index: HashMap<(Kind, String), usize>,
+    diag_overflow: u64,
+}
+
+impl SessionBuilder {
+    pub fn new(format: Format, dialect: &str) -> Self {
+        let session = Session {
+            source: Some(SourceInfo {
+                format,
+                dialect: dialect.to_string(),
+                bytes: 0,
+                gzip: false,
+                decoded_bytes: 0,
+            }),
+            ..Default::default()
+        };
+        SessionBuilder {
+            session,
+            pc_index: HashMap::new(),
+            stats_index: Vec::new(),
+            diag_index: HashMap::new(),
+            diag_overflow: 0,
+        }
+    }
+
+    pub fn set_dialect(&mut self, dialect: &str) {
+        if let Some(s) = self.session.source.as_mut() {
+            s.dialect = dialect.to_string();
+        }
+    }
+
+    pub fn dialect(&self) -> &str {
+        self.session
+            .source
+            .as_ref()
+            .map(|s| s.dialect.as_str())
+            .unwrap_or("")
+    }
+
+    /// Sets the user agent unless one is already known (the first source wins).
+    pub fn set_user_agent(&mut self, ua: &str) {
+        if self.session.user_agent.is_none() && !ua.trim().is_empty() {
+            self.session.user_agent = Some(ua.to_string());
+        }
+    }
+
+    pub fn user_agent(&self) -> Option<&str> {
+        self.session.user_agent.as_deref()
+    }
+
+    pub fn set_metadata(&mut self, key: &str, value: Value) {
+        self.session.metadata.insert(key.to_string(), value);
+    }
+
+    pub fn diag(
+        &mut self,
+        severity: Severity,
+        kind: Kind,
+        message: impl Into<String>,
+        location: Location,
+    ) {
+        let message = message.into();
+        let key = (kind, message);
+        if let Some(&i) = self.diag_index.get(&key) {
+            if let Some(d) = self.session.diagnostics.get_mut(i) {
+                d.count += 1;
+                d.severity = d.severity.max(severity);
+            }
+            return;
+        }
+        if self.session.diagnostics.len() >= MAX_DISTINCT_DIAGNOSTICS {
+            self.diag_overflow += 1;
+            return;
+        }
+        let (kind, message) = key.clone();
+        self.diag_index.insert(key, self.session.diagnostics.len());
+        self.session.diagnostics.push(Diagnostic {
+            severity,
+            kind,
+            message,
+            location,
+            count: 1,
+        });
+    }
+
+    pub fn warn(&mut self, kind: Kind, message: impl Into<String>, location: Location) {
+        self.diag(Severity::Warning, kind, message, location);
+    }
+
+    pub fn error(&mut self, kind: Kind, message: impl Into<String>, location: Location) {
+        self.diag(Severity::Error, kind, message, location);
+    }
+
+    fn pc_slot(&mut self, id: &str) -> usize {
+        if let Some(&i) = self.pc_index.get(id) {
+            return i;
+        }
+        let i = self.session.peer_connections.len();
+        self.session.peer_connections.push(PeerConnection {
+            id: id.to_string(),
+            ..Default::default()
+        });
+        self.stats_index.push(HashMap::new());
+        self.pc_index.insert(id.to_string(), i);
+        i
+    }
+
+    /// The peer connection with this id, created on first use.
+    #[allow(clippy::indexing_slicing)] // pc_slot returns an index it just ensured
+    pub fn pc(&mut self, id: &str) -> &mut PeerConnection {
+        let i = self.pc_slot(id);
+        &mut self.session.peer_connections[i]
+    }
+
+    pub fn has_pc(&self, id: &str) -> bool {
+        self.pc_index.contains_key(id)
+    }
+
+    /// Appends an event to a peer connection's log (or the client log for
+    /// `None`) and records state changes it carries.
+    pub fn push_event(&mut self, pc: Option<&str>, event: Event) {
+        let Some(pc_id) = pc else {
+            self.session.client_events.push(event);
+            return;
+        };
+        let kind = state_kind(&event.name);
+        let state = kind.and_then(|_| normalize_state(&event.value));
+        let t_ms = event.t_ms;
+        let pc = self.pc(pc_id);
+        if let (Some(kind), Some(state)) = (kind, state) {
+            let change = StateChange { t_ms, state };
+            match kind {
+                StateKind::Signaling => pc.signaling_states.push(change),
+                StateKind::IceConnection => pc.ice_connection_states.push(change),
+                StateKind::Connection => pc.connection_states.push(change),
+                StateKind::IceGathering => pc.ice_gathering_states.push(change),
+            }
+        }
+        pc.events.push(event);
+    }
+
+    pub fn push_get_user_media(&mut self, call: GetUserMediaCall) {
+        self.session.get_user_media.push(call);
+    }
+
+    pub fn get_user_media_mut(&mut self) -> &mut Vec<GetUserMediaCall> {
+        &mut self.session.get_user_media
+    }
+
+    pub fn count_poll(&mut self, pc: &str) {
+        self.pc(pc).stats_polls += 1;
+    }
+
+    /// The stats object `stats_id` of peer connection `pc`, with the interner
+    /// its text values go to.
+    // Indices come from pc_slot / the stats index, which are kept in step with
+    // the vectors they point into; an out-of-range index is a builder bug.
+    #[allow(clippy::indexing_slicing)]
+    pub fn stats_object(&mut self, pc: &str, stats_id: &str) -> (&mut StatsObject, &mut Interner) {
+        let p = self.pc_slot(pc);
+        let index = &mut self.stats_index[p];
+        let pc_ref = &mut self.session.peer_connections[p];
+        let i = match index.get(stats_id) {
+            Some(&i) => i,
+            None => {
+                pc_ref.stats.push(StatsObject::new(stats_id));
+                index.insert(stats_id.to_string(), pc_ref.stats.len() - 1);
+                pc_ref.stats.len() - 1
+            }
+        };
+        (&mut pc_ref.stats[i], &mut self.session.strings)
+    }
+
+    /// Appends one getStats report as a row of its stats object.
+    ///
+    /// `legacy_goog` turns numeric-looking strings into numbers (callback
+    /// getStats reported every value as text). Nested objects
+    /// (`qualityLimitationDurations`) become `name.key` columns; arrays and
+    /// deeper objects are kept as JSON text.
+    pub fn push_report(
+        &mut self,
+        pc: &str,
+        stats_id: &str,
+        t_ms: f64,
+        report: &Map<String, Value>,
+        legacy_goog: bool,
+    ) {
+        let (obj, strings) = self.stats_object(pc, stats_id);
+        if obj.stats_type.is_none() {
+            if let Some(Value::String(t)) = report.get("type") {
+                obj.stats_type = Some(t.clone());
+            }
+        }
+        if obj.times_ms.last() == Some(&t_ms) {
+            return;
+        }
+        let row = obj.push_time(t_ms);
+        for (k, v) in report {
+            if matches!(k.as_str(), "id" | "timestamp" | "type") {
+                continue;
+            }
+            put_value(obj, strings, row, k, v, legacy_goog, 0);
+        }
+    }
+
+    pub fn finish(mut self) -> Session {
+        for pc in &mut self.session.peer_connections {
+            pc.stats.sort_by(|a, b| a.id.cmp(&b.id));
+            for o in &mut pc.stats {
+                o.finish();
+            }
+        }
+        if self.diag_overflow > 0 {
+            let n = self.diag_overflow;
+            self.session.diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                kind: Kind::Malformed,
+                message: format!("{n} further distinct problems were not listed"),
+                location: Location::default(),
+                count: n,
+            });
+        }
+        self.session
+    }
+}
+
+/// Parses a legacy goog value ("123", "-1.5e3") as a number; other text stays text.
+pub fn goog_number(s: &str) -> Option<f64> {
+    let first = s.as_bytes().first()?;
+    if !(first.is_ascii_digit() || *first == b'-' || *first == b'.') {
+        return None;
+    }
+    s.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+pub(crate) fn put_value(
+    obj: &mut StatsObject,
+    strings: &mut Interner,
+    row: usize,
+    key: &str,
+    v: &Value,
+    legacy: bool,
+    depth: u8,
+) {
+    match v {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64() {
+                obj.set(row, key, Sample::Number(f), strings);
+            }
+        }
+        Value::String(s) => match legacy.then(|| goog_number(s)).flatten() {
+            Some(f) => obj.set(row, key, Sample::Number(f), strings),
+            None => obj.set(row, key, Sample::Text(s), strings),
+        },
+        Value::Bool(b) => obj.set(
+            row,
+            key,
+            Sample::Text(if *b { "true" } else { "false" }),
+            strings,
+        ),
+        Value::Null => {}
+        Value::Object(m) if depth == 0 => {
+            for (k2, v2) in m {
+                let name = format!("{key}.{k2}");
+                put_value(obj, strings, row, &name, v2, legacy, 1);
+            }
+        }
+        other => {
+            let text = other.to_string();
+            obj.set(row, key, Sample::Text(&text), strings);
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! Columnar stats storage.
+//!
+//! Each stats object (one getStats report id) has one time column and one
+//! [`Column`] per property. A column keeps numbers and text apart: numbers as
+//! `f64` with `NaN` for "no value", text as interned symbols. This is what
+//! lets a 500 MB dump fit in memory and lets charts read a property without
+//! touching anything else.
+
+use std::collections::{BTreeMap, HashMap};
+
+/// An interned string.
+pub type Sym = u32;
+/// "No text value" in a text column.
+pub const NO_TEXT: Sym = Sym::MAX;
+
+/// String interner for text values (codec names, states, ids): they repeat
+/// for every sample, so each distinct text is stored once.
+#[derive(Debug, Clone, Default)]
+pub struct Interner {
+    strings: Vec<Box<str>>,
+    index: HashMap<Box<str>, Sym>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> Sym {
+        if let Some(&sym) = self.index.get(s) {
+            return sym;
+        }
+        let sym = Sym::try_from(self.strings.len()).unwrap_or(NO_TEXT - 1);
+        self.strings.push(s.into());
+        self.index.insert(s.into(), sym);
+        sym
+    }
+
+    pub fn resolve(&self, sym: Sym) -> Option<&str> {
+        self.strings.get(sym as usize).map(|s| &**s)
+    }
+
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.strings.is_empty()
+    }
+}
+
+/// One property of a stats object over time. Both vectors are either empty
+/// (the property never had that type) or as long as the object's time column.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Column {
+    pub numbers: Vec<f64>,
+    pub texts: Vec<Sym>,
+}
+
+impl Column {
+    pub fn number(&self, i: usize) -> Option<f64> {
+        self.numbers.get(i).copied().filter(|v| !v.is_nan())
+    }
+
+    pub fn text<'a>(&self, i: usize, strings: &'a Interner) -> Option<&'a str> {
+        self.texts
+            .get(i)
+            .copied()
+            .filter(|&s| s != NO_TEXT)
+            .and_then(|s| strings.resolve(s))
+    }
+
+    pub fn has_numbers(&self) -> bool {
+        self.numbers.iter().any(|v| !v.is_nan())
+    }
+
+    pub fn has_texts(&self) -> bool {
+        self.texts.iter().any(|&s| s != NO_TEXT)
+    }
+
+    fn set_number(&mut self, i: usize, v: f64) {
+        if self.numbers.len() <= i {
+            self.numbers.resize(i + 1, f64::NAN);
+        }
+        if let Some(slot) = self.numbers.get_mut(i) {
+            *slot = v;
+        }
+    }
+
+    fn set_text(&mut self, i: usize, s: Sym) {
+        if self.texts.len() <= i {
+            self.texts.resize(i + 1, NO_TEXT);
+        }
+        if let Some(slot) = self.texts.get_mut(i) {
+            *slot = s;
+        }
+    }
+
+    fn pad(&mut self, len: usize) {
+        if !self.numbers.is_empty() {
+            self.numbers.resize(len, f64::NAN);
+        }
+        if !self.texts.is_empty() {
+            self.texts.resize(len, NO_TEXT);
+        }
+    }
+}
+
+/// A value on its way into a column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sample<'a> {
+    Number(f64),
+    Text(&'a str),
+}
+
+/// Time series of one stats report id.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StatsObject {
+    pub id: String,
+    /// RTCStats `type` (`inbound-rtp`, legacy `ssrc`, ...), when known.
+    pub stats_type: Option<String>,
+    /// Report timestamps, unix ms, ascending.
+    pub times_ms: Vec<f64>,
+    /// Property name -> column, sorted by name.
+    pub columns: BTreeMap<String, Column>,
+}
+
+impl StatsObject {
+    pub fn new(id: &str) -> Self {
+        StatsObject {
+            id: id.to_string(),
+            ..Default::default()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.times_ms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.times_ms.is_empty()
+    }
+
+    pub fn column(&self, property: &str) -> Option<&Column> {
+        self.columns.get(property)
+    }
+
+    /// Last number of a property, scanning back over missing values.
+    pub fn last_number(&self, property: &str) -> Option<f64> {
+        let c = self.columns.get(property)?;
+        c.numbers.iter().rev().copied().find(|v| !v.is_nan())
+    }
+
+    /// Last text of a property, scanning back over missing values.
+    pub fn last_text<'a>(&self, property: &str, strings: &'a Interner) -> Option<&'a str> {
+        let c = self.columns.get(property)?;
+        c.texts
+            .iter()
+            .rev()
+            .copied()
+            .find(|&s| s != NO_TEXT)
+            .and_then(|s| strings.resolve(s))
+    }
+
+    /// Appends a sample row; returns its index.
+    pub(crate) fn push_time(&mut self, t_ms: f64) -> usize {
+        self.times_ms.push(t_ms);
+        self.times_ms.len() - 1
+    }
+
+    pub(crate) fn set(
+        &mut self,
+        row: usize,
+        property: &str,
+        sample: Sample<'_>,
+        strings: &mut Interner,
+    ) {
+        let col = match self.columns.get_mut(property) {
+            Some(c) => c,
+            None => self.columns.entry(property.to_string()).or_default(),
+        };
+        match sample {
+            Sample::Number(v) => col.set_number(row, v),
+            Sample::Text(s) => {
+                let sym = strings.intern(s);
+                col.set_text(row, sym)
+            }
+        }
+    }
+
+    /// Pads columns, sorts rows by time (stable) and drops rows whose time
+    /// repeats the previous row's (a report re-sent unchanged carries the same
+    /// timestamp and adds no information). Returns the number of rows dropped.
+    pub(crate) fn finish(&mut self) -> usize {
+        let n = self.times_ms.len();
+        for c in self.columns.values_mut() {
+            c.pad(n);
+        }
+        let sorted = self
+            .times_ms
+            .windows(2)
+            .all(|w| matches!(w, [a, b] if a <= b));
+        let mut order: Vec<usize> = (0..n).collect();
+        if !sorted {
+            let times = &self.times_ms;
+            order.sort_by(|&a, &b| {
+                let ta = times.get(a).copied().unwrap_or(f64::NAN);
+                let tb = times.get(b).copied().unwrap_or(f64::NAN);
+                ta.total_cmp(&tb)
+            });
+        }
+        let mut keep: Vec<usize> = Vec::with_capacity(n);
+        let mut last = f64::NAN;
+        for &i in &order {
+            let t = self.times_ms.get(i).copied().unwrap_or(f64::NAN);
+            if t == last {
+                continue;
+            }
+            last = t;
+            keep.push(i);
+        }
+        let dropped = n - keep.len();
+        if dropped == 0 && sorted {
+            return 0;
+        }
+        self.times_ms = keep
+            .iter()
+            .filter_map(|&i| self.times_ms.get(i).copied())
+            .collect();
+        for c in self.columns.values_mut() {
+            if !c.numbers.is_empty() {
+                c.numbers = keep
+                    .iter()
+                    .map(|&i| c.numbers.get(i).copied().unwrap_or(f64::NAN))
+                    .collect();
+            }
+            if !c.texts.is_empty() {
+                c.texts = keep
+                    .iter()
+                    .map(|&i| c.texts.get(i).copied().unwrap_or(NO_TEXT))
+                    .collect();
+            }
+        }
+        dropped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_pad_sort_and_dedupe() {
+        let mut s = Interner::default();
+        let mut o = StatsObject::new("x");
+        let r = o.push_time(2.0);
+        o.set(r, "a", Sample::Number(20.0), &mut s);
+        let r = o.push_time(1.0);
+        o.set(r, "b", Sample::Text("hi"), &mut s);
+        let r = o.push_time(2.0);
+        o.set(r, "a", Sample::Number(99.0), &mut s);
+        assert_eq!(o.finish(), 1);
+        assert_eq!(o.times_ms, vec![1.0, 2.0]);
+        let a = o.column("a").map(|c| c.numbers.clone()).unwrap_or_default();
+        assert!(a.first().is_some_and(|v| v.is_nan()));
+        assert_eq!(a.get(1), Some(&20.0));
+        assert_eq!(o.last_text("b", &s), Some("hi"));
+    }
+}

@@ -1,0 +1,239 @@
+//! The `rtcview-summary/1` document: what `rtcview summary` prints and what
+//! the embed protocol's `statsReady.v1` carries. Field names and meanings are
+//! a public contract (docs/summary-schema.md); add fields, never rename.
+
+use crate::error::{Diagnostic, Severity};
+use crate::metrics::rtp::Derived;
+use crate::metrics::{rtp_streams, selected_candidate_pair, Direction, SelectedPair, Stat};
+use crate::model::{Outcome, PeerConnection, Session, StateChange};
+use serde::Serialize;
+use serde_json::Value;
+
+pub const SCHEMA: &str = "rtcview-summary/1";
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub schema: &'static str,
+    pub source: Source,
+    pub user_agent: Option<String>,
+    pub start_ms: Option<f64>,
+    pub duration_ms: Option<f64>,
+    pub get_user_media: Vec<GumSummary>,
+    pub peer_connections: Vec<PcSummary>,
+    pub diagnostics: Vec<DiagSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Source {
+    pub format: &'static str,
+    pub dialect: String,
+    pub bytes: u64,
+    pub gzip: bool,
+    pub decoded_bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GumSummary {
+    pub t_ms: Option<f64>,
+    pub request_type: String,
+    pub audio: bool,
+    pub video: bool,
+    pub outcome: Outcome,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PcSummary {
+    pub id: String,
+    pub url: Option<String>,
+    pub ice_servers: Vec<String>,
+    pub events: usize,
+    pub connection_states: Vec<StateChange>,
+    pub ice_connection_states: Vec<StateChange>,
+    pub signaling_states: Vec<StateChange>,
+    pub selected_candidate_pair: Option<SelectedPair>,
+    pub stats_objects: usize,
+    pub rtp: Vec<RtpSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RtpSummary {
+    pub stats_id: String,
+    pub direction: Direction,
+    pub kind: Option<String>,
+    pub ssrc: Option<u64>,
+    pub codec: Option<String>,
+    pub samples: usize,
+    pub bitrate_kbps: Option<Stat>,
+    pub packets_per_second: Option<Stat>,
+    pub packets_lost_pct: Option<f64>,
+    pub jitter_ms: Option<Stat>,
+    pub rtt_ms: Option<Stat>,
+    pub frames_per_second: Option<Stat>,
+    pub jitter_buffer_delay_ms: Option<Stat>,
+    pub decode_ms_per_frame: Option<Stat>,
+    pub frame_width: Option<u64>,
+    pub frame_height: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiagSummary {
+    pub severity: Severity,
+    pub kind: String,
+    pub message: String,
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    pub count: u64,
+}
+
+/// Rounds to 3 decimals so summaries are readable and stable.
+fn r3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+fn stat(d: Option<Derived<'_>>) -> Option<Stat> {
+    let s = Stat::of(&d?.values)?;
+    Some(Stat {
+        mean: r3(s.mean),
+        max: r3(s.max),
+    })
+}
+
+/// ICE server URLs from a parsed configuration (`urls` string or array,
+/// legacy `url`) or from old Chrome's JS-like text (`iceServers: [a, b]`).
+pub fn ice_server_urls(pc: &PeerConnection) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(servers) = pc
+        .configuration
+        .as_ref()
+        .and_then(|c| c.get("iceServers"))
+        .and_then(Value::as_array)
+    {
+        for s in servers {
+            for key in ["urls", "url"] {
+                match s.get(key) {
+                    Some(Value::String(u)) => out.push(u.clone()),
+                    Some(Value::Array(us)) => {
+                        out.extend(us.iter().filter_map(Value::as_str).map(str::to_string))
+                    }
+                    _ => {}
+                }
+            }
+        }
+    } else if let Some(text) = &pc.configuration_text {
+        if let Some(rest) = text.split_once("iceServers: [").map(|(_, r)| r) {
+            if let Some((list, _)) = rest.split_once(']') {
+                out.extend(
+                    list.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                );
+            }
+        }
+    }
+    out
+}
+
+pub fn summarize(session: &Session) -> Summary {
+    let strings = &session.strings;
+    let (format, dialect, bytes, gzip, decoded_bytes) = match &session.source {
+        Some(s) => (
+            s.format.as_str(),
+            s.dialect.clone(),
+            s.bytes,
+            s.gzip,
+            s.decoded_bytes,
+        ),
+        None => ("unknown", String::new(), 0, false, 0),
+    };
+    let range = session.time_range_ms();
+    let peer_connections = session
+        .peer_connections
+        .iter()
+        .map(|pc| {
+            let rtp = rtp_streams(pc, strings)
+                .into_iter()
+                .map(|s| {
+                    let (w, h) = s.frame_size();
+                    let video = s.kind.as_deref() != Some("audio");
+                    RtpSummary {
+                        stats_id: s.obj.id.clone(),
+                        direction: s.direction,
+                        kind: s.kind.clone(),
+                        ssrc: s.ssrc,
+                        codec: s.codec.clone(),
+                        samples: s.obj.len(),
+                        bitrate_kbps: stat(Some(s.bitrate_kbps())),
+                        packets_per_second: stat(Some(s.packet_rate())),
+                        packets_lost_pct: s.total_loss_pct().map(r3),
+                        jitter_ms: stat(s.jitter_ms()),
+                        rtt_ms: stat(s.rtt_ms()),
+                        frames_per_second: if video { stat(s.fps()) } else { None },
+                        jitter_buffer_delay_ms: stat(s.jitter_buffer_delay_ms()),
+                        decode_ms_per_frame: stat(s.decode_ms_per_frame()),
+                        frame_width: w.filter(|v| *v >= 0.0).map(|v| v as u64),
+                        frame_height: h.filter(|v| *v >= 0.0).map(|v| v as u64),
+                    }
+                })
+                .collect();
+            PcSummary {
+                id: pc.id.clone(),
+                url: pc.url.clone(),
+                ice_servers: ice_server_urls(pc),
+                events: pc.events.len(),
+                connection_states: pc.connection_states.clone(),
+                ice_connection_states: pc.ice_connection_states.clone(),
+                signaling_states: pc.signaling_states.clone(),
+                selected_candidate_pair: selected_candidate_pair(pc, strings),
+                stats_objects: pc.stats.len(),
+                rtp,
+            }
+        })
+        .collect();
+    Summary {
+        schema: SCHEMA,
+        source: Source {
+            format,
+            dialect,
+            bytes,
+            gzip,
+            decoded_bytes,
+        },
+        user_agent: session.user_agent.clone(),
+        start_ms: range.map(|r| r.0),
+        duration_ms: range.map(|(a, b)| r3(b - a)),
+        get_user_media: session
+            .get_user_media
+            .iter()
+            .map(|g| GumSummary {
+                t_ms: g.t_ms,
+                request_type: g.request_type.clone(),
+                audio: g.audio,
+                video: g.video,
+                outcome: g.outcome,
+                error: g.error.clone(),
+            })
+            .collect(),
+        peer_connections,
+        diagnostics: session.diagnostics.iter().map(diag).collect(),
+    }
+}
+
+fn diag(d: &Diagnostic) -> DiagSummary {
+    DiagSummary {
+        severity: d.severity,
+        kind: d.kind.as_str().to_string(),
+        message: d.message.clone(),
+        line: d.location.line,
+        key: d.location.key.clone(),
+        count: d.count,
+    }
+}
