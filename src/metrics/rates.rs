@@ -10,6 +10,28 @@ pub fn numbers<'a>(obj: &'a StatsObject, property: &str) -> Option<&'a [f64]> {
         .filter(|v| !v.is_empty())
 }
 
+/// Longest interval still treated as continuous for this object: the 5 s
+/// rule of the reference importers, stretched for dumps polled less often
+/// (jitsi and Safari clients poll every 10 s or more) to 2.5 x the median
+/// poll interval, so a slow poll rate is not mistaken for a gap.
+pub fn gap_limit_ms(obj: &StatsObject) -> f64 {
+    let mut d: Vec<f64> = obj
+        .times_ms
+        .windows(2)
+        .filter_map(|w| match w {
+            [a, b] if b > a => Some(b - a),
+            _ => None,
+        })
+        .collect();
+    if d.is_empty() {
+        return MAX_GAP_MS;
+    }
+    let mid = d.len() / 2;
+    d.select_nth_unstable_by(mid, f64::total_cmp);
+    let median = d.get(mid).copied().unwrap_or(0.0);
+    MAX_GAP_MS.max(2.5 * median)
+}
+
 /// True where row `i` starts a new stream under the same stats id (the SSRC
 /// changed), so deltas across it are meaningless.
 fn ssrc_changed(obj: &StatsObject, i: usize) -> bool {
@@ -24,7 +46,7 @@ fn ssrc_changed(obj: &StatsObject, i: usize) -> bool {
 
 /// Per-second rate of a counter: `scale * 1000 * Δcounter / Δt_ms`.
 ///
-/// No value for the first sample, when `Δt <= 0` or `Δt > MAX_GAP_MS`, when
+/// No value for the first sample, when `Δt <= 0` or `Δt > gap_limit_ms`, when
 /// the counter went backwards (a reset: a gap, not a negative spike) or when
 /// the SSRC changed.
 pub fn rate_per_s(obj: &StatsObject, counter: &str, scale: f64) -> Vec<f64> {
@@ -33,6 +55,7 @@ pub fn rate_per_s(obj: &StatsObject, counter: &str, scale: f64) -> Vec<f64> {
     let Some(c) = numbers(obj, counter) else {
         return out;
     };
+    let max_gap = gap_limit_ms(obj);
     let mut prev: Option<(f64, f64)> = None;
     for (i, slot) in out.iter_mut().enumerate() {
         let (Some(&t), Some(&v)) = (obj.times_ms.get(i), c.get(i)) else {
@@ -44,7 +67,7 @@ pub fn rate_per_s(obj: &StatsObject, counter: &str, scale: f64) -> Vec<f64> {
         if let Some((pt, pv)) = prev {
             let dt = t - pt;
             let dv = v - pv;
-            if dt > 0.0 && dt <= MAX_GAP_MS && dv >= 0.0 && !ssrc_changed(obj, i) {
+            if dt > 0.0 && dt <= max_gap && dv >= 0.0 && !ssrc_changed(obj, i) {
                 *slot = scale * 1000.0 * dv / dt;
             }
         }
@@ -61,6 +84,7 @@ pub fn delta_ratio(obj: &StatsObject, num: &str, den: &str, scale: f64) -> Vec<f
     let (Some(a), Some(b)) = (numbers(obj, num), numbers(obj, den)) else {
         return out;
     };
+    let max_gap = gap_limit_ms(obj);
     let mut prev: Option<(f64, f64, f64)> = None;
     for (i, slot) in out.iter_mut().enumerate() {
         let (Some(&t), Some(&x), Some(&y)) = (obj.times_ms.get(i), a.get(i), b.get(i)) else {
@@ -72,7 +96,7 @@ pub fn delta_ratio(obj: &StatsObject, num: &str, den: &str, scale: f64) -> Vec<f
         if let Some((pt, px, py)) = prev {
             let dx = x - px;
             let dy = y - py;
-            if dy > 0.0 && dx >= 0.0 && t - pt <= MAX_GAP_MS && !ssrc_changed(obj, i) {
+            if dy > 0.0 && dx >= 0.0 && t - pt <= max_gap && !ssrc_changed(obj, i) {
                 *slot = scale * dx / dy;
             }
         }
@@ -89,6 +113,7 @@ pub fn interval_loss_pct(obj: &StatsObject, lost: &str, received: &str) -> Vec<f
     let (Some(l), Some(r)) = (numbers(obj, lost), numbers(obj, received)) else {
         return out;
     };
+    let max_gap = gap_limit_ms(obj);
     let mut prev: Option<(f64, f64, f64)> = None;
     for (i, slot) in out.iter_mut().enumerate() {
         let (Some(&t), Some(&x), Some(&y)) = (obj.times_ms.get(i), l.get(i), r.get(i)) else {
@@ -100,7 +125,7 @@ pub fn interval_loss_pct(obj: &StatsObject, lost: &str, received: &str) -> Vec<f
         if let Some((pt, px, py)) = prev {
             let dl = (x - px).max(0.0);
             let dr = y - py;
-            if dr >= 0.0 && dr + dl > 0.0 && t - pt <= MAX_GAP_MS && !ssrc_changed(obj, i) {
+            if dr >= 0.0 && dr + dl > 0.0 && t - pt <= max_gap && !ssrc_changed(obj, i) {
                 *slot = 100.0 * dl / (dr + dl);
             }
         }
@@ -170,6 +195,19 @@ mod tests {
         assert!(r[3].is_nan(), "counter reset must be a gap");
         assert!(r[4].is_nan(), "7 s gap must break the line");
         assert_eq!(r[5], 1000.0);
+    }
+
+    #[test]
+    fn slow_polling_is_not_a_gap() {
+        let o = object(
+            &[0.0, 10000.0, 20000.0, 30000.0, 90000.0],
+            "bytes",
+            &[0.0, 1250.0, 2500.0, 3750.0, 5000.0],
+        );
+        let r = rate_per_s(&o, "bytes", 8.0);
+        assert_eq!(r[1], 1000.0);
+        assert_eq!(r[3], 1000.0);
+        assert!(r[4].is_nan(), "60 s is still a gap at a 10 s poll rate");
     }
 
     #[test]

@@ -49,18 +49,17 @@ fn kind_of(obj: &StatsObject, strings: &Interner) -> Option<String> {
 }
 
 fn codec_of(pc: &PeerConnection, obj: &StatsObject, strings: &Interner) -> Option<String> {
-    if let Some(name) = obj.last_text("googCodecName", strings) {
+    if let Some(name) = obj
+        .last_text("googCodecName", strings)
+        .filter(|n| !n.is_empty())
+    {
         return Some(name.to_string());
     }
     let codec_id = obj.last_text("codecId", strings)?;
     let codec = pc.stats_object(codec_id)?;
     let mime = codec.last_text("mimeType", strings)?;
-    Some(
-        mime.split_once('/')
-            .map(|(_, s)| s)
-            .unwrap_or(mime)
-            .to_string(),
-    )
+    let name = mime.split_once('/').map(|(_, s)| s).unwrap_or(mime);
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 /// The report on the far end's view of `obj`: linked by `remoteId`, by the
@@ -108,8 +107,13 @@ pub fn rtp_streams<'a>(pc: &'a PeerConnection, strings: &Interner) -> Vec<RtpStr
         if is_true(obj, "isRemote", strings) {
             continue;
         }
+        // Old webrtc-internals (M86) kept the SSRC as text.
         let ssrc = obj
             .last_number("ssrc")
+            .or_else(|| {
+                obj.last_text("ssrc", strings)
+                    .and_then(|t| t.parse::<f64>().ok())
+            })
             .filter(|s| *s >= 0.0)
             .map(|s| s as u64);
         let remote = if legacy {
