@@ -1,3 +1,9 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code: failing loudly is the point
 fn main() {
     let path = std::env::args().nth(1).unwrap_or_default();
     let id = std::env::args().nth(2).unwrap_or_default();

@@ -1,3 +1,10 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code: failing loudly is the point
+#![cfg(not(target_arch = "wasm32"))]
 //! The same Chrome 144 session is in the public set twice: as a
 //! webrtc-internals dump and as Chrome's own rtcstats dump. Both imports must
 //! give the same raw series for the same stats objects and properties.

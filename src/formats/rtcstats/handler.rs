@@ -35,6 +35,8 @@ pub struct Handler {
     sdp: HashMap<String, SdpState>,
     /// Set when compressed method codes (numbers, `"g"`) were seen.
     pub saw_codes: bool,
+    /// How this file's `getstats`/compressed getStats payloads are encoded.
+    pub encoding: StatsEncoding,
 }
 
 /// Legacy goog report types (callback getStats): values are text.
@@ -73,6 +75,7 @@ impl Handler {
             bases: HashMap::new(),
             sdp: HashMap::new(),
             saw_codes: false,
+            encoding: StatsEncoding::Full,
         }
     }
 
@@ -85,7 +88,6 @@ impl Handler {
         extras: Vec<Value>,
         t_ms: Option<f64>,
         line: Option<usize>,
-        encoding: StatsEncoding,
     ) {
         let pc = match pc {
             Some("undefined-undefined") => {
@@ -100,6 +102,7 @@ impl Handler {
         };
         match method {
             "getStats" | "getstats" => {
+                let encoding = self.encoding;
                 let enc = if method == "getStats" && encoding != StatsEncoding::V3Delta {
                     StatsEncoding::Full
                 } else {

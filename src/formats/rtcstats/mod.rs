@@ -221,15 +221,8 @@ pub fn import_lines(data: &[u8], kind: Sniffed) -> Result<Session, ImportError> 
             _ => None,
         };
         events += 1;
-        h.handle(
-            &method,
-            pc.as_deref(),
-            value,
-            extras,
-            t_ms,
-            Some(line_no),
-            encoding,
-        );
+        h.encoding = encoding;
+        h.handle(&method, pc.as_deref(), value, extras, t_ms, Some(line_no));
     }
 
     if kind == Sniffed::RtcstatsV3 && !h.saw_codes && header_only_file_format {

@@ -2,7 +2,7 @@
 //! `peerConnections` event lists, ISO `time` per event and full getStats
 //! reports (legacy goog stats in the one known sample).
 
-use super::handler::{Handler, StatsEncoding};
+use super::handler::Handler;
 use crate::error::{ImportError, Kind, Location};
 use crate::formats::text::{as_f64, unix_ms_from_iso8601};
 use crate::formats::webrtc_internals::raw::Document;
@@ -44,15 +44,7 @@ pub fn import(doc: Document<'_>) -> Result<Session, ImportError> {
                 continue;
             };
             let value = e.get("value").cloned().unwrap_or(Value::Null);
-            h.handle(
-                method,
-                pc,
-                value,
-                Vec::new(),
-                event_time(e),
-                None,
-                StatsEncoding::Full,
-            );
+            h.handle(method, pc, value, Vec::new(), event_time(e), None);
         }
     };
     if let Some(gum) = &doc.get_user_media {

@@ -1,0 +1,289 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code: failing loudly is the point
+#![cfg(not(target_arch = "wasm32"))]
+//! Hand-written fixtures with expected values worked out by hand from the
+//! format specification, plus damaged variants of them.
+
+use rtcview::summary::summarize;
+use rtcview::Kind;
+
+const V3: &[u8] = include_bytes!("fixtures/rtcstats/v3-compressed-handmade.rtcstats");
+const INTERNALS: &[u8] = include_bytes!("fixtures/webrtc-internals/m147-handmade.json");
+
+#[test]
+fn compressed_v3_decodes_as_specified() {
+    let s = rtcview::import(V3).expect("imports");
+    assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+    let sum = summarize(&s);
+    assert_eq!(sum.source.dialect, "v3");
+    assert_eq!(
+        sum.user_agent.as_deref().map(|u| u.contains("Chrome/140")),
+        Some(true)
+    );
+    assert_eq!(sum.start_ms, Some(1_758_602_115_000.0));
+    // getUserMedia correlated by its "60-0" id.
+    assert_eq!(sum.get_user_media.len(), 1);
+    assert!(sum.get_user_media[0].audio && !sum.get_user_media[0].video);
+    assert_eq!(
+        serde_json::to_value(sum.get_user_media[0].outcome).ok(),
+        Some(serde_json::json!("success"))
+    );
+
+    let pc = &sum.peer_connections[0];
+    assert_eq!(pc.id, "PC_0");
+    assert_eq!(
+        pc.ice_servers,
+        vec![
+            "turn:turn.example.test:3478?transport=udp",
+            "stun:stun.example.test"
+        ]
+    );
+    let states: Vec<&str> = pc
+        .connection_states
+        .iter()
+        .map(|c| c.state.as_str())
+        .collect();
+    assert_eq!(states, ["connecting", "connected"]);
+    let sig: Vec<&str> = pc
+        .signaling_states
+        .iter()
+        .map(|c| c.state.as_str())
+        .collect();
+    assert_eq!(sig, ["have-remote-offer", "stable"]);
+    // connected at 1758602115000 + 5+1+20+10+2+0+1+3+1+1+0+5+0+40 = ...115089
+    assert_eq!(pc.connection_states[1].t_ms, Some(1_758_602_115_089.0));
+    let pair = pc
+        .selected_candidate_pair
+        .as_ref()
+        .expect("selected pair via transport.selectedCandidatePairId");
+    assert_eq!(
+        (
+            pair.local_type.as_deref(),
+            pair.remote_type.as_deref(),
+            pair.protocol.as_deref()
+        ),
+        (Some("host"), Some("relay"), Some("udp"))
+    );
+
+    assert_eq!(pc.rtp.len(), 1);
+    let r = &pc.rtp[0];
+    assert_eq!(
+        (r.ssrc, r.codec.as_deref(), r.kind.as_deref(), r.samples),
+        (Some(1111), Some("opus"), Some("audio"), 4)
+    );
+    let br = r.bitrate_kbps.expect("bitrate");
+    assert_eq!((br.mean, br.max), (64.0, 64.0));
+    // 2 lost of 250 received + 2 lost.
+    assert_eq!(r.packets_lost_pct, Some(0.794));
+    // jitter 2, 2, 0 (falsy overwrite), 0 ms.
+    let j = r.jitter_ms.expect("jitter");
+    assert_eq!((j.mean, j.max), (1.0, 2.0));
+
+    // The data channel report was removed by an explicit null at the 4th poll.
+    let raw = &s.peer_connections[0];
+    assert_eq!(raw.stats_object("6").map(|o| o.len()), Some(3));
+    assert_eq!(
+        raw.stats_object("1").map(|o| o.len()),
+        Some(4),
+        "unchanged codec carried over"
+    );
+    // The SLD's compressed SDP is expanded from the answer it applies.
+    let sld = raw
+        .events
+        .iter()
+        .find(|e| e.name == "setLocalDescription")
+        .expect("SLD event");
+    let answer = raw
+        .events
+        .iter()
+        .find(|e| e.name == "createAnswerOnSuccess")
+        .expect("answer event");
+    assert_eq!(sld.value["sdp"], answer.value["sdp"]);
+    assert!(sld.value["sdp"]
+        .as_str()
+        .is_some_and(|t| t.contains("a=recvonly")));
+}
+
+#[test]
+fn handmade_internals_aligns_from_the_end() {
+    let s = rtcview::import(INTERNALS).expect("imports");
+    let sum = summarize(&s);
+    assert_eq!(sum.source.dialect, "on-events");
+    let pc = &s.peer_connections[0];
+    let o = pc.stats_object("IT01A1111").expect("inbound object");
+    assert_eq!(o.len(), 5);
+    assert_eq!(o.stats_type.as_deref(), Some("inbound-rtp"));
+    // The 2-point object series sits on the last two timestamps.
+    let none = o
+        .column("qualityLimitationDurations.none")
+        .expect("flattened");
+    assert!(none.number(2).is_none());
+    assert_eq!((none.number(3), none.number(4)), (Some(1.0), Some(2.0)));
+    // The 4-point derived series starts at the second sample.
+    let derived = o.column("[bytesReceived_in_bits/s]").expect("derived kept");
+    assert!(derived.number(0).is_none() && derived.number(1).is_some());
+    assert!(
+        pc.stats_object("P").is_none(),
+        "an empty series {{}} makes no object"
+    );
+    let r = &sum.peer_connections[0].rtp[0];
+    assert_eq!(r.codec.as_deref(), Some("opus"));
+    assert_eq!(r.bitrate_kbps.map(|b| b.mean), Some(64.0));
+    assert_eq!(r.packets_lost_pct, Some(0.99));
+    let states: Vec<&str> = sum.peer_connections[0]
+        .connection_states
+        .iter()
+        .map(|c| c.state.as_str())
+        .collect();
+    assert_eq!(states, ["connected"]);
+    assert!(
+        pc.events.iter().any(|e| e.is_failure()),
+        "ICE candidate error is a failure"
+    );
+    let g = &sum.get_user_media[0];
+    assert!(g.audio && !g.video);
+    assert_eq!(s.get_user_media[0].tracks.len(), 1);
+}
+
+#[test]
+fn capped_internals_history_is_reported() {
+    let n = 1000;
+    let ts: Vec<f64> = (0..n)
+        .map(|i| 1_770_000_000_000.0 + 1000.0 * i as f64)
+        .collect();
+    let vals: Vec<u64> = (0..n).map(|i| i * 100).collect();
+    let series = |v: String| serde_json::json!({"startTime": "2026-02-02T02:40:00.000Z", "endTime": "2026-02-02T02:56:39.000Z", "statsType": "inbound-rtp", "values": v});
+    let doc = serde_json::json!({
+        "getUserMedia": [], "UserAgent": "x",
+        "PeerConnections": {"1-1": {"updateLog": [], "stats": {
+            "IT01V1-timestamp": series(serde_json::to_string(&ts).unwrap_or_default()),
+            "IT01V1-bytesReceived": series(serde_json::to_string(&vals).unwrap_or_default()),
+        }}}
+    });
+    let s = rtcview::import(doc.to_string().as_bytes()).expect("imports");
+    let capped: Vec<_> = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == Kind::Capped)
+        .collect();
+    assert_eq!(capped.len(), 1, "{:?}", s.diagnostics);
+    assert!(
+        capped[0].message.contains("2026-02-02T02:40:00Z"),
+        "{}",
+        capped[0].message
+    );
+}
+
+#[test]
+fn truncated_v3_keeps_earlier_lines() {
+    // The last three lines are 24 + 21 + 74 bytes: cut inside the 4th poll.
+    let cut = &V3[..V3.len() - 100];
+    let s = rtcview::import(cut).expect("partial import");
+    let t: Vec<_> = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == Kind::Truncated)
+        .collect();
+    assert_eq!(t.len(), 1, "{:?}", s.diagnostics);
+    assert!(t[0].location.line.is_some());
+    assert_eq!(
+        s.peer_connections[0].stats_object("0").map(|o| o.len()),
+        Some(3)
+    );
+}
+
+#[test]
+fn truncated_internals_keeps_what_was_read() {
+    // Cut inside the stats of the only peer connection.
+    let at = INTERNALS
+        .windows(12)
+        .position(|w| w == b"IT01A1111-jitter".get(..12).unwrap_or_default())
+        .expect("marker");
+    let s = rtcview::import(&INTERNALS[..at + 40]).expect("partial import");
+    assert!(
+        s.diagnostics
+            .iter()
+            .any(|d| d.kind == Kind::Truncated && d.message.starts_with("truncated at line")),
+        "{:?}",
+        s.diagnostics
+    );
+    let pc = &s.peer_connections[0];
+    assert!(
+        pc.events.len() >= 5,
+        "the update log before the cut is kept"
+    );
+    assert!(pc
+        .stats_object("IT01A1111")
+        .is_some_and(|o| o.column("bytesReceived").is_some()));
+}
+
+#[test]
+fn corrupt_byte_in_internals_is_diagnosed() {
+    let mut bad = INTERNALS.to_vec();
+    let at = bad
+        .windows(9)
+        .position(|w| w == b"CIT01_111")
+        .expect("marker");
+    bad[at - 2] = b'#';
+    let s = rtcview::import(&bad).expect("partial import");
+    assert!(
+        s.diagnostics
+            .iter()
+            .any(|d| d.kind == Kind::Malformed && d.message.starts_with("damaged at line")),
+        "{:?}",
+        s.diagnostics
+    );
+    assert_eq!(s.peer_connections.len(), 1);
+}
+
+#[test]
+fn junk_lines_are_skipped_with_diagnostics() {
+    let mut text = String::from_utf8_lossy(V3).into_owned();
+    text = text.replacen("[23,\"PC_0\",\"stable\",0]", "--disconnect--", 1);
+    let s = rtcview::import(text.as_bytes()).expect("imports");
+    let d = s
+        .diagnostics
+        .iter()
+        .find(|d| d.kind == Kind::Malformed)
+        .expect("diagnostic");
+    assert_eq!(d.location.line, Some(14));
+}
+
+#[test]
+fn hard_errors_have_their_own_kinds() {
+    let kind = |b: &[u8]| rtcview::import(b).map(|_| ()).map_err(|e| e.kind);
+    assert_eq!(kind(b""), Err(Kind::Empty));
+    assert_eq!(kind(b" \n\t "), Err(Kind::Empty));
+    assert_eq!(kind(b"hello, world"), Err(Kind::Unrecognized));
+    assert_eq!(kind(b"{\"some\": \"json\"}"), Err(Kind::Unrecognized));
+    assert_eq!(kind(b"[1,2]\n[3]\n"), Err(Kind::Unrecognized));
+    assert_eq!(kind(b"RTCStatsDump\n[1]\n"), Err(Kind::Malformed));
+    assert_eq!(kind(b"{\"some\": {\"a\": "), Err(Kind::Unrecognized));
+    // Truncated before anything complete: an empty partial import that says so.
+    let s = rtcview::import(b"{\"PeerConnections\": {\"a\": ").expect("partial");
+    assert!(
+        s.peer_connections.is_empty() && s.diagnostics.iter().any(|d| d.kind == Kind::Truncated)
+    );
+    let opts = rtcview::ImportOptions {
+        max_decoded_bytes: 1000,
+    };
+    let e = rtcview::import_with(&[b' '; 2000], &opts)
+        .map(|_| ())
+        .map_err(|e| (e.kind, e.message));
+    assert_eq!(e.as_ref().map_err(|e| e.0), Err(Kind::TooLarge));
+    // A gzip bomb stops at the limit.
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut z, &vec![b'['; 1 << 20]).expect("gzip");
+    let bomb = z.finish().expect("gzip");
+    assert!(bomb.len() < 10_000);
+    assert_eq!(
+        rtcview::import_with(&bomb, &opts)
+            .map(|_| ())
+            .map_err(|e| e.kind),
+        Err(Kind::TooLarge)
+    );
+}

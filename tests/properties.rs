@@ -1,0 +1,190 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code: failing loudly is the point
+#![cfg(not(target_arch = "wasm32"))]
+//! Property tests of the decoders and derived metrics.
+
+use proptest::prelude::*;
+use rtcview::formats::rtcstats::delta::{decode_v3, Reports};
+use rtcview::formats::rtcstats::encode::StatsEncoder;
+use rtcview::formats::webrtc_internals::stats::split_series_key;
+use serde_json::{json, Map, Value};
+
+/// All numbers as f64, so `1` and `1.0` compare equal.
+fn normalize(v: &Value) -> Value {
+    match v {
+        Value::Number(n) => json!(n.as_f64().unwrap_or(f64::NAN)),
+        Value::Object(o) => {
+            Value::Object(o.iter().map(|(k, x)| (k.clone(), normalize(x))).collect())
+        }
+        Value::Array(a) => Value::Array(a.iter().map(normalize).collect()),
+        other => other.clone(),
+    }
+}
+
+const TYPES: &[&str] = &[
+    "outbound-rtp",
+    "inbound-rtp",
+    "codec",
+    "candidate-pair",
+    "compute-pressure",
+];
+const PROPS: &[&str] = &[
+    "bytesSent",
+    "packetsSent",
+    "jitter",
+    "kind",
+    "mid",
+    "customThing",
+    "active",
+    "frameWidth",
+    "qualityLimitationReason",
+];
+
+fn value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        (-1000i32..1000).prop_map(|n| json!(n as f64)),
+        (0.0f64..1e9).prop_map(|f| json!(f)),
+        "[a-z0-9]{0,6}".prop_map(Value::String),
+        any::<bool>().prop_map(Value::Bool),
+    ]
+}
+
+/// A stats object: fixed type and property set; values per poll.
+#[derive(Debug, Clone)]
+struct Obj {
+    ty: &'static str,
+    props: Vec<&'static str>,
+    nested: bool,
+}
+
+fn objects() -> impl Strategy<Value = Vec<Obj>> {
+    prop::collection::vec(
+        (
+            0..TYPES.len(),
+            prop::sample::subsequence(PROPS, 1..PROPS.len()),
+            any::<bool>(),
+        )
+            .prop_map(|(t, props, nested)| Obj {
+                ty: TYPES[t],
+                props,
+                nested,
+            }),
+        1..5,
+    )
+}
+
+/// Per poll and object: present?, property values, nested durations.
+type Poll = Vec<(bool, Vec<Value>, (f64, f64))>;
+
+fn polls(n_objects: usize) -> impl Strategy<Value = Vec<Poll>> {
+    prop::collection::vec(
+        prop::collection::vec(
+            (
+                any::<bool>(),
+                prop::collection::vec(value(), PROPS.len()),
+                (0.0f64..100.0, 0.0f64..100.0),
+            ),
+            n_objects,
+        ),
+        1..8,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// decode(encode(x)) == x for report sets whose reports share the poll
+    /// timestamp and keep their property set (what the format can express).
+    #[test]
+    fn v3_decoder_inverts_encoder((objs, seq) in objects().prop_flat_map(|o| { let n = o.len(); (Just(o), polls(n)) })) {
+        let mut enc = StatsEncoder::default();
+        let mut base = Reports::new();
+        for (k, poll) in seq.iter().enumerate() {
+            let t = 1_700_000_000_000.0 + 1000.0 * k as f64;
+            let mut cur = Map::new();
+            for (i, (obj, (present, vals, (q1, q2)))) in objs.iter().zip(poll).enumerate() {
+                if !present && k > 0 { continue; }
+                let mut r = Map::new();
+                r.insert("id".into(), json!(format!("ID{i}")));
+                r.insert("type".into(), json!(obj.ty));
+                r.insert("timestamp".into(), json!(t));
+                for (p, v) in obj.props.iter().zip(vals) {
+                    r.insert((*p).to_string(), v.clone());
+                }
+                if obj.nested {
+                    r.insert("qualityLimitationDurations".into(), json!({"cpu": q1, "none": q2}));
+                }
+                cur.insert(format!("ID{i}"), Value::Object(r));
+            }
+            let delta = enc.encode(&cur);
+            // The delta must survive a trip through JSON text.
+            let text = serde_json::to_string(&delta).expect("json");
+            let delta: Map<String, Value> = serde_json::from_str(&text).expect("json");
+            decode_v3(&mut base, delta);
+            prop_assert_eq!(base.len(), cur.len());
+            for (id, r) in &cur {
+                let short = enc.short_id(id).expect("transmitted ids have a short id");
+                let mut want = r.as_object().cloned().unwrap_or_default();
+                want.remove("id");
+                prop_assert_eq!(normalize(&base[short]), normalize(&Value::Object(want)), "poll {} id {}", k, id);
+            }
+        }
+    }
+
+    /// Splitting a series key gives back the stats id and property it was made of.
+    #[test]
+    fn series_keys_split_back(id in "[A-Za-z0-9_:/+=;-]{1,24}", prop in prop_oneof![
+        "[a-z][A-Za-z0-9]{0,20}",
+        "\\[[a-zA-Z/_-]{1,30}\\]",
+    ]) {
+        prop_assume!(!id.ends_with('-'));
+        let key = format!("{id}-{prop}");
+        prop_assert_eq!(split_series_key(&key), Some((id.as_str(), prop.as_str())));
+    }
+
+    /// Rates of a monotonic counter are finite and non-negative; a reset
+    /// is a gap, never a negative spike.
+    #[test]
+    fn rates_never_negative(steps in prop::collection::vec((1u32..3000, 0u32..100_000, any::<bool>()), 2..60)) {
+        use rtcview::model::{SessionBuilder, Format};
+        let mut b = SessionBuilder::new(Format::Rtcstats, "t");
+        let (mut t, mut c) = (0.0, 0.0);
+        for (dt, dc, reset) in &steps {
+            t += *dt as f64;
+            c = if *reset { *dc as f64 } else { c + *dc as f64 };
+            let r = json!({"bytesSent": c});
+            b.push_report("pc", "x", t, r.as_object().expect("object"), false);
+        }
+        let s = b.finish();
+        let obj = &s.peer_connections[0].stats[0];
+        for v in rtcview::metrics::rate_per_s(obj, "bytesSent", 8.0) {
+            prop_assert!(v.is_nan() || (v.is_finite() && v >= 0.0));
+        }
+    }
+
+    /// Whatever the bytes, import returns (no panic, no hang).
+    #[test]
+    fn import_never_panics(prefix in prop_oneof![Just(&b""[..]), Just(&b"RTCStatsDump\n"[..]), Just(&b"{"[..]), Just(&b"["[..]), Just(&b"\x1f\x8b"[..])],
+                           body in prop::collection::vec(any::<u8>(), 0..400)) {
+        let mut input = prefix.to_vec();
+        input.extend_from_slice(&body);
+        let _ = rtcview::import(&input);
+    }
+
+    /// Structured junk: rtcstats lines with random shapes.
+    #[test]
+    fn rtcstats_lines_never_panic(lines in prop::collection::vec((value(), prop_oneof![Just(json!(null)), Just(json!("PC_0"))], value(), prop::collection::vec(value(), 0..3)), 0..20), v3 in any::<bool>()) {
+        let mut text = if v3 { String::from("RTCStatsDump\n{\"fileFormat\":3}\n") } else { String::new() };
+        for (m, pc, v, rest) in lines {
+            let mut arr = vec![m, pc, v];
+            arr.extend(rest);
+            text.push_str(&Value::Array(arr).to_string());
+            text.push('\n');
+        }
+        let _ = rtcview::import(text.as_bytes());
+    }
+}
