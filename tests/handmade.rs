@@ -287,3 +287,20 @@ fn hard_errors_have_their_own_kinds() {
         Err(Kind::TooLarge)
     );
 }
+
+/// Chrome's writer sends full reports as "getStats": a report missing from a
+/// poll is gone (not carried over as in compressed fileFormat 3).
+#[test]
+fn chrome_written_full_reports_do_not_carry_over() {
+    let text = concat!(
+        "RTCStatsDump\n{\"fileFormat\":3}\n",
+        "[\"getStats\",\"1-1\",{\"A\":{\"id\":\"A\",\"type\":\"codec\",\"timestamp\":1000,\"mimeType\":\"audio/opus\"},",
+        "\"B\":{\"id\":\"B\",\"type\":\"codec\",\"timestamp\":1000,\"mimeType\":\"video/VP8\"}},1000]\n",
+        "[\"getStats\",\"1-1\",{\"A\":{\"id\":\"A\",\"type\":\"codec\",\"timestamp\":2000,\"mimeType\":\"audio/opus\"}},1000]"
+    );
+    let s = rtcview::import(text.as_bytes()).expect("imports");
+    assert_eq!(s.source.as_ref().map(|x| x.dialect.as_str()), Some("v3-chrome"));
+    let pc = &s.peer_connections[0];
+    assert_eq!(pc.stats_object("A").map(|o| o.len()), Some(2));
+    assert_eq!(pc.stats_object("B").map(|o| o.len()), Some(1));
+}

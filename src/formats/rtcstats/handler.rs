@@ -102,11 +102,10 @@ impl Handler {
         };
         match method {
             "getStats" | "getstats" => {
-                let encoding = self.encoding;
-                let enc = if method == "getStats" && encoding != StatsEncoding::V3Delta {
-                    StatsEncoding::Full
-                } else {
-                    encoding
+                // An uncompressed "getStats" is a full report in every dialect.
+                let enc = match (method, self.encoding) {
+                    ("getStats", StatsEncoding::JitsiDelta | StatsEncoding::FippoDelta { .. }) => StatsEncoding::Full,
+                    (_, e) => e,
                 };
                 self.stats(pc, value, t_ms, line, enc);
                 return;

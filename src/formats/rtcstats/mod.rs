@@ -221,7 +221,13 @@ pub fn import_lines(data: &[u8], kind: Sniffed) -> Result<Session, ImportError> 
             _ => None,
         };
         events += 1;
-        h.encoding = encoding;
+        // In fileFormat 3 only the compressed spelling ("g", or code 1) is
+        // delta-encoded; Chrome's writer sends full reports as "getStats",
+        // where an id missing from a poll is gone, not unchanged.
+        h.encoding = match (&layout, &method_v) {
+            (Layout::V3, Value::String(m)) if m == "getStats" => StatsEncoding::Full,
+            _ => encoding,
+        };
         h.handle(&method, pc.as_deref(), value, extras, t_ms, Some(line_no));
     }
 
