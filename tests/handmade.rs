@@ -299,7 +299,10 @@ fn chrome_written_full_reports_do_not_carry_over() {
         "[\"getStats\",\"1-1\",{\"A\":{\"id\":\"A\",\"type\":\"codec\",\"timestamp\":2000,\"mimeType\":\"audio/opus\"}},1000]"
     );
     let s = rtcview::import(text.as_bytes()).expect("imports");
-    assert_eq!(s.source.as_ref().map(|x| x.dialect.as_str()), Some("v3-chrome"));
+    assert_eq!(
+        s.source.as_ref().map(|x| x.dialect.as_str()),
+        Some("v3-chrome")
+    );
     let pc = &s.peer_connections[0];
     assert_eq!(pc.stats_object("A").map(|o| o.len()), Some(2));
     assert_eq!(pc.stats_object("B").map(|o| o.len()), Some(1));

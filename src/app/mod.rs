@@ -1,1 +1,27 @@
-//! Browser shell (wasm32 only). Placeholder until the viewer issue lands.
+//! Browser shell (wasm32 only): the one place that touches `wasm-bindgen`
+//! and `web-sys`. For now it exposes the importer and the summary to the
+//! page; the full viewer (charts, log, SDP) builds on it.
+
+use wasm_bindgen::prelude::*;
+
+/// Crate version, for the page footer and bug reports.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Imports a dump and returns its `rtcview-summary/1` document as JSON text.
+///
+/// On failure throws a JS `Error` whose `name` is the error kind
+/// (`unrecognized`, `empty`, `too_large`, ...) and whose `message` is for
+/// people, so the page can show both.
+#[wasm_bindgen(js_name = summarizeDump)]
+pub fn summarize_dump(bytes: &[u8]) -> Result<String, JsValue> {
+    let session = crate::formats::import(bytes).map_err(|e| {
+        let err = js_sys::Error::new(&e.to_string());
+        err.set_name(e.kind.as_str());
+        JsValue::from(err)
+    })?;
+    serde_json::to_string(&crate::summary::summarize(&session))
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+}

@@ -104,7 +104,9 @@ impl Handler {
             "getStats" | "getstats" => {
                 // An uncompressed "getStats" is a full report in every dialect.
                 let enc = match (method, self.encoding) {
-                    ("getStats", StatsEncoding::JitsiDelta | StatsEncoding::FippoDelta { .. }) => StatsEncoding::Full,
+                    ("getStats", StatsEncoding::JitsiDelta | StatsEncoding::FippoDelta { .. }) => {
+                        StatsEncoding::Full
+                    }
                     (_, e) => e,
                 };
                 self.stats(pc, value, t_ms, line, enc);
