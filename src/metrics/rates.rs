@@ -178,6 +178,7 @@ mod tests {
             let r = o.push_time(*t);
             o.set(r, prop, Sample::Number(*v), &mut s);
         }
+        o.finish();
         o
     }
 

@@ -228,6 +228,66 @@ impl SessionBuilder {
         }
     }
 
+    /// Index of the peer connection `id` (created on first use), for callers
+    /// that address many stats objects of one connection in a row.
+    pub fn pc_index(&mut self, id: &str) -> usize {
+        self.pc_slot(id)
+    }
+
+    /// Index of stats object `stats_id` within peer connection `pc` (an index
+    /// from [`Self::pc_index`]), created on first use. Stable until `finish`.
+    #[allow(clippy::indexing_slicing)] // pc comes from pc_index; vectors grow in step
+    pub fn stats_slot(&mut self, pc: usize, stats_id: &str) -> usize {
+        let index = &mut self.stats_index[pc];
+        if let Some(&i) = index.get(stats_id) {
+            return i;
+        }
+        let stats = &mut self.session.peer_connections[pc].stats;
+        stats.push(StatsObject::new(stats_id));
+        index.insert(stats_id.to_string(), stats.len() - 1);
+        stats.len() - 1
+    }
+
+    /// Applies one fileFormat 3 delta report to its stats object: a new row
+    /// at `t_ms` that repeats the previous row when `carry` (the id was live
+    /// before this poll) and then takes the properties present in `changes`.
+    /// A report whose time repeats the last row updates that row in place
+    /// (dropping it would lose the change for every later row).
+    pub fn push_delta_row(
+        &mut self,
+        pc: usize,
+        obj: usize,
+        t_ms: f64,
+        changes: Option<&Map<String, Value>>,
+        carry: bool,
+    ) {
+        let strings = &mut self.session.strings;
+        let Some(obj) = self
+            .session
+            .peer_connections
+            .get_mut(pc)
+            .and_then(|p| p.stats.get_mut(obj))
+        else {
+            return;
+        };
+        if let Some(Value::String(t)) = changes.and_then(|c| c.get("type")) {
+            if obj.stats_type.is_none() {
+                obj.stats_type = Some(t.clone());
+            }
+        }
+        let row = match obj.times_ms.last() {
+            Some(&last) if last == t_ms => obj.times_ms.len() - 1,
+            _ if carry => obj.push_repeat(t_ms),
+            _ => obj.push_time(t_ms),
+        };
+        for (k, v) in changes.into_iter().flatten() {
+            if matches!(k.as_str(), "id" | "timestamp" | "type") {
+                continue;
+            }
+            put_value(obj, strings, row, k, v, false, 0);
+        }
+    }
+
     pub fn finish(mut self) -> Session {
         for pc in &mut self.session.peer_connections {
             pc.stats.sort_by(|a, b| a.id.cmp(&b.id));

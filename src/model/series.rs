@@ -117,8 +117,14 @@ pub struct StatsObject {
     pub stats_type: Option<String>,
     /// Report timestamps, unix ms, ascending.
     pub times_ms: Vec<f64>,
-    /// Property name -> column, sorted by name.
+    /// Property name -> column, sorted by name (filled by the builder's finish).
     pub columns: BTreeMap<String, Column>,
+    /// Columns while building, in first-seen order, with a cursor: reports
+    /// repeat their properties in the same order every poll, so the next
+    /// property is almost always the one after the last (a map lookup per
+    /// value was a third of the import time).
+    building: Vec<(String, Column)>,
+    cursor: usize,
 }
 
 impl StatsObject {
@@ -164,6 +170,29 @@ impl StatsObject {
         self.times_ms.len() - 1
     }
 
+    /// Appends a row at `t_ms` holding the previous row's values: what a
+    /// delta-compressed report that did not change (or changed only a few
+    /// properties, set afterwards) decodes to. A tight copy per column, with
+    /// no name lookups.
+    pub(crate) fn push_repeat(&mut self, t_ms: f64) -> usize {
+        let row = self.push_time(t_ms);
+        for (_, col) in &mut self.building {
+            // Lazily padded: a column has a value in the previous row iff its
+            // length is exactly `row`.
+            if col.numbers.len() == row {
+                if let Some(&v) = col.numbers.last() {
+                    col.numbers.push(v);
+                }
+            }
+            if col.texts.len() == row {
+                if let Some(&v) = col.texts.last() {
+                    col.texts.push(v);
+                }
+            }
+        }
+        row
+    }
+
     pub(crate) fn set(
         &mut self,
         row: usize,
@@ -171,9 +200,24 @@ impl StatsObject {
         sample: Sample<'_>,
         strings: &mut Interner,
     ) {
-        let col = match self.columns.get_mut(property) {
-            Some(c) => c,
-            None => self.columns.entry(property.to_string()).or_default(),
+        let at = |b: &Vec<(String, Column)>, i: usize| b.get(i).is_some_and(|(n, _)| n == property);
+        let i = if at(&self.building, self.cursor) {
+            self.cursor
+        } else if self.cursor > 0 && at(&self.building, self.cursor - 1) {
+            self.cursor - 1
+        } else {
+            match self.building.iter().position(|(n, _)| n == property) {
+                Some(i) => i,
+                None => {
+                    self.building
+                        .push((property.to_string(), Column::default()));
+                    self.building.len() - 1
+                }
+            }
+        };
+        self.cursor = i + 1;
+        let Some((_, col)) = self.building.get_mut(i) else {
+            return;
         };
         match sample {
             Sample::Number(v) => col.set_number(row, v),
@@ -188,6 +232,10 @@ impl StatsObject {
     /// repeats the previous row's (a report re-sent unchanged carries the same
     /// timestamp and adds no information). Returns the number of rows dropped.
     pub(crate) fn finish(&mut self) -> usize {
+        for (name, col) in std::mem::take(&mut self.building) {
+            self.columns.insert(name, col);
+        }
+        self.cursor = 0;
         let n = self.times_ms.len();
         for c in self.columns.values_mut() {
             c.pad(n);

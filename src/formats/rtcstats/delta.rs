@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 pub type Reports = Map<String, Value>;
 
 /// Renames compressed property keys and the numeric `type` of one report.
-fn expand_report(r: Map<String, Value>) -> Map<String, Value> {
+pub fn expand_report(r: Map<String, Value>) -> Map<String, Value> {
     let mut out = Map::new();
     for (k, v) in r {
         let name = property_name(&k).map(str::to_string).unwrap_or(k);

@@ -2,7 +2,7 @@
 //! rtcstats dialect (fileFormat 3, Chrome's writer, jitsi, fippo 1/2, v0):
 //! they differ in line layout and delta rules, not in what events mean.
 
-use super::delta::{decode_legacy, decode_v3, Reports};
+use super::delta::{decode_legacy, Reports};
 use super::sdp;
 use crate::error::{Kind, Location, Severity};
 use crate::formats::text::{as_f64, json_in_string};
@@ -32,6 +32,10 @@ struct SdpState {
 pub struct Handler {
     pub b: SessionBuilder,
     bases: HashMap<String, Reports>,
+    /// fileFormat 3: ids currently in each connection's report set. The
+    /// previous values live in the columns themselves (see `v3_poll`).
+    /// Indexed by (peer connection index, stats object index).
+    live: HashMap<usize, Vec<bool>>,
     sdp: HashMap<String, SdpState>,
     /// Set when compressed method codes (numbers, `"g"`) were seen.
     pub saw_codes: bool,
@@ -73,6 +77,7 @@ impl Handler {
         Handler {
             b: SessionBuilder::new(Format::Rtcstats, dialect),
             bases: HashMap::new(),
+            live: HashMap::new(),
             sdp: HashMap::new(),
             saw_codes: false,
             encoding: StatsEncoding::Full,
@@ -343,9 +348,8 @@ impl Handler {
                 base
             }
             StatsEncoding::V3Delta => {
-                let base = self.bases.entry(pc.to_string()).or_default();
-                decode_v3(base, delta);
-                base
+                self.v3_poll(pc, delta, t_ms);
+                return;
             }
             StatsEncoding::JitsiDelta | StatsEncoding::FippoDelta { .. } => {
                 let base = self.bases.entry(pc.to_string()).or_default();
@@ -380,6 +384,85 @@ impl Handler {
                 Kind::Malformed,
                 "stats reports without any timestamp; not placed in time",
                 loc(),
+            );
+        }
+    }
+}
+
+impl Handler {
+    /// One compressed fileFormat 3 poll, decoded straight into the columns.
+    ///
+    /// Same semantics as [`super::delta::decode_v3`] (which the property
+    /// tests check against the encoder): `null` removes an id, an id absent
+    /// from the delta is unchanged and takes the hoisted time `t`, present
+    /// properties overwrite (objects one level deep, via their flattened
+    /// `name.key` columns). But instead of rebuilding every full report and
+    /// writing every property of every report again, unchanged values are
+    /// carried forward column by column: the delta's size, not the report
+    /// set's, drives the cost.
+    fn v3_poll(&mut self, pc: &str, mut delta: Map<String, Value>, event_t: Option<f64>) {
+        let hoisted = delta.remove("t").as_ref().and_then(as_f64);
+        let p = self.b.pc_index(pc);
+        let mut rows: Vec<(usize, f64, Map<String, Value>)> = Vec::with_capacity(delta.len());
+        let mut untimed = 0usize;
+        let mut removed: Vec<usize> = Vec::new();
+        for (id, v) in delta {
+            match v {
+                Value::Null => removed.push(self.b.stats_slot(p, &id)),
+                Value::Object(r) => {
+                    let r = super::delta::expand_report(r);
+                    let Some(t) = r.get("timestamp").and_then(as_f64).or(hoisted).or(event_t)
+                    else {
+                        untimed += 1;
+                        continue;
+                    };
+                    rows.push((self.b.stats_slot(p, &id), t, r));
+                }
+                _ => {}
+            }
+        }
+        let live = self.live.entry(p).or_default();
+        let mut touched = vec![false; live.len()];
+        for o in removed {
+            if let Some(l) = live.get_mut(o) {
+                *l = false;
+            }
+        }
+        let mut carries = Vec::with_capacity(rows.len());
+        for (o, _, _) in &rows {
+            if live.len() <= *o {
+                live.resize(o + 1, false);
+                touched.resize(o + 1, false);
+            }
+            carries.push(live.get(*o).copied().unwrap_or(false));
+            if let (Some(l), Some(t)) = (live.get_mut(*o), touched.get_mut(*o)) {
+                *l = true;
+                *t = true;
+            }
+        }
+        let untouched: Vec<usize> = match hoisted {
+            Some(_) => live
+                .iter()
+                .zip(&touched)
+                .enumerate()
+                .filter(|(_, (l, t))| **l && !**t)
+                .map(|(o, _)| o)
+                .collect(),
+            None => Vec::new(),
+        };
+        for ((o, t, r), carry) in rows.into_iter().zip(carries) {
+            self.b.push_delta_row(p, o, t, Some(&r), carry);
+        }
+        if let Some(t) = hoisted {
+            for o in untouched {
+                self.b.push_delta_row(p, o, t, None, true);
+            }
+        }
+        if untimed > 0 {
+            self.b.warn(
+                Kind::Malformed,
+                "stats reports without any timestamp; not placed in time",
+                Location::default(),
             );
         }
     }
