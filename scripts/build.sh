@@ -4,10 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --locked --release --target wasm32-unknown-unknown --lib
+cargo build --locked --profile wasm-release --target wasm32-unknown-unknown --lib
 rm -rf dist
 mkdir -p dist/pkg
-wasm-bindgen --target web --no-typescript --out-dir dist/pkg target/wasm32-unknown-unknown/release/rtcview.wasm
+wasm-bindgen --target web --no-typescript --out-dir dist/pkg target/wasm32-unknown-unknown/wasm-release/rtcview.wasm
 # npm binaryen (132): Debian's wasm-opt 108 cannot parse wasm-bindgen's output.
 node_modules/.bin/wasm-opt -Oz dist/pkg/rtcview_bg.wasm -o dist/pkg/rtcview_bg.wasm
 cp -r www/. dist/

@@ -12,6 +12,8 @@ use super::{
     StatsObject,
 };
 use crate::error::{Diagnostic, Kind, Location, Severity};
+use crate::formats::rtcstats::line::{PVal, Report};
+use crate::formats::rtcstats::tables::{property_name, stats_type_name};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -248,18 +250,20 @@ impl SessionBuilder {
         stats.len() - 1
     }
 
-    /// Applies one fileFormat 3 delta report to its stats object: a new row
-    /// at `t_ms` that repeats the previous row when `carry` (the id was live
-    /// before this poll) and then takes the properties present in `changes`.
-    /// A report whose time repeats the last row updates that row in place
-    /// (dropping it would lose the change for every later row).
-    pub fn push_delta_row(
+    /// Appends one report, parsed flat (see `formats::rtcstats::line`), as
+    /// a row at `t_ms`. With `carry` the row first repeats the previous row
+    /// (a fileFormat 3 delta lists only what changed); `compressed` maps
+    /// property codes and type codes to names. A report whose time repeats the
+    /// last row updates that row in place (for a delta, dropping it would
+    /// lose the change for every later row).
+    pub fn push_parsed_row(
         &mut self,
         pc: usize,
         obj: usize,
         t_ms: f64,
-        changes: Option<&Map<String, Value>>,
+        report: Option<&Report<'_>>,
         carry: bool,
+        compressed: bool,
     ) {
         let strings = &mut self.session.strings;
         let Some(obj) = self
@@ -270,21 +274,31 @@ impl SessionBuilder {
         else {
             return;
         };
-        if let Some(Value::String(t)) = changes.and_then(|c| c.get("type")) {
-            if obj.stats_type.is_none() {
-                obj.stats_type = Some(t.clone());
-            }
-        }
         let row = match obj.times_ms.last() {
             Some(&last) if last == t_ms => obj.times_ms.len() - 1,
             _ if carry => obj.push_repeat(t_ms),
             _ => obj.push_time(t_ms),
         };
-        for (k, v) in changes.into_iter().flatten() {
-            if matches!(k.as_str(), "id" | "timestamp" | "type") {
-                continue;
+        for (k, v) in report.into_iter().flatten() {
+            let name: &str = match compressed.then(|| property_name(k)).flatten() {
+                Some(long) => long,
+                None => k,
+            };
+            match name {
+                "id" | "timestamp" => {}
+                "type" => {
+                    if obj.stats_type.is_none() {
+                        obj.stats_type = match v {
+                            PVal::Str(t) => Some(t.to_string()),
+                            PVal::Num(code) if compressed => {
+                                stats_type_name(*code as u64).map(str::to_string)
+                            }
+                            _ => None,
+                        };
+                    }
+                }
+                _ => put_parsed(obj, strings, row, name, v, 0),
             }
-            put_value(obj, strings, row, k, v, false, 0);
         }
     }
 
@@ -354,5 +368,63 @@ pub(crate) fn put_value(
             let text = other.to_string();
             obj.set(row, key, Sample::Text(&text), strings);
         }
+    }
+}
+
+fn put_parsed(
+    obj: &mut StatsObject,
+    strings: &mut Interner,
+    row: usize,
+    key: &str,
+    v: &PVal<'_>,
+    depth: u8,
+) {
+    match v {
+        PVal::Num(n) => obj.set(row, key, Sample::Number(*n), strings),
+        PVal::Str(s) => obj.set(row, key, Sample::Text(s), strings),
+        PVal::Bool(b) => obj.set(
+            row,
+            key,
+            Sample::Text(if *b { "true" } else { "false" }),
+            strings,
+        ),
+        PVal::Null => {}
+        PVal::Obj(fields) if depth == 0 => {
+            for (k2, v2) in fields {
+                let name = format!("{key}.{k2}");
+                put_parsed(obj, strings, row, &name, v2, 1);
+            }
+        }
+        PVal::Obj(fields) => {
+            let text = Value::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), pval_to_value(v)))
+                    .collect(),
+            )
+            .to_string();
+            obj.set(row, key, Sample::Text(&text), strings);
+        }
+        PVal::Json(v) => {
+            let text = v.to_string();
+            obj.set(row, key, Sample::Text(&text), strings);
+        }
+    }
+}
+
+fn pval_to_value(v: &PVal<'_>) -> Value {
+    match v {
+        PVal::Num(n) => serde_json::Number::from_f64(*n)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
+        PVal::Str(s) => Value::String(s.to_string()),
+        PVal::Bool(b) => Value::Bool(*b),
+        PVal::Null => Value::Null,
+        PVal::Obj(f) => Value::Object(
+            f.iter()
+                .map(|(k, v)| (k.to_string(), pval_to_value(v)))
+                .collect(),
+        ),
+        PVal::Json(v) => v.clone(),
     }
 }

@@ -3,6 +3,7 @@
 //! they differ in line layout and delta rules, not in what events mean.
 
 use super::delta::{decode_legacy, Reports};
+use super::line::{Entry, Report, Stats};
 use super::sdp;
 use crate::error::{Kind, Location, Severity};
 use crate::formats::text::{as_f64, json_in_string};
@@ -347,9 +348,12 @@ impl Handler {
                 *base = delta;
                 base
             }
+            // fileFormat 3 payloads normally arrive flat (`handle_stats`);
+            // a Value payload is decoded by the reference decoder.
             StatsEncoding::V3Delta => {
-                self.v3_poll(pc, delta, t_ms);
-                return;
+                let base = self.bases.entry(pc.to_string()).or_default();
+                super::delta::decode_v3(base, delta);
+                base
             }
             StatsEncoding::JitsiDelta | StatsEncoding::FippoDelta { .. } => {
                 let base = self.bases.entry(pc.to_string()).or_default();
@@ -390,35 +394,85 @@ impl Handler {
 }
 
 impl Handler {
+    /// A fileFormat 3 getStats payload (compressed, or Chrome's full reports).
+    pub fn handle_stats(
+        &mut self,
+        pc: Option<&str>,
+        stats: Stats<'_>,
+        t_ms: Option<f64>,
+        line: Option<usize>,
+    ) {
+        let Some(pc) = pc else {
+            self.b.warn(
+                Kind::Malformed,
+                "getStats without a peer connection id; ignored",
+                line.map(Location::line).unwrap_or_default(),
+            );
+            return;
+        };
+        self.b.count_poll(pc);
+        match self.encoding {
+            StatsEncoding::V3Delta => self.v3_poll(pc, stats, t_ms),
+            _ => {
+                let p = self.b.pc_index(pc);
+                let mut untimed = 0usize;
+                for (id, entry) in &stats.entries {
+                    let Entry::Report(r) = entry else { continue };
+                    let own = r
+                        .iter()
+                        .find(|(k, _)| k == "timestamp")
+                        .and_then(|(_, v)| v.as_f64())
+                        .filter(|t| *t > 0.0);
+                    let Some(t) = own.or(t_ms) else {
+                        untimed += 1;
+                        continue;
+                    };
+                    let o = self.b.stats_slot(p, id);
+                    self.b.push_parsed_row(p, o, t, Some(r), false, false);
+                }
+                if untimed > 0 {
+                    self.b.warn(
+                        Kind::Malformed,
+                        "stats reports without any timestamp; not placed in time",
+                        line.map(Location::line).unwrap_or_default(),
+                    );
+                }
+            }
+        }
+    }
+
     /// One compressed fileFormat 3 poll, decoded straight into the columns.
     ///
-    /// Same semantics as [`super::delta::decode_v3`] (which the property
-    /// tests check against the encoder): `null` removes an id, an id absent
-    /// from the delta is unchanged and takes the hoisted time `t`, present
-    /// properties overwrite (objects one level deep, via their flattened
-    /// `name.key` columns). But instead of rebuilding every full report and
-    /// writing every property of every report again, unchanged values are
-    /// carried forward column by column: the delta's size, not the report
-    /// set's, drives the cost.
-    fn v3_poll(&mut self, pc: &str, mut delta: Map<String, Value>, event_t: Option<f64>) {
-        let hoisted = delta.remove("t").as_ref().and_then(as_f64);
+    /// Same semantics as [`super::delta::decode_v3`] (the spec-shaped
+    /// reference decoder, checked against the encoder by the property tests):
+    /// `null` removes an id, an id absent from the delta is unchanged and
+    /// takes the hoisted time `t`, present properties overwrite (objects one
+    /// level deep, via their flattened `name.key` columns). But instead of
+    /// rebuilding every full report and writing every property of every
+    /// report again, unchanged values are carried forward column by column:
+    /// the delta's size, not the report set's, drives the cost.
+    fn v3_poll(&mut self, pc: &str, stats: Stats<'_>, event_t: Option<f64>) {
+        let hoisted = stats.hoisted_t;
         let p = self.b.pc_index(pc);
-        let mut rows: Vec<(usize, f64, Map<String, Value>)> = Vec::with_capacity(delta.len());
+        let mut rows: Vec<(usize, f64, Report<'_>)> = Vec::with_capacity(stats.entries.len());
         let mut untimed = 0usize;
         let mut removed: Vec<usize> = Vec::new();
-        for (id, v) in delta {
-            match v {
-                Value::Null => removed.push(self.b.stats_slot(p, &id)),
-                Value::Object(r) => {
-                    let r = super::delta::expand_report(r);
-                    let Some(t) = r.get("timestamp").and_then(as_f64).or(hoisted).or(event_t)
-                    else {
+        for (id, entry) in stats.entries {
+            match entry {
+                Entry::Removed => removed.push(self.b.stats_slot(p, &id)),
+                Entry::Report(r) => {
+                    // "t" inside a report is its own timestamp.
+                    let own = r
+                        .iter()
+                        .find(|(k, _)| k == "t" || k == "timestamp")
+                        .and_then(|(_, v)| v.as_f64());
+                    let Some(t) = own.or(hoisted).or(event_t) else {
                         untimed += 1;
                         continue;
                     };
                     rows.push((self.b.stats_slot(p, &id), t, r));
                 }
-                _ => {}
+                Entry::Other => {}
             }
         }
         let live = self.live.entry(p).or_default();
@@ -450,12 +504,12 @@ impl Handler {
                 .collect(),
             None => Vec::new(),
         };
-        for ((o, t, r), carry) in rows.into_iter().zip(carries) {
-            self.b.push_delta_row(p, o, t, Some(&r), carry);
+        for ((o, t, r), carry) in rows.iter().zip(carries) {
+            self.b.push_parsed_row(p, *o, *t, Some(r), carry, true);
         }
         if let Some(t) = hoisted {
             for o in untouched {
-                self.b.push_delta_row(p, o, t, None, true);
+                self.b.push_parsed_row(p, o, t, None, true, true);
             }
         }
         if untimed > 0 {

@@ -7,6 +7,7 @@
 pub mod delta;
 pub mod encode;
 pub mod handler;
+pub mod line;
 pub mod sdp;
 pub mod tables;
 pub mod v0;
@@ -18,15 +19,25 @@ use crate::model::Session;
 use handler::{Handler, StatsEncoding};
 use serde_json::Value;
 
-/// Iterates `(1-based line number, line)` over `\n`-separated bytes,
-/// stripping `\r`; reports whether the last line had a newline.
+/// Iterates `(1-based line number, line, is an unterminated last line)` over
+/// `\n`-separated bytes, stripping `\r`. One pass, no counting ahead.
 fn lines(data: &[u8]) -> impl Iterator<Item = (usize, &[u8], bool)> {
-    let n = data.split(|&b| b == b'\n').count();
-    let ends_with_newline = data.last() == Some(&b'\n');
-    data.split(|&b| b == b'\n').enumerate().map(move |(i, l)| {
-        let l = l.strip_suffix(b"\r").unwrap_or(l);
-        let is_last_unterminated = i + 1 == n && !ends_with_newline;
-        (i + 1, l, is_last_unterminated)
+    let mut rest = Some(data);
+    let mut n = 0usize;
+    std::iter::from_fn(move || {
+        let r = rest?;
+        n += 1;
+        let (line, unterminated) = match r.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                rest = r.get(i + 1..).filter(|t| !t.is_empty());
+                (r.get(..i).unwrap_or_default(), false)
+            }
+            None => {
+                rest = None;
+                (r, true)
+            }
+        };
+        Some((n, line.strip_suffix(b"\r").unwrap_or(line), unterminated))
     })
 }
 
@@ -106,8 +117,47 @@ pub fn import_lines(data: &[u8], kind: Sniffed) -> Result<Session, ImportError> 
                 _ => {}
             }
         }
-        let parsed: Value = match serde_json::from_slice(text) {
-            Ok(v) => v,
+        // fileFormat 3 lines go through the flat parser (getStats payloads
+        // without a Value tree); the legacy layouts are small and use Value.
+        let parsed = match layout {
+            Layout::V3 => {
+                line::parse_line(text).map(|l| l.map(|l| (l.method, l.pc, l.payload, l.rest)))
+            }
+            Layout::Absolute => serde_json::from_slice::<Value>(text).and_then(|v| match v {
+                Value::Array(mut items) if items.len() >= 3 => {
+                    let rest = items.split_off(3);
+                    let mut it = items.into_iter();
+                    match (it.next(), it.next(), it.next()) {
+                        (Some(m), Some(p), Some(v)) => {
+                            Ok(Some((m, p, line::Payload::Value(v), rest)))
+                        }
+                        _ => Ok(None),
+                    }
+                }
+                Value::Array(_) => Ok(None),
+                _ => Err(serde::de::Error::custom("not an array")),
+            }),
+        };
+        let (method_v, pc_v, payload, rest) = match parsed {
+            Ok(Some(l)) => l,
+            Ok(None) => {
+                bad_lines += 1;
+                h.b.warn(
+                    Kind::Malformed,
+                    "line has fewer than 3 elements; skipped",
+                    Location::line(line_no),
+                );
+                continue;
+            }
+            Err(e) if e.is_data() => {
+                bad_lines += 1;
+                h.b.warn(
+                    Kind::Malformed,
+                    "line is not a JSON array; skipped",
+                    Location::line(line_no),
+                );
+                continue;
+            }
             Err(e) => {
                 bad_lines += 1;
                 if unterminated && e.is_eof() {
@@ -125,30 +175,6 @@ pub fn import_lines(data: &[u8], kind: Sniffed) -> Result<Session, ImportError> 
                 }
                 continue;
             }
-        };
-        let Value::Array(mut items) = parsed else {
-            bad_lines += 1;
-            h.b.warn(
-                Kind::Malformed,
-                "line is not a JSON array; skipped",
-                Location::line(line_no),
-            );
-            continue;
-        };
-        if items.len() < 3 {
-            bad_lines += 1;
-            h.b.warn(
-                Kind::Malformed,
-                "line has fewer than 3 elements; skipped",
-                Location::line(line_no),
-            );
-            continue;
-        }
-        // Split [method, pc, value, ...rest].
-        let rest: Vec<Value> = items.split_off(3);
-        let mut it = items.into_iter();
-        let (Some(method_v), Some(pc_v), Some(value)) = (it.next(), it.next(), it.next()) else {
-            continue;
         };
         let (t_ms, extras) = match layout {
             Layout::V3 => {
@@ -228,7 +254,14 @@ pub fn import_lines(data: &[u8], kind: Sniffed) -> Result<Session, ImportError> 
             (Layout::V3, Value::String(m)) if m == "getStats" => StatsEncoding::Full,
             _ => encoding,
         };
-        h.handle(&method, pc.as_deref(), value, extras, t_ms, Some(line_no));
+        match payload {
+            line::Payload::Stats(stats) => {
+                h.handle_stats(pc.as_deref(), stats, t_ms, Some(line_no))
+            }
+            line::Payload::Value(value) => {
+                h.handle(&method, pc.as_deref(), value, extras, t_ms, Some(line_no))
+            }
+        }
     }
 
     if kind == Sniffed::RtcstatsV3 && !h.saw_codes && header_only_file_format {
@@ -254,4 +287,18 @@ pub fn import_lines(data: &[u8], kind: Sniffed) -> Result<Session, ImportError> 
         );
     }
     Ok(h.b.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lines;
+
+    #[test]
+    fn line_splitting() {
+        let v: Vec<_> = lines(b"a\r\nb\n\nc").collect();
+        assert_eq!(v, vec![(1, &b"a"[..], false), (2, &b"b"[..], false), (3, &b""[..], false), (4, &b"c"[..], true)]);
+        let v: Vec<_> = lines(b"a\n").collect();
+        assert_eq!(v, vec![(1, &b"a"[..], false)]);
+        assert_eq!(lines(b"").count(), 1);
+    }
 }

@@ -1,0 +1,299 @@
+//! One rtcstats line, parsed without building a `serde_json::Value` tree for
+//! getStats payloads: they are most of every dump, and a map per report with
+//! an allocated key per property cost more than the rest of the import.
+//! Report contents are kept as flat `(name, value)` lists whose strings are
+//! borrowed from the line when they have no escapes.
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::Value;
+use std::borrow::Cow;
+use std::fmt;
+
+/// A property value of a report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PVal<'a> {
+    Num(f64),
+    Str(Cow<'a, str>),
+    Bool(bool),
+    Null,
+    /// A nested object (`qualityLimitationDurations`, `psnrSum`).
+    Obj(Vec<(Cow<'a, str>, PVal<'a>)>),
+    /// Arrays and anything else: kept as JSON.
+    Json(Value),
+}
+
+pub type Report<'a> = Vec<(Cow<'a, str>, PVal<'a>)>;
+
+/// One entry of a getStats payload.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry<'a> {
+    Report(Report<'a>),
+    /// `"id": null`: removed (fileFormat 3).
+    Removed,
+    /// Not an object: ignored.
+    Other,
+}
+
+/// A getStats payload: entries in file order, plus the hoisted top-level
+/// time (`"t"` in fileFormat 3).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats<'a> {
+    pub entries: Vec<(Cow<'a, str>, Entry<'a>)>,
+    pub hoisted_t: Option<f64>,
+}
+
+/// A parsed line: `[method, pc, payload, ...rest]`.
+#[derive(Debug)]
+pub struct Line<'a> {
+    pub method: Value,
+    pub pc: Value,
+    pub payload: Payload<'a>,
+    pub rest: Vec<Value>,
+}
+
+#[derive(Debug)]
+pub enum Payload<'a> {
+    Stats(Stats<'a>),
+    Value(Value),
+}
+
+/// True for the spellings of getStats whose payload is read as [`Stats`].
+fn is_stats_method(m: &Value) -> bool {
+    match m {
+        Value::String(s) => s == "g" || s == "getStats",
+        Value::Number(n) => n.as_u64() == Some(1),
+        _ => false,
+    }
+}
+
+struct CowStr<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for CowStr<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = CowStr<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V(std::marker::PhantomData))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for PVal<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = PVal<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a stats value")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(PVal::Num(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(PVal::Num(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(PVal::Num(v as f64))
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(PVal::Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(PVal::Str(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(PVal::Str(Cow::Owned(v)))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(PVal::Bool(v))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(PVal::Null)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(k) = m.next_key::<CowStr<'a>>()? {
+                    out.push((k.0, m.next_value::<PVal<'a>>()?));
+                }
+                Ok(PVal::Obj(out))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, s: A) -> Result<Self::Value, A::Error> {
+                Value::deserialize(de::value::SeqAccessDeserializer::new(s)).map(PVal::Json)
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Entry<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match PVal::deserialize(d)? {
+            PVal::Obj(r) => Ok(Entry::Report(r)),
+            PVal::Null => Ok(Entry::Removed),
+            _ => Ok(Entry::Other),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Stats<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Stats<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a getStats object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = Stats::default();
+                while let Some(k) = m.next_key::<CowStr<'a>>()? {
+                    if k.0 == "t" {
+                        if let PVal::Num(t) = m.next_value::<PVal<'a>>()? {
+                            out.hoisted_t = Some(t);
+                        }
+                        continue;
+                    }
+                    out.entries.push((k.0, m.next_value::<Entry<'a>>()?));
+                }
+                Ok(out)
+            }
+            // A payload that is not an object: no entries (diagnosed by the caller).
+            fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
+                while s.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Stats::default())
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Stats::default())
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(Stats::default())
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Stats::default())
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Stats::default())
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Stats::default())
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Stats::default())
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// Seed that reads a line array, choosing the payload representation from
+/// the method it has just read.
+struct LineSeed;
+
+impl<'de> DeserializeSeed<'de> for LineSeed {
+    type Value = Option<Line<'de>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Option<Line<'de>>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON array")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
+                let Some(method) = s.next_element::<Value>()? else {
+                    return Ok(None);
+                };
+                let Some(pc) = s.next_element::<Value>()? else {
+                    return Ok(None);
+                };
+                let payload = if is_stats_method(&method) {
+                    match s.next_element::<Stats<'de>>()? {
+                        Some(st) => Payload::Stats(st),
+                        None => return Ok(None),
+                    }
+                } else {
+                    match s.next_element::<Value>()? {
+                        Some(v) => Payload::Value(v),
+                        None => return Ok(None),
+                    }
+                };
+                let mut rest = Vec::new();
+                while let Some(v) = s.next_element::<Value>()? {
+                    rest.push(v);
+                }
+                Ok(Some(Line {
+                    method,
+                    pc,
+                    payload,
+                    rest,
+                }))
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+/// Parses one fileFormat 3 line. `Ok(None)`: an array of fewer than 3
+/// elements. Errors are serde_json's (syntax, EOF, or "not an array").
+pub fn parse_line(text: &[u8]) -> Result<Option<Line<'_>>, serde_json::Error> {
+    let mut d = serde_json::Deserializer::from_slice(text);
+    let line = LineSeed.deserialize(&mut d)?;
+    d.end()?;
+    Ok(line)
+}
+
+impl PVal<'_> {
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            PVal::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_stats_flat_and_borrowed() {
+        let text = br#"["g","PC_0",{"t":5,"0":{"type":1,"80":10,"k":"a\"b","q":{"cpu":1}},"1":null},"connected-0",12]"#;
+        let line = parse_line(text).ok().flatten();
+        let Some(Line {
+            method,
+            payload: Payload::Stats(st),
+            rest,
+            ..
+        }) = line
+        else {
+            panic!("expected stats")
+        };
+        assert_eq!(method, Value::String("g".into()));
+        assert_eq!(st.hoisted_t, Some(5.0));
+        assert_eq!(st.entries.len(), 2);
+        assert!(matches!(&st.entries[0].0, Cow::Borrowed("0")));
+        let Entry::Report(r) = &st.entries[0].1 else {
+            panic!("report")
+        };
+        assert_eq!(
+            r[2],
+            (Cow::Borrowed("k"), PVal::Str(Cow::Owned("a\"b".into())))
+        );
+        assert_eq!(st.entries[1].1, Entry::Removed);
+        assert_eq!(rest.len(), 2);
+        assert!(parse_line(b"[1,2]").is_ok_and(|l| l.is_none()));
+        assert!(parse_line(b"{}").is_err_and(|e| e.is_data()));
+        assert!(parse_line(b"[\"a\",null,{").is_err_and(|e| e.is_eof()));
+    }
+}
