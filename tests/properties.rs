@@ -94,6 +94,37 @@ fn polls(n_objects: usize) -> impl Strategy<Value = Vec<Poll>> {
     )
 }
 
+/// The full report sets the generated polls describe: per poll its time and
+/// `ID<i> -> report` (every report stamped with the poll time, ids absent
+/// when not present; all present at the first poll).
+fn report_sets(objs: &[Obj], seq: &[Poll]) -> Vec<(f64, Map<String, Value>)> {
+    let mut out = Vec::new();
+    for (k, poll) in seq.iter().enumerate() {
+        let t = 1_700_000_000_000.0 + 1000.0 * k as f64;
+        let mut cur = Map::new();
+        for (i, (obj, (present, vals, (q1, q2)))) in objs.iter().zip(poll).enumerate() {
+            if !present && k > 0 {
+                continue;
+            }
+            let mut r = Map::new();
+            r.insert("type".into(), json!(obj.ty));
+            r.insert("timestamp".into(), json!(t));
+            for (p, v) in obj.props.iter().zip(vals) {
+                r.insert((*p).to_string(), v.clone());
+            }
+            if obj.nested {
+                r.insert(
+                    "qualityLimitationDurations".into(),
+                    json!({"cpu": q1, "none": q2}),
+                );
+            }
+            cur.insert(format!("ID{i}"), Value::Object(r));
+        }
+        out.push((t, cur));
+    }
+    out
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -103,23 +134,14 @@ proptest! {
     fn v3_decoder_inverts_encoder((objs, seq) in objects().prop_flat_map(|o| { let n = o.len(); (Just(o), polls(n)) })) {
         let mut enc = StatsEncoder::default();
         let mut base = Reports::new();
-        for (k, poll) in seq.iter().enumerate() {
-            let t = 1_700_000_000_000.0 + 1000.0 * k as f64;
-            let mut cur = Map::new();
-            for (i, (obj, (present, vals, (q1, q2)))) in objs.iter().zip(poll).enumerate() {
-                if !present && k > 0 { continue; }
-                let mut r = Map::new();
-                r.insert("id".into(), json!(format!("ID{i}")));
-                r.insert("type".into(), json!(obj.ty));
-                r.insert("timestamp".into(), json!(t));
-                for (p, v) in obj.props.iter().zip(vals) {
-                    r.insert((*p).to_string(), v.clone());
+        for (k, (_, cur)) in report_sets(&objs, &seq).into_iter().enumerate() {
+            let mut with_ids = cur.clone();
+            for (id, r) in with_ids.iter_mut() {
+                if let Some(o) = r.as_object_mut() {
+                    o.insert("id".into(), json!(id));
                 }
-                if obj.nested {
-                    r.insert("qualityLimitationDurations".into(), json!({"cpu": q1, "none": q2}));
-                }
-                cur.insert(format!("ID{i}"), Value::Object(r));
             }
+            let cur = with_ids;
             let delta = enc.encode(&cur);
             // The delta must survive a trip through JSON text.
             let text = serde_json::to_string(&delta).expect("json");
@@ -142,29 +164,12 @@ proptest! {
     fn v3_import_path_matches_encoder_input((objs, seq) in objects().prop_flat_map(|o| { let n = o.len(); (Just(o), polls(n)) })) {
         let mut enc = StatsEncoder::default();
         let mut text = String::from("RTCStatsDump\n{\"fileFormat\":3}\n");
-        let mut expected: Vec<(f64, Map<String, Value>)> = Vec::new();
-        let t0 = 1_700_000_000_000.0;
-        for (k, poll) in seq.iter().enumerate() {
-            let t = t0 + 1000.0 * k as f64;
-            let mut cur = Map::new();
-            for (i, (obj, (present, vals, (q1, q2)))) in objs.iter().zip(poll).enumerate() {
-                if !present && k > 0 { continue; }
-                let mut r = Map::new();
-                r.insert("type".into(), json!(obj.ty));
-                r.insert("timestamp".into(), json!(t));
-                for (p, v) in obj.props.iter().zip(vals) {
-                    r.insert((*p).to_string(), v.clone());
-                }
-                if obj.nested {
-                    r.insert("qualityLimitationDurations".into(), json!({"cpu": q1, "none": q2}));
-                }
-                cur.insert(format!("ID{i}"), Value::Object(r));
-            }
-            let delta = enc.encode(&cur);
-            let dt = if k == 0 { t } else { 1000.0 };
+        let expected = report_sets(&objs, &seq);
+        for (k, (t, cur)) in expected.iter().enumerate() {
+            let delta = enc.encode(cur);
+            let dt = if k == 0 { *t } else { 1000.0 };
             text.push_str(&json!(["g", "PC_0", delta, dt]).to_string());
             text.push('\n');
-            expected.push((t, cur));
         }
         let s = rtcview::import(text.as_bytes()).expect("imports");
         let pc = &s.peer_connections[0];

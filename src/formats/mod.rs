@@ -5,6 +5,7 @@
 //! file name: see `docs/formats-support.md`.
 
 pub mod decompress;
+pub mod flat;
 pub mod rtcstats;
 pub mod salvage;
 pub mod text;

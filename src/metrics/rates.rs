@@ -44,94 +44,77 @@ fn ssrc_changed(obj: &StatsObject, i: usize) -> bool {
     }
 }
 
-/// Per-second rate of a counter: `scale * 1000 * Δcounter / Δt_ms`.
-///
-/// No value for the first sample, when `Δt <= 0` or `Δt > gap_limit_ms`, when
-/// the counter went backwards (a reset: a gap, not a negative spike) or when
-/// the SSRC changed.
-pub fn rate_per_s(obj: &StatsObject, counter: &str, scale: f64) -> Vec<f64> {
+/// Walks consecutive samples where `a` (and `b`, when given) have values and
+/// returns `f(Δt_ms, Δa, Δb)` at each later sample of a continuous interval:
+/// `Δt > 0`, no longer than [`gap_limit_ms`], and no SSRC change in between.
+/// Everything else is `NaN`. The one loop behind every interval metric.
+fn per_interval(
+    obj: &StatsObject,
+    a: &str,
+    b: Option<&str>,
+    f: impl Fn(f64, f64, f64) -> Option<f64>,
+) -> Vec<f64> {
     let n = obj.times_ms.len();
     let mut out = vec![f64::NAN; n];
-    let Some(c) = numbers(obj, counter) else {
+    let Some(xs) = numbers(obj, a) else {
         return out;
     };
+    let ys = match b {
+        Some(b) => match numbers(obj, b) {
+            Some(ys) => Some(ys),
+            None => return out,
+        },
+        None => None,
+    };
     let max_gap = gap_limit_ms(obj);
-    let mut prev: Option<(f64, f64)> = None;
+    let mut prev: Option<(f64, f64, f64)> = None;
     for (i, slot) in out.iter_mut().enumerate() {
-        let (Some(&t), Some(&v)) = (obj.times_ms.get(i), c.get(i)) else {
+        let (Some(&t), Some(&x)) = (obj.times_ms.get(i), xs.get(i)) else {
             continue;
         };
-        if v.is_nan() || t.is_nan() {
+        let y = match ys {
+            Some(ys) => ys.get(i).copied().unwrap_or(f64::NAN),
+            None => 0.0,
+        };
+        if t.is_nan() || x.is_nan() || y.is_nan() {
             continue;
         }
-        if let Some((pt, pv)) = prev {
+        if let Some((pt, px, py)) = prev {
             let dt = t - pt;
-            let dv = v - pv;
-            if dt > 0.0 && dt <= max_gap && dv >= 0.0 && !ssrc_changed(obj, i) {
-                *slot = scale * 1000.0 * dv / dt;
+            if dt > 0.0 && dt <= max_gap && !ssrc_changed(obj, i) {
+                if let Some(v) = f(dt, x - px, y - py) {
+                    *slot = v;
+                }
             }
         }
-        prev = Some((t, v));
+        prev = Some((t, x, y));
     }
     out
+}
+
+/// Per-second rate of a counter: `scale * 1000 * Δcounter / Δt_ms`. No value
+/// where the counter went backwards (a reset is a gap, not a negative spike).
+pub fn rate_per_s(obj: &StatsObject, counter: &str, scale: f64) -> Vec<f64> {
+    per_interval(obj, counter, None, |dt, dv, _| {
+        (dv >= 0.0).then(|| scale * 1000.0 * dv / dt)
+    })
 }
 
 /// Interval ratio of two counters: `scale * Δnum / Δden`, e.g. ms of decode
 /// time per decoded frame. No value where `Δden <= 0` or `Δnum < 0`.
 pub fn delta_ratio(obj: &StatsObject, num: &str, den: &str, scale: f64) -> Vec<f64> {
-    let n = obj.times_ms.len();
-    let mut out = vec![f64::NAN; n];
-    let (Some(a), Some(b)) = (numbers(obj, num), numbers(obj, den)) else {
-        return out;
-    };
-    let max_gap = gap_limit_ms(obj);
-    let mut prev: Option<(f64, f64, f64)> = None;
-    for (i, slot) in out.iter_mut().enumerate() {
-        let (Some(&t), Some(&x), Some(&y)) = (obj.times_ms.get(i), a.get(i), b.get(i)) else {
-            continue;
-        };
-        if x.is_nan() || y.is_nan() {
-            continue;
-        }
-        if let Some((pt, px, py)) = prev {
-            let dx = x - px;
-            let dy = y - py;
-            if dy > 0.0 && dx >= 0.0 && t - pt <= max_gap && !ssrc_changed(obj, i) {
-                *slot = scale * dx / dy;
-            }
-        }
-        prev = Some((t, x, y));
-    }
-    out
+    per_interval(obj, num, Some(den), |_, dx, dy| {
+        (dy > 0.0 && dx >= 0.0).then(|| scale * dx / dy)
+    })
 }
 
 /// Interval loss %: `100 * Δlost / (Δreceived + Δlost)`, `Δlost` clamped at 0
 /// (duplicates can make the cumulative count go down).
 pub fn interval_loss_pct(obj: &StatsObject, lost: &str, received: &str) -> Vec<f64> {
-    let n = obj.times_ms.len();
-    let mut out = vec![f64::NAN; n];
-    let (Some(l), Some(r)) = (numbers(obj, lost), numbers(obj, received)) else {
-        return out;
-    };
-    let max_gap = gap_limit_ms(obj);
-    let mut prev: Option<(f64, f64, f64)> = None;
-    for (i, slot) in out.iter_mut().enumerate() {
-        let (Some(&t), Some(&x), Some(&y)) = (obj.times_ms.get(i), l.get(i), r.get(i)) else {
-            continue;
-        };
-        if x.is_nan() || y.is_nan() {
-            continue;
-        }
-        if let Some((pt, px, py)) = prev {
-            let dl = (x - px).max(0.0);
-            let dr = y - py;
-            if dr >= 0.0 && dr + dl > 0.0 && t - pt <= max_gap && !ssrc_changed(obj, i) {
-                *slot = 100.0 * dl / (dr + dl);
-            }
-        }
-        prev = Some((t, x, y));
-    }
-    out
+    per_interval(obj, lost, Some(received), |_, dl, dr| {
+        let dl = dl.max(0.0);
+        (dr >= 0.0 && dr + dl > 0.0).then(|| 100.0 * dl / (dr + dl))
+    })
 }
 
 /// Raw values scaled (e.g. seconds to ms), NaN where missing.

@@ -12,7 +12,8 @@ use super::{
     StatsObject,
 };
 use crate::error::{Diagnostic, Kind, Location, Severity};
-use crate::formats::rtcstats::line::{PVal, Report};
+use crate::formats::flat::PVal;
+use crate::formats::rtcstats::line::Report;
 use crate::formats::rtcstats::tables::{property_name, stats_type_name};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -226,7 +227,7 @@ impl SessionBuilder {
             if matches!(k.as_str(), "id" | "timestamp" | "type") {
                 continue;
             }
-            put_value(obj, strings, row, k, v, legacy_goog, 0);
+            put_parsed(obj, strings, row, k, &PVal::borrowed(v), legacy_goog, 0);
         }
     }
 
@@ -297,7 +298,7 @@ impl SessionBuilder {
                         };
                     }
                 }
-                _ => put_parsed(obj, strings, row, name, v, 0),
+                _ => put_parsed(obj, strings, row, name, v, false, 0),
             }
         }
     }
@@ -332,56 +333,22 @@ pub fn goog_number(s: &str) -> Option<f64> {
     s.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-pub(crate) fn put_value(
-    obj: &mut StatsObject,
-    strings: &mut Interner,
-    row: usize,
-    key: &str,
-    v: &Value,
-    legacy: bool,
-    depth: u8,
-) {
-    match v {
-        Value::Number(n) => {
-            if let Some(f) = n.as_f64() {
-                obj.set(row, key, Sample::Number(f), strings);
-            }
-        }
-        Value::String(s) => match legacy.then(|| goog_number(s)).flatten() {
-            Some(f) => obj.set(row, key, Sample::Number(f), strings),
-            None => obj.set(row, key, Sample::Text(s), strings),
-        },
-        Value::Bool(b) => obj.set(
-            row,
-            key,
-            Sample::Text(if *b { "true" } else { "false" }),
-            strings,
-        ),
-        Value::Null => {}
-        Value::Object(m) if depth == 0 => {
-            for (k2, v2) in m {
-                let name = format!("{key}.{k2}");
-                put_value(obj, strings, row, &name, v2, legacy, 1);
-            }
-        }
-        other => {
-            let text = other.to_string();
-            obj.set(row, key, Sample::Text(&text), strings);
-        }
-    }
-}
-
-fn put_parsed(
+pub(crate) fn put_parsed(
     obj: &mut StatsObject,
     strings: &mut Interner,
     row: usize,
     key: &str,
     v: &PVal<'_>,
+    legacy_goog: bool,
     depth: u8,
 ) {
     match v {
         PVal::Num(n) => obj.set(row, key, Sample::Number(*n), strings),
-        PVal::Str(s) => obj.set(row, key, Sample::Text(s), strings),
+        // Legacy goog stats report every value as text.
+        PVal::Str(s) => match legacy_goog.then(|| goog_number(s)).flatten() {
+            Some(f) => obj.set(row, key, Sample::Number(f), strings),
+            None => obj.set(row, key, Sample::Text(s), strings),
+        },
         PVal::Bool(b) => obj.set(
             row,
             key,
@@ -392,14 +359,14 @@ fn put_parsed(
         PVal::Obj(fields) if depth == 0 => {
             for (k2, v2) in fields {
                 let name = format!("{key}.{k2}");
-                put_parsed(obj, strings, row, &name, v2, 1);
+                put_parsed(obj, strings, row, &name, v2, legacy_goog, 1);
             }
         }
         PVal::Obj(fields) => {
             let text = Value::Object(
                 fields
                     .iter()
-                    .map(|(k, v)| (k.to_string(), pval_to_value(v)))
+                    .map(|(k, v)| (k.to_string(), v.to_value()))
                     .collect(),
             )
             .to_string();
@@ -409,22 +376,5 @@ fn put_parsed(
             let text = v.to_string();
             obj.set(row, key, Sample::Text(&text), strings);
         }
-    }
-}
-
-fn pval_to_value(v: &PVal<'_>) -> Value {
-    match v {
-        PVal::Num(n) => serde_json::Number::from_f64(*n)
-            .map(Value::Number)
-            .unwrap_or(Value::Null),
-        PVal::Str(s) => Value::String(s.to_string()),
-        PVal::Bool(b) => Value::Bool(*b),
-        PVal::Null => Value::Null,
-        PVal::Obj(f) => Value::Object(
-            f.iter()
-                .map(|(k, v)| (k.to_string(), pval_to_value(v)))
-                .collect(),
-        ),
-        PVal::Json(v) => v.clone(),
     }
 }

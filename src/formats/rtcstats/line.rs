@@ -10,18 +10,7 @@ use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
 
-/// A property value of a report.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PVal<'a> {
-    Num(f64),
-    Str(Cow<'a, str>),
-    Bool(bool),
-    Null,
-    /// A nested object (`qualityLimitationDurations`, `psnrSum`).
-    Obj(Vec<(Cow<'a, str>, PVal<'a>)>),
-    /// Arrays and anything else: kept as JSON.
-    Json(Value),
-}
+pub use crate::formats::flat::{CowStr, PVal};
 
 pub type Report<'a> = Vec<(Cow<'a, str>, PVal<'a>)>;
 
@@ -64,77 +53,6 @@ fn is_stats_method(m: &Value) -> bool {
         Value::String(s) => s == "g" || s == "getStats",
         Value::Number(n) => n.as_u64() == Some(1),
         _ => false,
-    }
-}
-
-struct CowStr<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for CowStr<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = CowStr<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(CowStr(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(CowStr(Cow::Owned(v.to_string())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(CowStr(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(V(std::marker::PhantomData))
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for PVal<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = PVal<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a stats value")
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(PVal::Num(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(PVal::Num(v as f64))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(PVal::Num(v as f64))
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(PVal::Str(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(PVal::Str(Cow::Owned(v.to_string())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(PVal::Str(Cow::Owned(v)))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                Ok(PVal::Bool(v))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(PVal::Null)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::new();
-                while let Some(k) = m.next_key::<CowStr<'a>>()? {
-                    out.push((k.0, m.next_value::<PVal<'a>>()?));
-                }
-                Ok(PVal::Obj(out))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, s: A) -> Result<Self::Value, A::Error> {
-                Value::deserialize(de::value::SeqAccessDeserializer::new(s)).map(PVal::Json)
-            }
-        }
-        d.deserialize_any(V(std::marker::PhantomData))
     }
 }
 
@@ -251,15 +169,6 @@ pub fn parse_line(text: &[u8]) -> Result<Option<Line<'_>>, serde_json::Error> {
     let line = LineSeed.deserialize(&mut d)?;
     d.end()?;
     Ok(line)
-}
-
-impl PVal<'_> {
-    pub fn as_f64(&self) -> Option<f64> {
-        match self {
-            PVal::Num(n) => Some(*n),
-            _ => None,
-        }
-    }
 }
 
 #[cfg(test)]

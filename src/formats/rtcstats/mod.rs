@@ -296,7 +296,15 @@ mod tests {
     #[test]
     fn line_splitting() {
         let v: Vec<_> = lines(b"a\r\nb\n\nc").collect();
-        assert_eq!(v, vec![(1, &b"a"[..], false), (2, &b"b"[..], false), (3, &b""[..], false), (4, &b"c"[..], true)]);
+        assert_eq!(
+            v,
+            vec![
+                (1, &b"a"[..], false),
+                (2, &b"b"[..], false),
+                (3, &b""[..], false),
+                (4, &b"c"[..], true)
+            ]
+        );
         let v: Vec<_> = lines(b"a\n").collect();
         assert_eq!(v, vec![(1, &b"a"[..], false)]);
         assert_eq!(lines(b"").count(), 1);

@@ -3,6 +3,7 @@
 //! The `values` text of every series is borrowed from the input when it has
 //! no escapes, so a 300 MB dump is not copied a second time before parsing.
 
+use crate::formats::flat::CowStr;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
@@ -37,32 +38,6 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
             }
         }
         d.deserialize_map(V2(PhantomData))
-    }
-}
-
-/// Text borrowed from the input when possible.
-#[derive(Debug)]
-pub struct Text<'a>(pub Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct TV<'a>(PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for TV<'a> {
-            type Value = Text<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v.to_string())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(TV(PhantomData))
     }
 }
 
@@ -104,7 +79,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Series<'a> {
                 let mut stats_type = None;
                 let mut values = SeriesValues::Missing;
                 let mut any = false;
-                while let Some(k) = m.next_key::<Text<'a>>()? {
+                while let Some(k) = m.next_key::<CowStr<'a>>()? {
                     any = true;
                     match &*k.0 {
                         "startTime" => start_time = m.next_value::<Option<String>>().ok().flatten(),
@@ -203,15 +178,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for SeriesValues<'a> {
     }
 }
 
-/// Reads a series's `values` string without the intermediate `Value`
-/// allocation for the common case (a borrowed, escape-free string).
-pub fn series_values_text<'a>(v: &'a SeriesValues<'a>) -> Option<&'a str> {
-    match v {
-        SeriesValues::Text(t) => Some(t),
-        _ => None,
-    }
-}
-
 /// One peer connection object.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -253,66 +219,4 @@ pub struct Document<'a> {
     #[serde(rename = "userAgent")]
     pub v0_user_agent: Option<Value>,
     pub url: Option<Value>,
-}
-
-/// One element of a `values` array.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RawSample {
-    Number(f64),
-    Text(String),
-    Bool(bool),
-    Null,
-    Json(Value),
-}
-
-impl<'de> Deserialize<'de> for RawSample {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct RV;
-        impl<'de> Visitor<'de> for RV {
-            type Value = RawSample;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a sample")
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawSample, E> {
-                Ok(RawSample::Number(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawSample, E> {
-                Ok(RawSample::Number(v as f64))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawSample, E> {
-                Ok(RawSample::Number(v as f64))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawSample, E> {
-                Ok(RawSample::Text(v.to_string()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<RawSample, E> {
-                Ok(RawSample::Text(v))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawSample, E> {
-                Ok(RawSample::Bool(v))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<RawSample, E> {
-                Ok(RawSample::Null)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<RawSample, A::Error> {
-                Value::deserialize(de::value::MapAccessDeserializer::new(m)).map(RawSample::Json)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, s: A) -> Result<RawSample, A::Error> {
-                Value::deserialize(de::value::SeqAccessDeserializer::new(s)).map(RawSample::Json)
-            }
-        }
-        d.deserialize_any(RV)
-    }
-}
-
-impl From<Value> for RawSample {
-    fn from(v: Value) -> Self {
-        match v {
-            Value::Number(n) => n.as_f64().map(RawSample::Number).unwrap_or(RawSample::Null),
-            Value::String(s) => RawSample::Text(s),
-            Value::Bool(b) => RawSample::Bool(b),
-            Value::Null => RawSample::Null,
-            other => RawSample::Json(other),
-        }
-    }
 }

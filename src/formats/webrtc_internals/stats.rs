@@ -1,11 +1,11 @@
 //! The `stats` object of one peer connection: series keys split back into
 //! (stats id, property), values parsed and placed in time.
 
-use super::raw::{RawSample, Series, SeriesValues};
+use super::raw::{Series, SeriesValues};
 use crate::error::{Kind, Location};
+use crate::formats::flat::PVal;
 use crate::formats::text::unix_ms_from_iso8601;
-use crate::model::builder::put_value;
-use crate::model::series::Sample;
+use crate::model::builder::put_parsed;
 use crate::model::SessionBuilder;
 use std::collections::HashMap;
 
@@ -75,12 +75,12 @@ fn is_legacy_id(id: &str) -> bool {
     .any(|p| id.starts_with(p))
 }
 
-fn parse_samples(v: &SeriesValues<'_>) -> Result<Vec<RawSample>, String> {
+fn parse_samples<'a>(v: &'a SeriesValues<'_>) -> Result<Vec<PVal<'a>>, String> {
     match v {
         SeriesValues::Text(t) => {
-            serde_json::from_str::<Vec<RawSample>>(t).map_err(|e| e.to_string())
+            serde_json::from_str::<Vec<PVal<'a>>>(t).map_err(|e| e.to_string())
         }
-        SeriesValues::Array(a) => Ok(a.iter().cloned().map(RawSample::from).collect()),
+        SeriesValues::Array(a) => Ok(a.iter().cloned().map(PVal::from).collect()),
         SeriesValues::Missing => Err("no values".into()),
     }
 }
@@ -137,7 +137,7 @@ pub fn import(b: &mut SessionBuilder, pc_id: &str, series: Vec<(String, Series<'
             continue;
         };
         legacy |= is_legacy_id(id);
-        let mut parsed: Vec<(&str, &str, Vec<RawSample>, &Series<'_>)> =
+        let mut parsed: Vec<(&str, &str, Vec<PVal<'_>>, &Series<'_>)> =
             Vec::with_capacity(props.len());
         for p in props {
             let Series::Ok { values, .. } = p.series else {
@@ -165,7 +165,7 @@ pub fn import(b: &mut SessionBuilder, pc_id: &str, series: Vec<(String, Series<'
                 .map(|(_, _, v, _)| {
                     v.iter()
                         .map(|s| match s {
-                            RawSample::Number(n) => *n,
+                            PVal::Num(n) => *n,
                             _ => f64::NAN,
                         })
                         .collect()
@@ -227,7 +227,7 @@ pub fn import(b: &mut SessionBuilder, pc_id: &str, series: Vec<(String, Series<'
                     .find(|(n, ..)| *n == "type")
                     .and_then(|(_, _, v, _)| {
                         v.iter().rev().find_map(|s| match s {
-                            RawSample::Text(t) => Some(t.clone()),
+                            PVal::Str(t) => Some(t.to_string()),
                             _ => None,
                         })
                     })
@@ -255,18 +255,7 @@ pub fn import(b: &mut SessionBuilder, pc_id: &str, series: Vec<(String, Series<'
             };
             for (i, s) in samples.iter().skip(skip).enumerate() {
                 let row = base + offset + i;
-                match s {
-                    RawSample::Number(n) => obj.set(row, name, Sample::Number(*n), strings),
-                    RawSample::Text(t) => obj.set(row, name, Sample::Text(t), strings),
-                    RawSample::Bool(v) => obj.set(
-                        row,
-                        name,
-                        Sample::Text(if *v { "true" } else { "false" }),
-                        strings,
-                    ),
-                    RawSample::Null => {}
-                    RawSample::Json(v) => put_value(obj, strings, row, name, v, false, 0),
-                }
+                put_parsed(obj, strings, row, name, s, false, 0);
             }
         }
         for key in too_long {
