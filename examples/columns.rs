@@ -4,6 +4,10 @@
     clippy::panic,
     clippy::indexing_slicing
 )] // test code: failing loudly is the point
+//! Prints the columns of the stats objects whose id contains a substring:
+//! what a dump really holds, column by column (numbers/texts, last values).
+//!
+//!     cargo run --example columns -- <dump> <id-substring>
 fn main() {
     let path = std::env::args().nth(1).unwrap_or_default();
     let id = std::env::args().nth(2).unwrap_or_default();
