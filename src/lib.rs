@@ -9,11 +9,13 @@
 //! -> [`model::SessionBuilder`]) -> [`model::Session`] -> [`metrics`] ->
 //! [`summary`].
 
+pub mod charts;
 pub mod error;
 pub mod formats;
 pub mod metrics;
 pub mod model;
 pub mod summary;
+pub mod view;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

@@ -138,17 +138,24 @@ pub fn rtp_streams<'a>(pc: &'a PeerConnection, strings: &Interner) -> Vec<RtpStr
     out
 }
 
-/// A derived series: values aligned to `times_ms`.
+/// A derived series: values aligned to the time column of `obj` (the stream
+/// itself, or the far end's report it was computed from).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Derived<'a> {
-    pub times_ms: &'a [f64],
+    pub obj: &'a StatsObject,
     pub values: Vec<f64>,
+}
+
+impl Derived<'_> {
+    pub fn times_ms(&self) -> &[f64] {
+        &self.obj.times_ms
+    }
 }
 
 impl<'a> RtpStream<'a> {
     fn own(&self, values: Vec<f64>) -> Derived<'a> {
         Derived {
-            times_ms: &self.obj.times_ms,
+            obj: self.obj,
             values,
         }
     }
@@ -196,12 +203,12 @@ impl<'a> RtpStream<'a> {
                 // is absent; use fractionLost where the counter is missing.
                 if numbers(r, "packetsLost").is_some() && numbers(r, "packetsReceived").is_some() {
                     Some(Derived {
-                        times_ms: &r.times_ms,
+                        obj: r,
                         values: interval_loss_pct(r, "packetsLost", "packetsReceived"),
                     })
                 } else {
                     Some(Derived {
-                        times_ms: &r.times_ms,
+                        obj: r,
                         values: scaled(r, "fractionLost", 100.0),
                     })
                 }
@@ -240,7 +247,7 @@ impl<'a> RtpStream<'a> {
         };
         numbers(src, "jitter")?;
         Some(Derived {
-            times_ms: &src.times_ms,
+            obj: src,
             values: scaled(src, "jitter", 1000.0),
         })
     }
@@ -254,7 +261,7 @@ impl<'a> RtpStream<'a> {
         let r = self.remote?;
         numbers(r, "roundTripTime")?;
         Some(Derived {
-            times_ms: &r.times_ms,
+            obj: r,
             values: scaled(r, "roundTripTime", 1000.0),
         })
     }

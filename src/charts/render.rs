@@ -1,0 +1,211 @@
+//! Draws one chart with plotters, generic over the backend: plotters-canvas
+//! in the page, the SVG backend in native snapshot tests.
+
+use super::catalog::{line_data, Chart};
+use super::decimate::{decimate, Segment};
+use super::theme::Theme;
+use crate::model::Session;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use serde::Serialize;
+
+/// What to draw: the visible time range and the overlays. Sizes are in
+/// backend pixels; `scale` is the device pixel ratio so text and strokes keep
+/// their CSS size on HiDPI screens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frame {
+    pub t0_ms: f64,
+    pub t1_ms: f64,
+    /// Hover cursor.
+    pub cursor_ms: Option<f64>,
+    /// A time marked by clicking the event log.
+    pub mark_ms: Option<f64>,
+    pub scale: f64,
+    pub dark: bool,
+}
+
+/// Where the plot area landed, in backend pixels (for mapping the mouse).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PlotRect {
+    pub left: i32,
+    pub right: i32,
+    pub top: i32,
+    pub bottom: i32,
+}
+
+/// `HH:MM:SS` (UTC) of unix ms, for the time axis.
+pub fn clock_from_unix_ms(ms: f64) -> String {
+    let s = (ms / 1000.0).floor() as i64;
+    let day = s.rem_euclid(86_400);
+    format!("{:02}:{:02}:{:02}", day / 3600, (day / 60) % 60, day % 60)
+}
+
+/// Short numbers for the y axis: `950`, `1.2k`, `3.4M`, `0.25`.
+pub fn short_number(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e9 {
+        format!("{:.1}G", v / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1}M", v / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.0}k", v / 1e3)
+    } else if a >= 1e3 {
+        format!("{:.1}k", v / 1e3)
+    } else if a >= 10.0 || a == 0.0 {
+        format!("{v:.0}")
+    } else if a >= 1.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+fn y_range(segments: &[(usize, Vec<Segment>)], zero_based: bool) -> (f64, f64) {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for (_, segs) in segments {
+        for &(_, v) in segs.iter().flatten() {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
+    }
+    if zero_based {
+        lo = lo.min(0.0);
+        hi = hi.max(0.0);
+    }
+    if hi - lo < 1e-9 {
+        return (lo - 1.0, hi + 1.0);
+    }
+    let pad = (hi - lo) * 0.08;
+    (
+        if zero_based && lo >= 0.0 {
+            lo
+        } else {
+            lo - pad
+        },
+        hi + pad,
+    )
+}
+
+/// Draws `chart` over `frame` into `root`; returns the plot area.
+pub fn draw_chart<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    session: &Session,
+    chart: &Chart,
+    frame: &Frame,
+) -> Result<PlotRect, String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let theme = Theme::new(frame.dark);
+    let s = frame.scale.max(0.5);
+    let px = |v: f64| (v * s).round() as i32;
+    root.fill(&theme.background).map_err(err)?;
+    let (w, _) = root.dim_in_pixel();
+    let (t0, t1) = (frame.t0_ms, frame.t1_ms.max(frame.t0_ms + 1.0));
+    let segments: Vec<(usize, Vec<Segment>)> = chart
+        .lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            line_data(session, l).map(|(t, v)| (i, decimate(t, v, t0, t1, w as usize)))
+        })
+        .collect();
+    let (y0, y1) = y_range(&segments, chart.zero_based);
+    let font = |size: f64| ("sans-serif", size * s).into_font().color(&theme.text);
+    let mut ctx = ChartBuilder::on(root)
+        .margin_top(px(6.0))
+        .margin_right(px(10.0))
+        .x_label_area_size(px(20.0))
+        .y_label_area_size(px(46.0))
+        .build_cartesian_2d(t0..t1, y0..y1)
+        .map_err(err)?;
+    ctx.configure_mesh()
+        .x_labels(6)
+        .y_labels(4)
+        .x_label_formatter(&|t| clock_from_unix_ms(*t))
+        .y_label_formatter(&|v| short_number(*v))
+        .label_style(font(11.0))
+        .axis_style(theme.axis.stroke_width(px(1.0).max(1) as u32))
+        .bold_line_style(theme.grid.stroke_width(1))
+        .max_light_lines(0)
+        .draw()
+        .map_err(err)?;
+
+    for b in &chart.bands {
+        let (a, z) = (b.t0_ms.max(t0), b.t1_ms.min(t1));
+        if a >= z {
+            continue;
+        }
+        ctx.draw_series(std::iter::once(Rectangle::new(
+            [(a, y1), (z, y0)],
+            theme.band.filled(),
+        )))
+        .map_err(err)?;
+        ctx.draw_series(std::iter::once(Text::new(
+            b.label.clone(),
+            (a, y1),
+            font(10.0),
+        )))
+        .map_err(err)?;
+    }
+    for m in chart
+        .markers
+        .iter()
+        .filter(|m| m.t_ms >= t0 && m.t_ms <= t1)
+    {
+        ctx.draw_series(std::iter::once(PathElement::new(
+            vec![(m.t_ms, y0), (m.t_ms, y1)],
+            theme.marker.stroke_width(px(1.0).max(1) as u32),
+        )))
+        .map_err(err)?;
+        ctx.draw_series(std::iter::once(Text::new(
+            m.label.clone(),
+            (m.t_ms, y1),
+            font(10.0),
+        )))
+        .map_err(err)?;
+    }
+    for (i, segs) in &segments {
+        let color = theme.line(*i);
+        for seg in segs {
+            ctx.draw_series(LineSeries::new(
+                seg.iter().copied(),
+                color.stroke_width(px(1.5).max(1) as u32),
+            ))
+            .map_err(err)?;
+        }
+    }
+    for (t, color) in [(frame.mark_ms, theme.mark), (frame.cursor_ms, theme.cursor)] {
+        if let Some(t) = t.filter(|t| *t >= t0 && *t <= t1) {
+            ctx.draw_series(std::iter::once(PathElement::new(
+                vec![(t, y0), (t, y1)],
+                color.stroke_width(px(1.0).max(1) as u32),
+            )))
+            .map_err(err)?;
+        }
+    }
+    let (xr, yr) = ctx.plotting_area().get_pixel_range();
+    root.present().map_err(err)?;
+    Ok(PlotRect {
+        left: xr.start,
+        right: xr.end,
+        top: yr.start,
+        bottom: yr.end,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels() {
+        assert_eq!(clock_from_unix_ms(1_770_110_090_620.0), "09:14:50");
+        assert_eq!(short_number(1234.0), "1.2k");
+        assert_eq!(short_number(25000.0), "25k");
+        assert_eq!(short_number(0.25), "0.25");
+        assert_eq!(short_number(0.0), "0");
+    }
+}

@@ -1,0 +1,219 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code: failing loudly is the point
+#![cfg(not(target_arch = "wasm32"))]
+//! Chart rendering, natively through plotters' SVG backend: the same drawing
+//! code the page runs through plotters-canvas.
+
+use plotters::prelude::*;
+use rtcview::charts::{draw_chart, metric_charts, raw_charts, Frame};
+
+const SAMPLE: &[u8] = include_bytes!("../www/sample/session.rtcstats.gz");
+const V3: &[u8] = include_bytes!("fixtures/rtcstats/v3-compressed-handmade.rtcstats");
+
+fn render(session: &rtcview::Session, chart: &rtcview::charts::Chart, frame: &Frame) -> String {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (480, 140)).into_drawing_area();
+        let rect = draw_chart(&root, session, chart, frame).expect("draws");
+        assert!(
+            rect.left > 0 && rect.right <= 480 && rect.left < rect.right,
+            "{rect:?}"
+        );
+    }
+    svg
+}
+
+#[test]
+fn the_sample_session_has_a_chart_per_stream_metric() {
+    let s = rtcview::import(SAMPLE).expect("imports");
+    let charts = metric_charts(&s);
+    let ids: Vec<&str> = charts.iter().map(|c| c.id.as_str()).collect();
+    // Every stream has bitrate, packets, jitter and RTT; video has fps and resolution.
+    for want in ["bitrate", "packets", "jitter", "rtt"] {
+        assert_eq!(
+            ids.iter()
+                .filter(|i| i.ends_with(&format!("/{want}")))
+                .count(),
+            4,
+            "{want}: {ids:?}"
+        );
+    }
+    assert_eq!(ids.iter().filter(|i| i.ends_with("/fps")).count(), 2);
+    assert_eq!(ids.iter().filter(|i| i.ends_with("/resolution")).count(), 2);
+    // Only video: headless Chromium plays no audio, so the audio jitter
+    // buffer never emits a sample (jitterBufferEmittedCount stays 0).
+    assert_eq!(
+        ids.iter().filter(|i| i.ends_with("/jitterbuffer")).count(),
+        1
+    );
+    assert!(ids.iter().any(|i| i.ends_with("/icertt")));
+    // The recorder capped the video sender at 150 kbit/s for a third of the
+    // call: the target bitrate line shows the cap.
+    let out_video = charts
+        .iter()
+        .find(|c| c.id.ends_with("/bitrate") && c.group.contains("outbound video"))
+        .expect("outbound video bitrate");
+    assert_eq!(out_video.lines.len(), 2, "payload and target bitrate");
+    let (_, target) =
+        rtcview::charts::catalog::line_data(&s, &out_video.lines[1]).expect("target line");
+    let lowest = target
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(f64::INFINITY, f64::min);
+    assert!(
+        lowest <= 150.0 && lowest > 100.0,
+        "lowest target {lowest} kbit/s"
+    );
+    // Raw mode: one chart per numeric column; ids and constants are boring.
+    let raw = raw_charts(&s);
+    assert!(raw.len() > 100);
+    assert!(raw.iter().any(|c| c.title == "ssrc" && c.boring));
+    assert!(raw.iter().any(|c| c.title == "bytesSent" && !c.boring));
+}
+
+#[test]
+fn bitrate_chart_snapshot() {
+    let s = rtcview::import(V3).expect("imports");
+    let charts = metric_charts(&s);
+    let chart = charts
+        .iter()
+        .find(|c| c.id.ends_with("/bitrate"))
+        .expect("bitrate chart");
+    let (t0, t1) = s.time_range_ms().expect("timed");
+    let svg = render(
+        &s,
+        chart,
+        &Frame {
+            t0_ms: t0,
+            t1_ms: t1,
+            cursor_ms: Some(t0 + 3500.0),
+            mark_ms: None,
+            scale: 1.0,
+            dark: false,
+        },
+    );
+    insta::assert_snapshot!(svg);
+}
+
+#[test]
+fn every_sample_chart_draws_in_both_themes_and_at_2x() {
+    let s = rtcview::import(SAMPLE).expect("imports");
+    let (t0, t1) = s.time_range_ms().expect("timed");
+    for chart in metric_charts(&s) {
+        for (dark, scale) in [(false, 1.0), (true, 2.0)] {
+            let svg = render(
+                &s,
+                &chart,
+                &Frame {
+                    t0_ms: t0,
+                    t1_ms: t1,
+                    cursor_ms: None,
+                    mark_ms: Some(t0 + 1000.0),
+                    scale,
+                    dark,
+                },
+            );
+            assert!(svg.contains("<polyline"), "{} drew no line", chart.id);
+        }
+    }
+}
+
+#[test]
+fn zooming_draws_only_the_visible_part() {
+    let s = rtcview::import(SAMPLE).expect("imports");
+    let charts = metric_charts(&s);
+    let chart = charts
+        .iter()
+        .find(|c| c.id.ends_with("/bitrate"))
+        .expect("bitrate");
+    let (t0, t1) = s.time_range_ms().expect("timed");
+    let full = render(
+        &s,
+        chart,
+        &Frame {
+            t0_ms: t0,
+            t1_ms: t1,
+            cursor_ms: None,
+            mark_ms: None,
+            scale: 1.0,
+            dark: false,
+        },
+    );
+    let zoomed = render(
+        &s,
+        chart,
+        &Frame {
+            t0_ms: t0 + 10_000.0,
+            t1_ms: t0 + 15_000.0,
+            cursor_ms: None,
+            mark_ms: None,
+            scale: 1.0,
+            dark: false,
+        },
+    );
+    let points = |svg: &str| svg.matches(',').count();
+    assert!(
+        points(&zoomed) < points(&full),
+        "zoomed {} vs full {}",
+        points(&zoomed),
+        points(&full)
+    );
+}
+
+/// qualityLimitationReason runs other than "none" become bands; a codecId
+/// change becomes a marker naming the new codec.
+#[test]
+fn bands_and_codec_markers() {
+    use rtcview::model::{Format, SessionBuilder};
+    use serde_json::json;
+    let mut b = SessionBuilder::new(Format::Rtcstats, "test");
+    for (id, mime) in [("c8", "video/VP8"), ("c9", "video/VP9")] {
+        b.push_report(
+            "pc",
+            id,
+            1000.0,
+            json!({"type": "codec", "mimeType": mime})
+                .as_object()
+                .unwrap(),
+            false,
+        );
+    }
+    let reasons = ["none", "bandwidth", "bandwidth", "cpu", "none", "none"];
+    for (i, reason) in reasons.iter().enumerate() {
+        let r = json!({"type": "outbound-rtp", "kind": "video", "ssrc": 1, "bytesSent": 1000 * i, "packetsSent": 10 * i,
+            "qualityLimitationReason": reason, "codecId": if i < 4 { "c8" } else { "c9" }});
+        b.push_report(
+            "pc",
+            "out",
+            1000.0 * (i + 1) as f64,
+            r.as_object().unwrap(),
+            false,
+        );
+    }
+    let s = b.finish();
+    let charts = metric_charts(&s);
+    let c = charts
+        .iter()
+        .find(|c| c.id.ends_with("/bitrate"))
+        .expect("bitrate chart");
+    let bands: Vec<(f64, f64, &str)> = c
+        .bands
+        .iter()
+        .map(|b| (b.t0_ms, b.t1_ms, b.label.as_str()))
+        .collect();
+    assert_eq!(
+        bands,
+        vec![(2000.0, 4000.0, "bandwidth"), (4000.0, 5000.0, "cpu")]
+    );
+    let markers: Vec<(f64, &str)> = c
+        .markers
+        .iter()
+        .map(|m| (m.t_ms, m.label.as_str()))
+        .collect();
+    assert_eq!(markers, vec![(5000.0, "codec: VP9")]);
+}
