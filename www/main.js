@@ -1,110 +1,97 @@
-// rtcview page (placeholder until the full viewer lands): loads the wasm
-// importer, opens the bundled sample or a dropped/picked/pasted dump, and
-// shows its summary. Dump contents are untrusted: only textContent is used.
-import init, { summarizeDump, version } from './pkg/rtcview.js';
+// rtcview page: loads a dump (sample, file picker, drag and drop, paste,
+// ?url= / #url=), imports it in wasm, and shows it. Dump contents are
+// untrusted: every string goes into the page with textContent, never HTML.
+import init, { Viewer, version } from './pkg/rtcview.js';
+import { renderSession, clearSession } from './viewer.js';
 
 const $ = (id) => document.getElementById(id);
 const SAMPLE = 'sample/session.rtcstats.gz';
+const MB = 1024 * 1024;
+let loadToken = 0;
 
-function el(tag, text, cls) {
-  const e = document.createElement(tag);
-  if (text !== undefined && text !== null) e.textContent = String(text);
-  if (cls) e.className = cls;
-  return e;
-}
-
-function table(headers, rows) {
-  const t = el('table');
-  const tr = el('tr');
-  headers.forEach((h) => tr.append(el('th', h)));
-  t.append(tr);
-  for (const r of rows) {
-    const row = el('tr');
-    for (const c of r) {
-      const td = el('td', c instanceof Node ? null : (c ?? '–'));
-      if (c instanceof Node) td.append(c);
-      row.append(td);
-    }
-    t.append(row);
-  }
-  return t;
-}
-
-const when = (ms) => (ms == null ? '–' : new Date(ms).toISOString().replace('T', ' ').replace('Z', ' UTC'));
-const stat = (s, unit) => (s ? `${s.mean.toFixed(1)} avg / ${s.max.toFixed(1)} max ${unit}` : '–');
+function setStatus(text) { $('status').textContent = text; }
 
 function showError(kind, message) {
   const box = $('error');
   box.hidden = false;
-  box.textContent = `${kind}: ${message}`;
-  $('status').textContent = 'Could not open this file.';
+  box.textContent = '';
+  const k = document.createElement('strong');
+  k.textContent = `${kind}: `;
+  box.append(k, document.createTextNode(message));
+  setStatus('Could not open this file.');
+  $('progress').hidden = true;
 }
 
-function render(summary, name) {
-  const o = $('overview');
-  o.replaceChildren();
-  o.hidden = false;
-  $('error').hidden = true;
-  $('status').textContent = `Opened ${name}.`;
-  o.append(el('h2', 'Overview'));
-  o.append(table(['', ''], [
-    ['Browser', summary.userAgent],
-    ['Format', `${summary.source.format} (${summary.source.dialect})${summary.source.gzip ? ', gzip' : ''}`],
-    ['Start', when(summary.startMs)],
-    ['Duration', summary.durationMs == null ? '–' : `${(summary.durationMs / 1000).toFixed(1)} s`],
-    ['Peer connections', summary.peerConnections.length],
-  ]));
-  if (summary.diagnostics.length) {
-    o.append(el('h2', 'Import notes'));
-    o.append(table(['Severity', 'Kind', 'Message', 'Where', 'Count'], summary.diagnostics.map((d) => [
-      el('span', d.severity, `sev-${d.severity}`), d.kind, d.message, d.line != null ? `line ${d.line}` : (d.key ?? ''), d.count])));
-  }
-  if (summary.getUserMedia.length) {
-    o.append(el('h2', 'getUserMedia'));
-    o.append(table(['Time', 'Type', 'Audio', 'Video', 'Outcome', 'Error'], summary.getUserMedia.map((g) => [
-      when(g.tMs), g.requestType, g.audio ? 'yes' : 'no', g.video ? 'yes' : 'no', el('span', g.outcome, g.outcome), g.error])));
-  }
-  for (const pc of summary.peerConnections) {
-    o.append(el('h2', `Peer connection ${pc.id}`));
-    const pair = pc.selectedCandidatePair;
-    o.append(table(['', ''], [
-      ['ICE servers', pc.iceServers.join(', ') || 'none'],
-      ['Events', pc.events],
-      ['Connection states', pc.connectionStates.map((s) => s.state).join(' → ') || '–'],
-      ['ICE states', pc.iceConnectionStates.map((s) => s.state).join(' → ') || '–'],
-      ['Selected pair', pair ? `${pair.localType ?? '?'} → ${pair.remoteType ?? '?'} over ${pair.protocol ?? '?'}${pair.relayProtocol ? ` (relay ${pair.relayProtocol})` : ''}` : '–'],
-    ]));
-    if (pc.rtp.length) {
-      o.append(table(['Stream', 'Codec', 'Bitrate', 'Loss', 'Jitter', 'RTT', 'FPS', 'Resolution'], pc.rtp.map((r) => [
-        `${r.direction} ${r.kind ?? ''} ${r.ssrc ?? ''}`, r.codec, stat(r.bitrateKbps, 'kbit/s'),
-        r.packetsLostPct == null ? '–' : `${r.packetsLostPct.toFixed(2)} %`, stat(r.jitterMs, 'ms'), stat(r.rttMs, 'ms'),
-        stat(r.framesPerSecond, ''), r.frameWidth ? `${r.frameWidth}×${r.frameHeight}` : '–'])));
-    }
-  }
+function progress(done, total) {
+  const p = $('progress');
+  p.hidden = false;
+  if (total) { p.max = total; p.value = done; } else { p.removeAttribute('value'); }
+  setStatus(total ? `Reading… ${(done / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB` : `Reading… ${(done / MB).toFixed(1)} MB`);
 }
 
-function open(bytes, name) {
+/** Reads a stream to bytes with progress; stops if a newer load started. */
+async function readStream(stream, total, token) {
+  const reader = stream.getReader();
+  const chunks = [];
+  let done = 0;
+  for (;;) {
+    const { value, done: end } = await reader.read();
+    if (token !== loadToken) { reader.cancel(); return null; }
+    if (end) break;
+    chunks.push(value);
+    done += value.length;
+    progress(done, total);
+  }
+  const bytes = new Uint8Array(done);
+  let at = 0;
+  for (const c of chunks) { bytes.set(c, at); at += c.length; }
+  return bytes;
+}
+
+async function openBytes(bytes, name) {
+  setStatus(`Importing ${name}…`);
+  // Let the status paint before the import takes the thread.
+  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  clearSession();
+  let viewer;
   try {
-    render(JSON.parse(summarizeDump(new Uint8Array(bytes))), name);
+    viewer = Viewer.open(bytes);
   } catch (e) {
     showError(e.name || 'error', e.message || String(e));
+    return;
   }
+  $('error').hidden = true;
+  $('progress').hidden = true;
+  renderSession(viewer, name);
+  setStatus(`Opened ${name}.`);
 }
 
 async function openFile(file) {
-  $('status').textContent = `Reading ${file.name}…`;
-  open(await file.arrayBuffer(), file.name);
+  const token = ++loadToken;
+  const bytes = await readStream(file.stream(), file.size, token);
+  if (bytes) await openBytes(bytes, file.name);
 }
 
-async function openSample() {
-  $('status').textContent = 'Loading the sample session…';
+async function openUrl(url, label) {
+  const token = ++loadToken;
+  setStatus(`Fetching ${label}…`);
+  let res;
   try {
-    const res = await fetch(SAMPLE);
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    open(await res.arrayBuffer(), 'the sample session');
+    res = await fetch(url, { credentials: 'omit' });
   } catch (e) {
-    showError('fetch_failed', `could not load the sample (${e.message})`);
+    showError('fetch_failed', `could not fetch ${label} (network error or CORS: the server must allow this page's origin)`);
+    return;
   }
+  if (!res.ok) { showError('fetch_failed', `could not fetch ${label} (HTTP ${res.status})`); return; }
+  const total = Number(res.headers.get('content-length')) || 0;
+  const bytes = await readStream(res.body, total, token);
+  if (bytes) await openBytes(bytes, label);
+}
+
+function urlParam() {
+  const q = new URLSearchParams(location.search).get('url');
+  const h = new URLSearchParams(location.hash.slice(1)).get('url');
+  return q || h;
 }
 
 async function start() {
@@ -116,20 +103,26 @@ async function start() {
   }
   $('version').textContent = version();
   $('file').addEventListener('change', (e) => e.target.files[0] && openFile(e.target.files[0]));
-  $('sample').addEventListener('click', openSample);
-  addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
-  addEventListener('dragleave', () => document.body.classList.remove('dragging'));
+  $('sample').addEventListener('click', () => openUrl(SAMPLE, 'the sample session'));
+  let depth = 0;
+  addEventListener('dragenter', (e) => { e.preventDefault(); depth++; document.body.classList.add('dragging'); });
+  addEventListener('dragover', (e) => e.preventDefault());
+  addEventListener('dragleave', () => { if (--depth <= 0) { depth = 0; document.body.classList.remove('dragging'); } });
   addEventListener('drop', (e) => {
     e.preventDefault();
+    depth = 0;
     document.body.classList.remove('dragging');
     const f = e.dataTransfer?.files?.[0];
     if (f) openFile(f);
   });
   addEventListener('paste', (e) => {
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
     const text = e.clipboardData?.getData('text');
-    if (text) open(new TextEncoder().encode(text), 'pasted text');
+    if (text) { ++loadToken; openBytes(new TextEncoder().encode(text), 'pasted text'); }
   });
-  await openSample();
+  const url = urlParam();
+  if (url) await openUrl(url, url);
+  else await openUrl(SAMPLE, 'the sample session');
 }
 
 start();

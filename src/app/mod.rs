@@ -1,6 +1,10 @@
 //! Browser shell (wasm32 only): the one place that touches `wasm-bindgen`
-//! and `web-sys`. For now it exposes the importer and the summary to the
-//! page; the full viewer (charts, log, SDP) builds on it.
+//! and `web-sys`. The page's script drives a [`viewer::Viewer`]; the DOM
+//! around the charts is built by the script, as text only.
+
+pub mod viewer;
+
+pub use viewer::Viewer;
 
 use wasm_bindgen::prelude::*;
 

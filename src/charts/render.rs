@@ -40,6 +40,20 @@ pub fn clock_from_unix_ms(ms: f64) -> String {
     format!("{:02}:{:02}:{:02}", day / 3600, (day / 60) % 60, day % 60)
 }
 
+/// Time-axis label for a visible span: tenths or milliseconds of a second
+/// when the span is short enough for whole seconds to repeat.
+pub fn time_label(ms: f64, span_ms: f64) -> String {
+    let base = clock_from_unix_ms(ms);
+    let frac = ms.rem_euclid(1000.0);
+    if span_ms <= 2_000.0 {
+        format!("{base}.{:03}", frac.floor() as i64)
+    } else if span_ms <= 20_000.0 {
+        format!("{base}.{}", (frac / 100.0).floor() as i64)
+    } else {
+        base
+    }
+}
+
 /// Short numbers for the y axis: `950`, `1.2k`, `3.4M`, `0.25`.
 pub fn short_number(v: f64) -> String {
     let a = v.abs();
@@ -77,7 +91,12 @@ fn y_range(segments: &[(usize, Vec<Segment>)], zero_based: bool) -> (f64, f64) {
         hi = hi.max(0.0);
     }
     if hi - lo < 1e-9 {
-        return (lo - 1.0, hi + 1.0);
+        // A flat line (often all zero, e.g. no loss): give it room above.
+        return if zero_based && lo >= 0.0 {
+            (0.0, hi.max(1.0) * 1.1)
+        } else {
+            (lo - 1.0, hi + 1.0)
+        };
     }
     let pad = (hi - lo) * 0.08;
     (
@@ -124,7 +143,7 @@ pub fn draw_chart<DB: DrawingBackend>(
     ctx.configure_mesh()
         .x_labels(6)
         .y_labels(4)
-        .x_label_formatter(&|t| clock_from_unix_ms(*t))
+        .x_label_formatter(&|t| time_label(*t, t1 - t0))
         .y_label_formatter(&|v| short_number(*v))
         .label_style(font(11.0))
         .axis_style(theme.axis.stroke_width(px(1.0).max(1) as u32))
@@ -203,6 +222,8 @@ mod tests {
     #[test]
     fn labels() {
         assert_eq!(clock_from_unix_ms(1_770_110_090_620.0), "09:14:50");
+        assert_eq!(time_label(1_770_110_090_620.0, 5_000.0), "09:14:50.6");
+        assert_eq!(time_label(1_770_110_090_620.0, 1_000.0), "09:14:50.620");
         assert_eq!(short_number(1234.0), "1.2k");
         assert_eq!(short_number(25000.0), "25k");
         assert_eq!(short_number(0.25), "0.25");

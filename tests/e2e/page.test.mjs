@@ -25,13 +25,13 @@ before(async () => {
 });
 after(async () => { await browser?.close(); server?.close(); });
 
-async function openPage() {
-  const page = await browser.newPage();
+async function openPage(path = '', viewport = { width: 1280, height: 900 }) {
+  const page = await browser.newPage({ viewport });
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(String(e)));
-  await page.goto(base);
-  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Opened'));
+  await page.goto(base + path);
+  await page.waitForFunction(() => /^(Opened|Could not)/.test(document.getElementById('status').textContent));
   return { page, problems };
 }
 
@@ -43,16 +43,105 @@ async function dropFile(page, name, bytes) {
   }, name);
 }
 
-test('serves the bundled sample session', async () => {
+/** Non-background pixels of a canvas (a drawn chart has many). */
+const inked = (page, selector) => page.$eval(selector, (c) => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++;
+  return n;
+});
+
+test('the sample session: overview, swimlanes, a chart per stream, panels', async () => {
   const { page, problems } = await openPage();
-  const text = await page.textContent('#overview');
+  const text = await page.textContent('#session');
+  assert.match(text, /Overview/);
   assert.match(text, /Peer connection PC_0/);
   assert.match(text, /Peer connection PC_1/);
-  assert.match(text, /outbound video/);
-  assert.match(text, /VP8/);
   assert.match(text, /OverconstrainedError/);
+  // Four state swimlanes per connection, with segments.
+  assert.equal(await page.locator('#pc-0 .lane').count(), 4);
+  assert.ok(await page.locator('#pc-0 .seg').count() >= 4);
+  // A chart group per stream, and a bitrate chart in each.
+  const groups = await page.locator('#pc-0 .charts h3').allTextContents();
+  assert.deepEqual(groups.filter((g) => g.startsWith('outbound')).length, 2, groups.join(' | '));
+  assert.equal(await page.locator('#pc-1 .charts h3', { hasText: 'inbound video' }).count(), 1);
+  const fig = page.locator('#pc-0 figure.chart').first();
+  await fig.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(200);
+  assert.ok(await inked(page, '#pc-0 figure.chart canvas') > 500, 'the first chart is drawn');
+  // HiDPI-aware sizing: canvas pixels = CSS pixels x devicePixelRatio.
+  const sizes = await page.$eval('#pc-0 figure.chart canvas', (c) => [c.width, c.clientWidth, devicePixelRatio]);
+  assert.equal(sizes[0], Math.round(sizes[1] * sizes[2]));
+  assert.match(await page.textContent('#pc-0'), /SDP \(3\)/);
+  assert.match(await page.textContent('#pc-0'), /ICE candidate pairs \(\d+\)/);
   assert.deepEqual(problems, []);
   await page.screenshot({ path: OUT + 'sample.png', fullPage: true });
+  await page.close();
+});
+
+test('HiDPI: charts are drawn at devicePixelRatio 2', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 2 });
+  await page.goto(base);
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Opened'));
+  await page.locator('#pc-0 figure.chart').first().scrollIntoViewIfNeeded();
+  await page.waitForTimeout(200);
+  const [w, cw] = await page.$eval('#pc-0 figure.chart canvas', (c) => [c.width, c.clientWidth]);
+  assert.equal(w, cw * 2);
+  await page.locator('#pc-0 .chart-grid').first().screenshot({ path: OUT + 'charts-2x.png' });
+  await page.close();
+});
+
+test('one time axis: drag to zoom, buttons, hover readouts, log marks', async () => {
+  const { page } = await openPage();
+  const span = async () => Number((await page.textContent('#range')).match(/\(([\d.]+) s\)/)[1]);
+  const full = await span();
+  const canvas = page.locator('#pc-0 figure.chart canvas').nth(1);
+  await canvas.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(150);
+  const box = await canvas.boundingBox();
+  // Hover: every visible chart shows its values at the cursor.
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  await page.waitForTimeout(100);
+  assert.match(await page.locator('#pc-0 figure.chart .readout').nth(1).textContent(), /\d\d:\d\d:\d\d\.\d{3}/);
+  // Drag-select a third of the plot.
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForTimeout(100);
+  const zoomed = await span();
+  assert.ok(zoomed < full * 0.5 && zoomed > full * 0.15, `drag zoom: ${full} -> ${zoomed}`);
+  await page.click('#zoom-out');
+  assert.ok(await span() > zoomed);
+  await page.click('#reset');
+  assert.equal(await span(), full);
+  // Swimlane segments follow the range: zoom into the start, the first
+  // segment widens.
+  const width = () => page.$eval('#pc-0 .lane .seg', (s) => s.getBoundingClientRect().width);
+  const before = await width();
+  for (let i = 0; i < 6; i++) await page.click('#zoom-in');
+  await page.click('#reset');
+  assert.equal(await width(), before);
+  // Clicking a log row marks its time and shows the full value.
+  await page.click('#pc-0 details.panel >> text=/^Event log/');
+  const row = page.locator('#pc-0 tbody tr[tabindex]', { hasText: 'setRemoteDescription' }).first();
+  await row.click();
+  assert.match(await page.locator('#pc-0 tr.full pre').first().textContent(), /^type: answer\nv=0/);
+  await page.close();
+});
+
+test('event log filter and failures', async () => {
+  const { page } = await openPage();
+  // A log with failures opens by itself.
+  assert.equal(await page.$eval('.client details.panel', (d) => d.open), true);
+  const visible = () => page.locator('.client tbody tr[tabindex]:visible').count();
+  assert.equal(await visible(), 5);
+  await page.check('.client .filters input[type=checkbox]');
+  assert.equal(await visible(), 1);
+  assert.match(await page.locator('.client tbody tr[tabindex]:visible').textContent(), /getUserMediaOnFailure/);
+  await page.uncheck('.client .filters input[type=checkbox]');
+  await page.fill('.client .filters input[type=search]', 'onsuccess');
+  assert.equal(await visible(), 1);
   await page.close();
 });
 
@@ -60,10 +149,11 @@ test('opens a file offline: no request leaves the page', async () => {
   const { page, problems } = await openPage();
   const requests = [];
   page.on('request', (r) => requests.push(r.url()));
-  const bytes = readFileSync(FIXTURES + 'rtcstats/v3-compressed-handmade.rtcstats');
-  await dropFile(page, 'call.rtcstats', bytes);
-  assert.match(await page.textContent('#overview'), /Peer connection PC_0/);
-  assert.match(await page.textContent('#overview'), /64\.0 avg/);
+  await dropFile(page, 'call.rtcstats', readFileSync(FIXTURES + 'rtcstats/v3-compressed-handmade.rtcstats'));
+  assert.match(await page.textContent('#session'), /Peer connection PC_0/);
+  assert.match(await page.textContent('#session'), /64\.0 avg/);
+  await page.locator('figure.chart').first().scrollIntoViewIfNeeded();
+  await page.waitForTimeout(200);
   assert.deepEqual(requests, []);
   assert.deepEqual(problems, []);
   await page.close();
@@ -73,11 +163,11 @@ test('a damaged dump shows what was read and says where it broke', async () => {
   const { page } = await openPage();
   const bytes = readFileSync(FIXTURES + 'rtcstats/v3-compressed-handmade.rtcstats');
   await dropFile(page, 'damaged.rtcstats', bytes.subarray(0, bytes.length - 100));
-  const text = await page.textContent('#overview');
+  const text = await page.textContent('#session');
   assert.match(text, /Import notes/);
   assert.match(text, /truncated at line 22: showing what was read/);
   assert.match(text, /Peer connection PC_0/);
-  await page.screenshot({ path: OUT + 'damaged.png', fullPage: true });
+  await page.screenshot({ path: OUT + 'damaged.png' });
   await page.close();
 });
 
@@ -89,18 +179,63 @@ test('not a dump: a visible error with its kind', async () => {
   await page.close();
 });
 
+test('?url= loads a dump; a failing URL says so', async () => {
+  const { page } = await openPage('?url=sample/session.rtcstats.gz');
+  assert.match(await page.textContent('#status'), /^Opened sample\/session/);
+  await page.goto(base + '#url=missing.json');
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Could not'));
+  assert.match(await page.textContent('#error'), /^fetch_failed: could not fetch missing\.json \(HTTP 404\)/);
+  await page.close();
+});
+
+test('dump contents are text: markup in URLs, SDP, labels and ids never runs', async () => {
+  const { page } = await openPage();
+  let dialogs = 0;
+  page.on('dialog', (d) => { dialogs++; d.dismiss(); });
+  const evil = '<img src=x onerror="window.__xss=1;alert(1)"><script>window.__xss=2</script>';
+  const lines = [
+    'RTCStatsDump',
+    JSON.stringify({ fileFormat: 3, userAgent: evil, url: evil }),
+    JSON.stringify(['create', 'PC_' + evil, { iceServers: [{ urls: 'turn:' + evil }] }, evil, 1700000000000]),
+    JSON.stringify(['navigator.mediaDevices.getUserMedia', null, { audio: true }, 'g1', 1]),
+    JSON.stringify(['navigator.mediaDevices.getUserMediaOnSuccess', null, [['audio', 't1', evil, 's1']], 'g1', 1]),
+    JSON.stringify(['setRemoteDescription', 'PC_' + evil, { type: 'offer', sdp: `v=0\r\nm=audio 9 RTP 111\r\na=mid:${evil}\r\na=rtpmap:111 ${evil}\r\n` }, 1]),
+    JSON.stringify(['onconnectionstatechange', 'PC_' + evil, evil, 1]),
+    JSON.stringify(['getStats', 'PC_' + evil, { [evil]: { type: 'inbound-rtp', kind: 'audio', ssrc: 1, bytesReceived: 0, packetsReceived: 0, timestamp: 1700000001000, codecId: evil } }, 1000]),
+    JSON.stringify(['getStats', 'PC_' + evil, { [evil]: { type: 'inbound-rtp', kind: 'audio', ssrc: 1, bytesReceived: 1000, packetsReceived: 10, timestamp: 1700000002000, codecId: evil } }, 1000]),
+  ];
+  await dropFile(page, 'evil.rtcstats', Buffer.from(lines.join('\n')));
+  await page.click('#raw');
+  for (const d of await page.locator('details').all()) await d.evaluate((e) => { e.open = true; });
+  for (const f of await page.locator('figure.chart').all()) await f.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  assert.equal(dialogs, 0);
+  assert.equal(await page.locator('#session img, #session script').count(), 0);
+  const text = await page.textContent('#session');
+  assert.ok(text.includes('<img src=x onerror='), 'the markup is shown as text');
+  assert.ok(text.includes('<script>window.__xss=2</script>'));
+  await page.screenshot({ path: OUT + 'xss.png' });
+  await page.close();
+});
+
 test('real dumps of each family open', { skip: !existsSync(DUMPS) && 'shared dumps absent' }, async () => {
   const { page } = await openPage();
   const cases = [
     ['internals-chrome144-2pc.txt', /Peer connection 92-1/],
+    ['internals-chrome86-2pc.json', /History|Peer connection 18084-8/],
     ['rtcstats-v3-chromenative-chrome144-2pc.txt', /Peer connection 94-1/],
     ['jitsi-chromelegacy-sfu.jsonl', /Peer connection PC_1/],
+    ['jitsi-firefox-sfu.jsonl', /Peer connection PC_0/],
     ['rtcstats-v0-json-chrome48-legacy.json', /Peer connection PC_0/],
     ['internals-chrome142-gumonly.gz', /getUserMedia/],
   ];
   for (const [name, want] of cases) {
     await dropFile(page, name, readFileSync(DUMPS + name));
-    assert.match(await page.textContent('#overview'), want, name);
+    assert.equal(await page.textContent('#status'), `Opened ${name}.`);
+    assert.match(await page.textContent('#session'), want, name);
+    if (!name.includes('gumonly')) assert.ok(await page.locator('figure.chart').count() > 0, `${name}: charts`);
+    if (name.includes('chrome86')) await page.screenshot({ path: OUT + 'internals-m86.png', fullPage: true });
   }
   await page.close();
 });

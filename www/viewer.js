@@ -1,0 +1,407 @@
+// Renders an imported session: overview, and per peer connection its
+// configuration, state swimlanes, charts (drawn by wasm with plotters on
+// <canvas>), event log, SDP and ICE candidate pairs. One time axis is shared
+// by the charts, the swimlanes and the log: zoom (Ctrl/⌘+wheel, drag to
+// select, + / −), pan (Shift+wheel, ← / →), reset (button, double-click),
+// hover cursor with values on every chart, click a log row to mark its time.
+// Every string from the dump goes in with textContent.
+
+const CHART_HEIGHT = 150;
+const state = { viewer: null, t0: 0, t1: 1, full0: 0, full1: 1, cursor: null, mark: null, raw: false, boring: false, visible: new Set(), figures: new Map(), lanes: [], observer: null, frame: 0 };
+
+// ---------- small DOM helpers (text only) ----------
+function el(tag, opts = {}, ...children) {
+  const e = document.createElement(tag);
+  if (opts.text != null) e.textContent = String(opts.text);
+  if (opts.cls) e.className = opts.cls;
+  if (opts.attrs) for (const [k, v] of Object.entries(opts.attrs)) e.setAttribute(k, v);
+  for (const c of children) if (c != null) e.append(c);
+  return e;
+}
+const txt = (s) => document.createTextNode(s == null ? '–' : String(s));
+function table(headers, rows, cls) {
+  const t = el('table', { cls });
+  const head = el('tr');
+  for (const h of headers) head.append(el('th', { text: h, attrs: { scope: 'col' } }));
+  t.append(el('thead', {}, head));
+  const body = el('tbody');
+  for (const r of rows) {
+    const tr = el('tr');
+    for (const c of r) tr.append(c instanceof Node ? el('td', {}, c) : el('td', { text: c ?? '–' }));
+    body.append(tr);
+  }
+  t.append(body);
+  return t;
+}
+const pad = (n, w = 2) => String(n).padStart(w, '0');
+function clock(ms, withMs = false) {
+  if (ms == null) return '–';
+  const d = new Date(ms);
+  const s = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  return withMs ? `${s}.${pad(d.getUTCMilliseconds(), 3)}` : s;
+}
+const when = (ms) => (ms == null ? '–' : new Date(ms).toISOString().replace('T', ' ').replace('Z', ' UTC'));
+const num = (v, d = 1) => (v == null ? '–' : Number(v).toFixed(d));
+const stat = (s, unit, d = 1) => (s ? `${num(s.mean, d)} avg / ${num(s.max, d)} max ${unit}` : '–');
+const dark = () => document.documentElement.dataset.theme === 'dark' ||
+  (document.documentElement.dataset.theme !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches);
+
+// ---------- time axis ----------
+function setRange(t0, t1) {
+  const span = Math.max(t1 - t0, 50);
+  const full = state.full1 - state.full0;
+  if (span >= full) { t0 = state.full0; t1 = state.full1; } else {
+    t0 = Math.min(Math.max(t0, state.full0), state.full1 - span);
+    t1 = t0 + span;
+  }
+  state.t0 = t0; state.t1 = t1;
+  document.getElementById('range').textContent = `${clock(t0, true)} – ${clock(t1, true)} UTC (${((t1 - t0) / 1000).toFixed(1)} s)`;
+  layoutLanes();
+  scheduleDraw();
+}
+const zoom = (factor, at = (state.t0 + state.t1) / 2) => setRange(at - (at - state.t0) * factor, at + (state.t1 - at) * factor);
+const pan = (fraction) => { const d = (state.t1 - state.t0) * fraction; setRange(state.t0 + d, state.t1 + d); };
+const reset = () => setRange(state.full0, state.full1);
+
+function scheduleDraw() {
+  if (state.frame) return;
+  state.frame = requestAnimationFrame(() => { state.frame = 0; for (const fig of state.visible) drawFigure(fig); updateReadouts(); });
+}
+
+function drawFigure(fig) {
+  const canvas = fig.querySelector('canvas');
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.max(1, Math.round(canvas.clientWidth * dpr));
+  const h = Math.round(CHART_HEIGHT * dpr);
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+  try {
+    fig.rect = state.viewer.drawChart(canvas, fig.dataset.id, state.t0, state.t1, state.cursor ?? undefined, state.mark ?? undefined, dpr, dark());
+    fig.dpr = dpr;
+  } catch (e) {
+    fig.querySelector('.readout').textContent = `could not draw: ${e.message}`;
+  }
+}
+
+function timeAt(fig, clientX) {
+  if (!fig.rect) return null;
+  const box = fig.querySelector('canvas').getBoundingClientRect();
+  const x = (clientX - box.left) * fig.dpr;
+  const [l, r] = fig.rect;
+  if (x < l || x > r) return null;
+  return state.t0 + ((x - l) / (r - l)) * (state.t1 - state.t0);
+}
+
+function updateReadouts() {
+  for (const fig of state.visible) {
+    const out = fig.querySelector('.readout');
+    if (state.cursor == null) { out.textContent = ''; continue; }
+    const vals = JSON.parse(state.viewer.valuesAt(fig.dataset.id, state.cursor));
+    out.textContent = `${clock(state.cursor, true)}  ` + vals.map((v) => `${v.label} ${v.value == null ? '–' : Number(v.value).toFixed(v.value < 10 ? 2 : 0)}`).join('  ');
+  }
+  for (const c of document.querySelectorAll('.lane-cursor')) {
+    const f = state.cursor == null ? null : (state.cursor - state.t0) / (state.t1 - state.t0);
+    c.hidden = f == null || f < 0 || f > 1;
+    if (f != null) c.style.left = `${(f * 100).toFixed(3)}%`;
+  }
+}
+
+function setCursor(t) {
+  if (t === state.cursor) return;
+  state.cursor = t;
+  scheduleDraw();
+}
+
+function attachChartInput(fig) {
+  const canvas = fig.querySelector('canvas');
+  const sel = fig.querySelector('.selection');
+  let drag = null;
+  canvas.addEventListener('mousemove', (e) => {
+    const t = timeAt(fig, e.clientX);
+    setCursor(t);
+    if (drag && t != null) {
+      const box = canvas.getBoundingClientRect();
+      const a = Math.min(drag.x, e.clientX) - box.left, b = Math.max(drag.x, e.clientX) - box.left;
+      sel.hidden = false; sel.style.left = `${a}px`; sel.style.width = `${b - a}px`;
+    }
+  });
+  canvas.addEventListener('mouseleave', () => { setCursor(null); });
+  canvas.addEventListener('mousedown', (e) => {
+    const t = timeAt(fig, e.clientX);
+    if (t != null && e.button === 0) { drag = { x: e.clientX, t }; e.preventDefault(); }
+  });
+  addEventListener('mouseup', (e) => {
+    if (!drag) return;
+    const t = timeAt(fig, e.clientX) ?? (e.clientX < drag.x ? state.t0 : state.t1);
+    const moved = Math.abs(e.clientX - drag.x) > 4;
+    const start = drag.t;
+    drag = null; sel.hidden = true;
+    if (moved) setRange(Math.min(start, t), Math.max(start, t));
+  });
+  canvas.addEventListener('dblclick', reset);
+  canvas.addEventListener('wheel', (e) => {
+    if (e.ctrlKey || e.metaKey) {
+      e.preventDefault();
+      zoom(e.deltaY > 0 ? 1.25 : 0.8, timeAt(fig, e.clientX) ?? undefined);
+    } else if (e.shiftKey) {
+      e.preventDefault();
+      pan((e.deltaY || e.deltaX) > 0 ? 0.1 : -0.1);
+    }
+  }, { passive: false });
+}
+
+// ---------- sections ----------
+function overview(summary, name) {
+  const s = summary;
+  const sec = el('section', { cls: 'overview', attrs: { 'aria-label': 'Overview' } }, el('h2', { text: 'Overview' }));
+  sec.append(table(['', ''], [
+    ['File', name],
+    ['Browser', s.userAgent],
+    ['Format', `${s.source.format} (${s.source.dialect})${s.source.gzip ? `, gzip ${(s.source.bytes / 1024).toFixed(0)} KB → ${(s.source.decodedBytes / 1024).toFixed(0)} KB` : `, ${(s.source.bytes / 1024).toFixed(0)} KB`}`],
+    ['Start', when(s.startMs)],
+    ['Duration', s.durationMs == null ? '–' : `${(s.durationMs / 1000).toFixed(1)} s`],
+    ['Peer connections', s.peerConnections.length],
+    ['getUserMedia calls', s.getUserMedia.length ? s.getUserMedia.map((g) => g.outcome).join(', ') : 'none'],
+  ], 'kv'));
+  const capped = s.diagnostics.filter((d) => d.kind === 'capped');
+  for (const d of capped) sec.append(el('p', { cls: 'banner warning', text: `History cut: ${d.message}` }));
+  if (s.diagnostics.length) {
+    sec.append(el('h3', { text: 'Import notes' }));
+    sec.append(table(['Severity', 'Kind', 'Message', 'Where', 'Count'], s.diagnostics.map((d) => [
+      el('span', { text: d.severity, cls: `sev-${d.severity}` }), d.kind, d.message, d.line != null ? `line ${d.line}` : (d.key ?? ''), d.count])));
+  }
+  if (s.getUserMedia.length) {
+    sec.append(el('h3', { text: 'getUserMedia' }));
+    sec.append(table(['Time', 'Type', 'Audio', 'Video', 'Outcome', 'Error'], s.getUserMedia.map((g) => [
+      when(g.tMs), g.requestType, g.audio ? 'yes' : 'no', g.video ? 'yes' : 'no', el('span', { text: g.outcome, cls: g.outcome }), g.error])));
+  }
+  return sec;
+}
+
+function configurationPanel(viewer, i, pcSummary) {
+  const cfg = JSON.parse(viewer.configuration(i));
+  const d = el('details', { cls: 'panel' }, el('summary', { text: 'Configuration' }));
+  const rows = [];
+  if (pcSummary.url) rows.push(['Page', pcSummary.url]);
+  (cfg?.iceServers ?? []).forEach((urls, k) => rows.push([`ICE server ${k + 1}`, urls.join(', ')]));
+  for (const [k, v] of cfg?.fields ?? []) rows.push([k, v]);
+  if (!rows.length && !cfg?.text) rows.push(['', 'not recorded']);
+  d.append(table(['Setting', 'Value'], rows, 'kv'));
+  if (cfg?.text) d.append(el('pre', { text: cfg.text }));
+  return d;
+}
+
+function lanesPanel(viewer, i) {
+  const lanes = JSON.parse(viewer.lanes(i));
+  const box = el('div', { cls: 'lanes', attrs: { role: 'group', 'aria-label': 'State swimlanes' } });
+  for (const lane of lanes) {
+    const track = el('div', { cls: 'lane-track' });
+    const row = el('div', { cls: 'lane' }, el('span', { cls: 'lane-name', text: lane.name }), track);
+    for (const seg of lane.segments) {
+      const s = el('span', { cls: `seg st-${seg.state.replace(/[^a-z-]/g, '')}`, text: seg.state, attrs: { title: `${seg.state}: ${clock(seg.t0Ms, true)} – ${clock(seg.t1Ms, true)} UTC` } });
+      s.dataset.t0 = seg.t0Ms; s.dataset.t1 = seg.t1Ms;
+      track.append(s);
+      state.lanes.push(s);
+    }
+    if (lane.untimed.length) track.append(el('span', { cls: 'untimed', text: `${lane.untimed.join(' → ')} (no timestamps in this dump)` }));
+    if (!lane.segments.length && !lane.untimed.length) track.append(el('span', { cls: 'untimed', text: 'no changes recorded' }));
+    const cur = el('span', { cls: 'lane-cursor' }); cur.hidden = true;
+    track.append(cur);
+    box.append(row);
+  }
+  return box;
+}
+
+function layoutLanes() {
+  const span = state.t1 - state.t0;
+  for (const s of state.lanes) {
+    const a = Math.max(Number(s.dataset.t0), state.t0), b = Math.min(Number(s.dataset.t1), state.t1);
+    s.hidden = b <= a;
+    if (b > a) { s.style.left = `${((a - state.t0) / span) * 100}%`; s.style.width = `${((b - a) / span) * 100}%`; }
+  }
+}
+
+function chartFigure(info) {
+  const legend = el('span', { cls: 'legend' });
+  info.lines.forEach((l, k) => legend.append(el('span', { cls: `swatch c${k % 6}` }), el('span', { text: l })));
+  const fig = el('figure', { cls: 'chart' },
+    el('figcaption', {}, el('span', { cls: 'title', text: info.title }), info.unit ? el('span', { cls: 'unit', text: info.unit }) : null, legend, el('span', { cls: 'readout' })),
+    el('div', { cls: 'plot' }, el('canvas', { attrs: { height: CHART_HEIGHT, 'aria-label': `${info.title} chart` } }), el('span', { cls: 'selection' })));
+  fig.querySelector('.selection').hidden = true;
+  fig.dataset.id = info.id;
+  if (info.bands.length) fig.append(el('p', { cls: 'bands', text: `Shaded: quality limited by ${[...new Set(info.bands.map((b) => b.label))].join(', ')}` }));
+  attachChartInput(fig);
+  state.observer.observe(fig);
+  return fig;
+}
+
+function chartsPanel(charts, pcId) {
+  const box = el('div', { cls: 'charts' });
+  let group = null, grid = null;
+  for (const c of charts.filter((c) => c.pcId === pcId)) {
+    if (c.group !== group) {
+      group = c.group;
+      grid = el('div', { cls: 'chart-grid' });
+      box.append(el('h3', { text: group.replace(/^Peer connection [^·]+· /, '') }), grid);
+    }
+    grid.append(chartFigure(c));
+  }
+  if (!box.childElementCount) box.append(el('p', { cls: 'muted', text: 'No stats to chart for this connection.' }));
+  return box;
+}
+
+function eventLogPanel(viewer, i, title = 'Event log') {
+  const rows = JSON.parse(viewer.events(i));
+  const d = el('details', { cls: 'panel' }, el('summary', { text: `${title} (${rows.length})` }));
+  const search = el('input', { attrs: { type: 'search', placeholder: 'Filter events…', 'aria-label': 'Filter events' } });
+  const failures = el('input', { attrs: { type: 'checkbox' } });
+  d.append(el('div', { cls: 'filters' }, search, el('label', {}, failures, txt(' failures only'))));
+  const t = table(['Time (UTC)', 'Event', 'Detail'], []);
+  const body = t.querySelector('tbody');
+  rows.forEach((r) => {
+    const tr = el('tr', { cls: r.failure ? 'failure-row' : '', attrs: { tabindex: '0' } },
+      el('td', { cls: 'time', text: r.tMs != null ? clock(r.tMs, true) : (r.timeText ?? '–') }),
+      el('td', { text: r.name }), el('td', { cls: 'detail', text: r.detail }));
+    tr.dataset.search = `${r.name} ${r.detail}`.toLowerCase();
+    tr.dataset.failure = r.failure ? '1' : '';
+    const toggle = () => {
+      if (r.tMs != null) { state.mark = r.tMs; scheduleDraw(); }
+      const next = tr.nextElementSibling;
+      if (next?.classList.contains('full')) { next.remove(); return; }
+      if (r.full) tr.after(el('tr', { cls: 'full' }, el('td', { attrs: { colspan: '3' } }, el('pre', { text: r.full }))));
+    };
+    tr.addEventListener('click', toggle);
+    tr.addEventListener('keydown', (e) => { if (e.key === 'Enter') toggle(); });
+    body.append(tr);
+  });
+  const filter = () => {
+    const q = search.value.toLowerCase();
+    for (const tr of body.querySelectorAll('tr:not(.full)')) tr.hidden = (q && !tr.dataset.search.includes(q)) || (failures.checked && !tr.dataset.failure);
+  };
+  search.addEventListener('input', filter);
+  failures.addEventListener('change', filter);
+  d.append(t);
+  if (rows.some((r) => r.failure)) d.open = true;
+  return d;
+}
+
+function sdpPanel(viewer, i) {
+  const descs = JSON.parse(viewer.descriptions(i));
+  const d = el('details', { cls: 'panel' }, el('summary', { text: `SDP (${descs.length})` }));
+  for (const s of descs) {
+    const kinds = s.sections.map((m) => m.kind).join(', ');
+    const item = el('details', { cls: 'sdp' }, el('summary', { text: `${clock(s.tMs, true)} · ${s.event} · ${s.side} ${s.sdpType} · ${kinds}` }));
+    item.append(table(['mid', 'Media', 'Direction', 'Codecs', 'Port / protocol', 'Candidates'], s.sections.map((m) => [
+      m.mid, m.kind, m.direction, m.codecs.join(', ') || '–', `${m.port} ${m.protocol}`, m.candidates])));
+    const copy = el('button', { text: 'Copy SDP', attrs: { type: 'button' } });
+    copy.addEventListener('click', async () => {
+      try { await navigator.clipboard.writeText(s.sdp); copy.textContent = 'Copied'; } catch { copy.textContent = 'Copy failed'; }
+    });
+    const raw = el('details', {}, el('summary', { text: 'SDP text' }), el('pre', { text: s.sdp }));
+    item.append(copy, raw);
+    d.append(item);
+  }
+  return d;
+}
+
+function icePanel(viewer, i) {
+  const pairs = JSON.parse(viewer.candidatePairs(i));
+  const d = el('details', { cls: 'panel' }, el('summary', { text: `ICE candidate pairs (${pairs.length})` }));
+  const cand = (c) => (c ? `${c.candidateType ?? '?'} ${c.protocol ?? ''} ${c.address ?? ''}${c.port != null ? `:${c.port}` : ''}${c.relayProtocol ? ` (relay ${c.relayProtocol})` : ''}` : '–');
+  d.append(table(['', 'State', 'Local', 'Remote', 'RTT ms', 'Sent / received'], pairs.map((p) => [
+    p.selected ? el('strong', { text: 'selected' }) : (p.nominated ? 'nominated' : ''), p.state, cand(p.local), cand(p.remote),
+    p.currentRttMs == null ? '–' : num(p.currentRttMs, 0),
+    `${p.bytesSent == null ? '–' : (p.bytesSent / 1024).toFixed(0)} / ${p.bytesReceived == null ? '–' : (p.bytesReceived / 1024).toFixed(0)} KB`])));
+  return d;
+}
+
+function rtpTable(pc) {
+  return table(['Stream', 'Codec', 'Bitrate', 'Loss', 'Jitter', 'RTT', 'FPS', 'Resolution'], pc.rtp.map((r) => [
+    `${r.direction} ${r.kind ?? ''} ${r.ssrc ?? ''}`, r.codec, stat(r.bitrateKbps, 'kbit/s'),
+    r.packetsLostPct == null ? '–' : `${r.packetsLostPct.toFixed(2)} %`, stat(r.jitterMs, 'ms'), stat(r.rttMs, 'ms'),
+    stat(r.framesPerSecond, ''), r.frameWidth ? `${r.frameWidth}×${r.frameHeight}` : '–']));
+}
+
+// ---------- whole session ----------
+export function clearSession() {
+  state.observer?.disconnect();
+  state.visible.clear();
+  state.lanes = [];
+  state.viewer?.free();
+  state.viewer = null;
+  document.getElementById('session').replaceChildren();
+  document.getElementById('toolbar').hidden = true;
+}
+
+function buildCharts() {
+  const charts = JSON.parse(state.viewer.charts(state.raw)).filter((c) => state.boring || !c.boring);
+  for (const box of document.querySelectorAll('.pc')) {
+    const old = box.querySelector('.charts');
+    for (const f of old.querySelectorAll('figure')) { state.observer.unobserve(f); state.visible.delete(f); }
+    old.replaceWith(chartsPanel(charts, box.dataset.pcId));
+  }
+}
+
+export function renderSession(viewer, name) {
+  state.viewer = viewer;
+  const summary = JSON.parse(viewer.summary());
+  const [a, b] = viewer.timeRange();
+  state.full0 = a ?? 0; state.full1 = b ?? 1;
+  if (state.full1 <= state.full0) state.full1 = state.full0 + 1000;
+  state.cursor = null; state.mark = null;
+  state.observer = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      if (e.isIntersecting) { state.visible.add(e.target); drawFigure(e.target); } else state.visible.delete(e.target);
+    }
+  }, { rootMargin: '200px' });
+  const root = document.getElementById('session');
+  root.append(overview(summary, name));
+  const nav = el('nav', { cls: 'pcnav', attrs: { 'aria-label': 'Peer connections' } });
+  summary.peerConnections.forEach((pc, i) => {
+    const a = el('a', { text: pc.id, attrs: { href: `#pc-${i}` } });
+    nav.append(a);
+  });
+  if (summary.peerConnections.length > 1) root.append(nav);
+  const client = JSON.parse(viewer.events(-1));
+  if (client.length) root.append(el('section', { cls: 'client' }, eventLogPanel(viewer, -1, 'Client events (getUserMedia, devices)')));
+  summary.peerConnections.forEach((pc, i) => {
+    const states = pc.connectionStates.map((s) => s.state);
+    const sec = el('section', { cls: 'pc', attrs: { id: `pc-${i}`, 'aria-label': `Peer connection ${pc.id}` } },
+      el('h2', { text: `Peer connection ${pc.id}` }),
+      el('p', { cls: 'pc-line', text: [states.length ? `connection: ${states.join(' → ')}` : null,
+        pc.selectedCandidatePair ? `selected pair: ${pc.selectedCandidatePair.localType ?? '?'} → ${pc.selectedCandidatePair.remoteType ?? '?'} over ${pc.selectedCandidatePair.protocol ?? '?'}${pc.selectedCandidatePair.relayProtocol ? ` (relay ${pc.selectedCandidatePair.relayProtocol})` : ''}` : null,
+        `${pc.events} events`].filter(Boolean).join(' · ') }),
+      configurationPanel(viewer, i, pc), lanesPanel(viewer, i), pc.rtp.length ? rtpTable(pc) : null,
+      el('div', { cls: 'charts' }), eventLogPanel(viewer, i), sdpPanel(viewer, i), icePanel(viewer, i));
+    sec.dataset.pcId = pc.id;
+    root.append(sec);
+  });
+  document.getElementById('toolbar').hidden = false;
+  buildCharts();
+  setRange(state.full0, state.full1);
+}
+
+// ---------- toolbar (once) ----------
+function toolbar() {
+  const $ = (id) => document.getElementById(id);
+  $('zoom-in').addEventListener('click', () => zoom(0.5));
+  $('zoom-out').addEventListener('click', () => zoom(2));
+  $('pan-left').addEventListener('click', () => pan(-0.25));
+  $('pan-right').addEventListener('click', () => pan(0.25));
+  $('reset').addEventListener('click', reset);
+  $('clear-mark').addEventListener('click', () => { state.mark = null; scheduleDraw(); });
+  $('raw').addEventListener('change', (e) => { state.raw = e.target.checked; $('boring-label').hidden = !state.raw; if (state.viewer) buildCharts(); });
+  $('boring').addEventListener('change', (e) => { state.boring = e.target.checked; if (state.viewer) buildCharts(); });
+  $('theme').addEventListener('change', (e) => {
+    if (e.target.value === 'auto') delete document.documentElement.dataset.theme; else document.documentElement.dataset.theme = e.target.value;
+    scheduleDraw();
+  });
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', scheduleDraw);
+  addEventListener('resize', scheduleDraw);
+  addEventListener('keydown', (e) => {
+    if (!state.viewer || e.target instanceof HTMLInputElement || e.ctrlKey || e.metaKey || e.altKey) return;
+    const k = { '+': () => zoom(0.5), '=': () => zoom(0.5), '-': () => zoom(2), ArrowLeft: () => pan(-0.25), ArrowRight: () => pan(0.25), '0': reset }[e.key];
+    if (k) { k(); e.preventDefault(); }
+  });
+}
+toolbar();
