@@ -42,3 +42,111 @@ fn gzip_works_in_wasm() {
     let json = rtcview::app::summarize_dump(&gz).expect("imports gzip");
     assert!(json.contains("\"gzip\":true"));
 }
+
+fn canvas(width: u32, height: u32) -> web_sys::HtmlCanvasElement {
+    let doc = web_sys::window()
+        .expect("window")
+        .document()
+        .expect("document");
+    let c: web_sys::HtmlCanvasElement = doc
+        .create_element("canvas")
+        .expect("canvas")
+        .dyn_into()
+        .expect("a canvas");
+    c.set_width(width);
+    c.set_height(height);
+    doc.body()
+        .expect("body")
+        .append_child(&c)
+        .expect("attached");
+    c
+}
+
+fn inked(c: &web_sys::HtmlCanvasElement) -> usize {
+    let ctx: web_sys::CanvasRenderingContext2d = c
+        .get_context("2d")
+        .expect("ctx")
+        .expect("2d")
+        .dyn_into()
+        .expect("2d context");
+    let data = ctx
+        .get_image_data(0.0, 0.0, f64::from(c.width()), f64::from(c.height()))
+        .expect("pixels")
+        .data();
+    data.chunks(4)
+        .filter(|p| p[0] < 200 || p[1] < 200 || p[2] < 200)
+        .count()
+}
+
+#[wasm_bindgen_test]
+fn viewer_draws_charts_on_canvas_at_device_pixel_ratio() {
+    let mut v = rtcview::app::Viewer::open(V3).expect("imports");
+    let charts: serde_json::Value = serde_json::from_str(&v.charts(false)).expect("json");
+    let id = charts
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["title"] == "Bitrate"))
+        .expect("a bitrate chart")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let range = v.data_range();
+    assert_eq!(range.len(), 2);
+    for (scale, w, h) in [(1.0, 480, 150), (2.0, 960, 300)] {
+        let c = canvas(w, h);
+        let rect = v
+            .draw_chart(
+                &c,
+                &id,
+                range[0],
+                range[1],
+                Some(range[0] + 2000.0),
+                None,
+                scale,
+                false,
+            )
+            .expect("draws");
+        // The plot area sits inside the canvas, leaving room for the axes.
+        assert!(
+            rect[0] > 0.0 && rect[1] <= f64::from(w) && rect[0] < rect[1],
+            "{rect:?}"
+        );
+        assert!(
+            rect[0] >= 40.0 * scale,
+            "label area scales with the pixel ratio: {rect:?}"
+        );
+        assert!(inked(&c) > 300, "nothing drawn at scale {scale}");
+    }
+    let readout: serde_json::Value =
+        serde_json::from_str(&v.values_at(&id, range[0] + 2500.0)).expect("json");
+    assert_eq!(readout[0]["value"], 64.0);
+    assert!(v
+        .draw_chart(
+            &canvas(10, 10),
+            "no/such/chart",
+            0.0,
+            1.0,
+            None,
+            None,
+            1.0,
+            false
+        )
+        .is_err());
+}
+
+#[wasm_bindgen_test]
+fn viewer_panels_are_json() {
+    let v = rtcview::app::Viewer::open(V3).expect("imports");
+    let events: serde_json::Value = serde_json::from_str(&v.events(0)).expect("json");
+    assert!(events.as_array().is_some_and(|e| e.len() > 5));
+    let sdp: serde_json::Value = serde_json::from_str(&v.descriptions(0)).expect("json");
+    assert_eq!(sdp[0]["sections"][0]["codecs"][0], "opus/48000/2");
+    let pairs: serde_json::Value = serde_json::from_str(&v.candidate_pairs(0)).expect("json");
+    assert_eq!(pairs[0]["selected"], true);
+    let lanes: serde_json::Value = serde_json::from_str(&v.lanes(0)).expect("json");
+    assert_eq!(lanes.as_array().map(Vec::len), Some(4));
+    let err = rtcview::app::Viewer::open(b"")
+        .map(|_| ())
+        .expect_err("empty");
+    let err: js_sys::Error = err.dyn_into().expect("Error");
+    assert_eq!(String::from(err.name()), "empty");
+}

@@ -7,7 +7,7 @@
 // Every string from the dump goes in with textContent.
 
 const CHART_HEIGHT = 150;
-const state = { viewer: null, t0: 0, t1: 1, full0: 0, full1: 1, cursor: null, mark: null, raw: false, boring: false, visible: new Set(), figures: new Map(), lanes: [], observer: null, frame: 0 };
+const state = { viewer: null, t0: 0, t1: 1, full0: 0, full1: 1, data0: 0, data1: 1, cursor: null, mark: null, raw: false, boring: false, visible: new Set(), figures: new Map(), lanes: [], observer: null, frame: 0 };
 
 // ---------- small DOM helpers (text only) ----------
 function el(tag, opts = {}, ...children) {
@@ -61,7 +61,7 @@ function setRange(t0, t1) {
 }
 const zoom = (factor, at = (state.t0 + state.t1) / 2) => setRange(at - (at - state.t0) * factor, at + (state.t1 - at) * factor);
 const pan = (fraction) => { const d = (state.t1 - state.t0) * fraction; setRange(state.t0 + d, state.t1 + d); };
-const reset = () => setRange(state.full0, state.full1);
+const reset = () => setRange(state.data0, state.data1);
 
 function scheduleDraw() {
   if (state.frame) return;
@@ -348,6 +348,9 @@ export function renderSession(viewer, name) {
   const [a, b] = viewer.timeRange();
   state.full0 = a ?? 0; state.full1 = b ?? 1;
   if (state.full1 <= state.full0) state.full1 = state.full0 + 1000;
+  // Open on where the stats are; zooming out reaches everything timed.
+  const [d0, d1] = viewer.dataRange();
+  state.data0 = d0 ?? state.full0; state.data1 = d1 > d0 ? d1 : state.full1;
   state.cursor = null; state.mark = null;
   state.observer = new IntersectionObserver((entries) => {
     for (const e of entries) {
@@ -378,7 +381,7 @@ export function renderSession(viewer, name) {
   });
   document.getElementById('toolbar').hidden = false;
   buildCharts();
-  setRange(state.full0, state.full1);
+  setRange(state.data0, state.data1);
 }
 
 // ---------- toolbar (once) ----------

@@ -64,6 +64,16 @@ impl Viewer {
             .unwrap_or_default()
     }
 
+    /// `[start, end]` of the stats samples (where charts have data), or the
+    /// whole time range when there are none: the initial and "reset" view.
+    #[wasm_bindgen(js_name = dataRange)]
+    pub fn data_range(&self) -> Vec<f64> {
+        match self.session.stats_range_ms() {
+            Some((a, b)) if b > a => vec![a, b],
+            _ => self.time_range(),
+        }
+    }
+
     /// The chart list (JSON): derived metrics, or every raw series.
     pub fn charts(&mut self, raw: bool) -> String {
         if raw {
