@@ -7,7 +7,6 @@ import { renderSession, clearSession } from './viewer.js';
 const $ = (id) => document.getElementById(id);
 const SAMPLE = 'sample/session.rtcstats.gz';
 const MB = 1024 * 1024;
-let loadToken = 0;
 
 function setStatus(text) { $('status').textContent = text; }
 
@@ -29,64 +28,47 @@ function progress(done, total) {
   setStatus(total ? `Reading… ${(done / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB` : `Reading… ${(done / MB).toFixed(1)} MB`);
 }
 
-/** Reads a stream to bytes with progress; stops if a newer load started. */
-async function readStream(stream, total, token) {
-  const reader = stream.getReader();
-  const chunks = [];
-  let done = 0;
-  for (;;) {
-    const { value, done: end } = await reader.read();
-    if (token !== loadToken) { reader.cancel(); return null; }
-    if (end) break;
-    chunks.push(value);
-    done += value.length;
-    progress(done, total);
-  }
-  const bytes = new Uint8Array(done);
-  let at = 0;
-  for (const c of chunks) { bytes.set(c, at); at += c.length; }
-  return bytes;
-}
+let worker = null;
 
-async function openBytes(bytes, name) {
-  setStatus(`Importing ${name}…`);
-  // Let the status paint before the import takes the thread.
-  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+/** Loads `job` ({file} | {url, label} | {bytes}) in the import worker. A new
+ *  load terminates the previous worker: dropping a file cancels the load. */
+function load(job, name) {
+  worker?.terminate();
+  const w = new Worker('worker.js', { type: 'module' });
+  worker = w;
   clearSession();
-  let viewer;
-  try {
-    viewer = Viewer.open(bytes);
-  } catch (e) {
-    showError(e.name || 'error', e.message || String(e));
-    return;
-  }
   $('error').hidden = true;
-  $('progress').hidden = true;
-  renderSession(viewer, name);
-  setStatus(`Opened ${name}.`);
+  progress(0, 0);
+  w.onmessage = ({ data }) => {
+    if (w !== worker) return;
+    if (data.progress != null) progress(data.progress, data.total);
+    else if (data.importing != null) {
+      setStatus(`Importing ${name} (${(data.importing / MB).toFixed(1)} MB)…`);
+      $('progress').removeAttribute('value');
+    } else if (data.error) {
+      w.terminate(); worker = null;
+      showError(data.error.name, data.error.message);
+    } else if (data.wire) {
+      w.terminate(); worker = null;
+      let viewer;
+      try {
+        viewer = Viewer.fromWire(data.wire);
+      } catch (e) {
+        showError(e.name || 'error', e.message || String(e));
+        return;
+      }
+      $('progress').hidden = true;
+      renderSession(viewer, name);
+      setStatus(`Opened ${name}.`);
+    }
+  };
+  w.onerror = (e) => { if (w === worker) showError('worker', e.message || 'the import worker failed'); };
+  w.postMessage(job, job.bytes ? [job.bytes] : []);
 }
 
-async function openFile(file) {
-  const token = ++loadToken;
-  const bytes = await readStream(file.stream(), file.size, token);
-  if (bytes) await openBytes(bytes, file.name);
-}
-
-async function openUrl(url, label) {
-  const token = ++loadToken;
-  setStatus(`Fetching ${label}…`);
-  let res;
-  try {
-    res = await fetch(url, { credentials: 'omit' });
-  } catch (e) {
-    showError('fetch_failed', `could not fetch ${label} (network error or CORS: the server must allow this page's origin)`);
-    return;
-  }
-  if (!res.ok) { showError('fetch_failed', `could not fetch ${label} (HTTP ${res.status})`); return; }
-  const total = Number(res.headers.get('content-length')) || 0;
-  const bytes = await readStream(res.body, total, token);
-  if (bytes) await openBytes(bytes, label);
-}
+const openFile = (file) => load({ file }, file.name);
+const openUrl = (url, label) => { setStatus(`Fetching ${label}…`); load({ url: new URL(url, location.href).href, label }, label); };
+const openBytes = (bytes, name) => load({ bytes: bytes.buffer }, name);
 
 function urlParam() {
   const q = new URLSearchParams(location.search).get('url');
@@ -118,11 +100,11 @@ async function start() {
   addEventListener('paste', (e) => {
     if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
     const text = e.clipboardData?.getData('text');
-    if (text) { ++loadToken; openBytes(new TextEncoder().encode(text), 'pasted text'); }
+    if (text) openBytes(new TextEncoder().encode(text), 'pasted text');
   });
   const url = urlParam();
-  if (url) await openUrl(url, url);
-  else await openUrl(SAMPLE, 'the sample session');
+  if (url) openUrl(url, url);
+  else openUrl(SAMPLE, 'the sample session');
 }
 
 start();

@@ -23,6 +23,16 @@ fn json<T: Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
+/// Imports a dump and returns the model in the transfer format (run in the
+/// import worker; the page rebuilds it with `Viewer.fromWire`). Throws an
+/// `Error` named after the error kind.
+#[wasm_bindgen(js_name = importToWire)]
+pub fn import_to_wire(bytes: &[u8]) -> Result<Vec<u8>, JsValue> {
+    let session =
+        crate::formats::import(bytes).map_err(|e| js_error(e.kind.as_str(), &e.to_string()))?;
+    Ok(crate::model::wire::encode(&session))
+}
+
 #[wasm_bindgen]
 pub struct Viewer {
     session: Session,
@@ -42,6 +52,19 @@ impl Viewer {
     pub fn open(bytes: &[u8]) -> Result<Viewer, JsValue> {
         let session =
             crate::formats::import(bytes).map_err(|e| js_error(e.kind.as_str(), &e.to_string()))?;
+        let metric = metric_charts(&session);
+        Ok(Viewer {
+            session,
+            metric,
+            raw: None,
+        })
+    }
+
+    /// Rebuilds a viewer from what [`import_to_wire`] produced (in the worker).
+    #[wasm_bindgen(js_name = fromWire)]
+    pub fn from_wire(bytes: &[u8]) -> Result<Viewer, JsValue> {
+        let session = crate::model::wire::decode(bytes)
+            .ok_or_else(|| js_error("internal", "the import worker sent an unreadable model"))?;
         let metric = metric_charts(&session);
         Ok(Viewer {
             session,

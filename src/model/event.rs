@@ -5,26 +5,26 @@ use serde_json::Value;
 use std::borrow::Cow;
 
 /// One entry of a peer connection's (or the client's) event log.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Event {
     /// Unix ms; `None` when the dump only has a locale time text or nothing.
     pub t_ms: Option<f64>,
     /// Canonical name (rtcstats spelling, see [`canonical_event_name`]).
     pub name: String,
     /// The name as the dump spelled it, when different.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw_name: Option<String>,
     /// Payload, JSON-decoded where the dump stored JSON text. SDP payloads are
     /// `{type, sdp}` with compressed sections already expanded.
     pub value: Value,
     /// Extra fields (correlation ids, page URL, sender ids ...).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extras: Vec<Value>,
     /// Locale time text of old webrtc-internals logs (not parseable reliably).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_text: Option<String>,
     /// 1-based line in line-oriented dumps.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
 }
 
@@ -53,7 +53,7 @@ impl Event {
 }
 
 /// A state machine transition (signaling, ICE, connection, gathering).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct StateChange {
     #[serde(rename = "tMs")]
     pub t_ms: Option<f64>,

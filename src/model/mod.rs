@@ -10,6 +10,7 @@
 pub mod builder;
 pub mod event;
 pub mod series;
+pub mod wire;
 
 pub use builder::SessionBuilder;
 pub use event::{Event, StateChange};
@@ -21,7 +22,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The two dump families.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Format {
     #[serde(rename = "webrtc-internals")]
     WebrtcInternals,
@@ -39,7 +40,7 @@ impl Format {
 }
 
 /// Where the session came from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct SourceInfo {
     pub format: Format,
     /// Which writer/era within the family (see `docs/summary-schema.md`).
@@ -53,7 +54,7 @@ pub struct SourceInfo {
 }
 
 /// Outcome of a getUserMedia/getDisplayMedia request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Success,
@@ -63,7 +64,7 @@ pub enum Outcome {
 }
 
 /// A media track as reported by a getUserMedia success.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct TrackInfo {
     pub kind: Option<String>,
     pub id: Option<String>,
@@ -71,7 +72,7 @@ pub struct TrackInfo {
 }
 
 /// One getUserMedia or getDisplayMedia request and its result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct GetUserMediaCall {
     /// Request time, unix ms.
     pub t_ms: Option<f64>,
@@ -86,7 +87,7 @@ pub struct GetUserMediaCall {
     pub error: Option<String>,
     pub tracks: Vec<TrackInfo>,
     /// Correlation key from the dump, when it has one.
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub correlation: Option<String>,
 }
 

@@ -22,6 +22,20 @@ pub struct Interner {
 }
 
 impl Interner {
+    /// Rebuilds an interner from its strings in symbol order.
+    pub fn from_strings(strings: Vec<String>) -> Self {
+        let mut out = Interner::default();
+        for s in strings {
+            out.intern(&s);
+        }
+        out
+    }
+
+    /// The interned strings in symbol order.
+    pub fn strings(&self) -> impl Iterator<Item = &str> {
+        self.strings.iter().map(|s| &**s)
+    }
+
     pub fn intern(&mut self, s: &str) -> Sym {
         if let Some(&sym) = self.index.get(s) {
             return sym;

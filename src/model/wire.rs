@@ -1,0 +1,226 @@
+//! A transfer format for a whole [`Session`]: how the import worker hands
+//! the model to the page. Small things (events, metadata, diagnostics,
+//! column names) go as a JSON skeleton; every stats column goes as raw
+//! little-endian arrays, so the page rebuilds the model at memory-copy speed
+//! instead of parsing the dump again. One buffer, transferable without copy.
+//!
+//! Layout: `b"RTCVW1"`, u64 LE skeleton length, skeleton JSON, then for each
+//! peer connection, each stats object: times (f64 × rows), then each column:
+//! numbers (f64 × rows) if present, texts (u32 × rows) if present.
+
+use super::{
+    Event, GetUserMediaCall, Interner, PeerConnection, Session, SourceInfo, StateChange,
+    StatsObject,
+};
+use crate::error::Diagnostic;
+use crate::model::Column;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+const MAGIC: &[u8; 6] = b"RTCVW1";
+
+#[derive(Serialize, Deserialize)]
+struct Skeleton {
+    source: Option<SourceInfo>,
+    user_agent: Option<String>,
+    metadata: BTreeMap<String, Value>,
+    get_user_media: Vec<GetUserMediaCall>,
+    client_events: Vec<Event>,
+    peer_connections: Vec<PcSkeleton>,
+    diagnostics: Vec<Diagnostic>,
+    strings: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PcSkeleton {
+    id: String,
+    url: Option<String>,
+    configuration: Option<Value>,
+    configuration_text: Option<String>,
+    constraints: Option<Value>,
+    events: Vec<Event>,
+    signaling_states: Vec<StateChange>,
+    ice_connection_states: Vec<StateChange>,
+    connection_states: Vec<StateChange>,
+    ice_gathering_states: Vec<StateChange>,
+    stats_polls: u64,
+    stats: Vec<StatsSkeleton>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StatsSkeleton {
+    id: String,
+    stats_type: Option<String>,
+    rows: usize,
+    /// (name, has numbers, has texts)
+    columns: Vec<(String, bool, bool)>,
+}
+
+/// Encodes a finished session.
+pub fn encode(s: &Session) -> Vec<u8> {
+    let skeleton = Skeleton {
+        source: s.source.clone(),
+        user_agent: s.user_agent.clone(),
+        metadata: s.metadata.clone(),
+        get_user_media: s.get_user_media.clone(),
+        client_events: s.client_events.clone(),
+        peer_connections: s
+            .peer_connections
+            .iter()
+            .map(|p| PcSkeleton {
+                id: p.id.clone(),
+                url: p.url.clone(),
+                configuration: p.configuration.clone(),
+                configuration_text: p.configuration_text.clone(),
+                constraints: p.constraints.clone(),
+                events: p.events.clone(),
+                signaling_states: p.signaling_states.clone(),
+                ice_connection_states: p.ice_connection_states.clone(),
+                connection_states: p.connection_states.clone(),
+                ice_gathering_states: p.ice_gathering_states.clone(),
+                stats_polls: p.stats_polls,
+                stats: p
+                    .stats
+                    .iter()
+                    .map(|o| StatsSkeleton {
+                        id: o.id.clone(),
+                        stats_type: o.stats_type.clone(),
+                        rows: o.times_ms.len(),
+                        columns: o
+                            .columns
+                            .iter()
+                            .map(|(n, c)| (n.clone(), !c.numbers.is_empty(), !c.texts.is_empty()))
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        diagnostics: s.diagnostics.clone(),
+        strings: s.strings.strings().map(str::to_string).collect(),
+    };
+    let json = serde_json::to_vec(&skeleton).unwrap_or_default();
+    let columns: usize = s
+        .peer_connections
+        .iter()
+        .flat_map(|p| &p.stats)
+        .map(|o| {
+            o.times_ms.len()
+                * 8
+                * (1 + o
+                    .columns
+                    .values()
+                    .map(|c| usize::from(!c.numbers.is_empty()) + usize::from(!c.texts.is_empty()))
+                    .sum::<usize>())
+        })
+        .sum();
+    let mut out = Vec::with_capacity(MAGIC.len() + 8 + json.len() + columns);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&(json.len() as u64).to_le_bytes());
+    out.extend_from_slice(&json);
+    for o in s.peer_connections.iter().flat_map(|p| &p.stats) {
+        put_f64s(&mut out, &o.times_ms);
+        for c in o.columns.values() {
+            put_f64s(&mut out, &c.numbers);
+            for v in &c.texts {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+    }
+    out
+}
+
+fn put_f64s(out: &mut Vec<u8>, v: &[f64]) {
+    for x in v {
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+}
+
+struct Reader<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.rest.len() < n {
+            return None;
+        }
+        let (a, b) = self.rest.split_at(n);
+        self.rest = b;
+        Some(a)
+    }
+
+    fn f64s(&mut self, n: usize) -> Option<Vec<f64>> {
+        let bytes = self.take(n.checked_mul(8)?)?;
+        Some(
+            bytes
+                .chunks_exact(8)
+                .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+                .collect(),
+        )
+    }
+
+    fn u32s(&mut self, n: usize) -> Option<Vec<u32>> {
+        let bytes = self.take(n.checked_mul(4)?)?;
+        Some(
+            bytes
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes(c.try_into().unwrap_or([0; 4])))
+                .collect(),
+        )
+    }
+}
+
+/// Decodes what [`encode`] wrote; `None` for anything else (never panics).
+pub fn decode(bytes: &[u8]) -> Option<Session> {
+    let mut r = Reader { rest: bytes };
+    if r.take(MAGIC.len())? != MAGIC {
+        return None;
+    }
+    let len = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
+    let skeleton: Skeleton = serde_json::from_slice(r.take(usize::try_from(len).ok()?)?).ok()?;
+    let mut peer_connections = Vec::with_capacity(skeleton.peer_connections.len());
+    for p in skeleton.peer_connections {
+        let mut stats = Vec::with_capacity(p.stats.len());
+        for o in p.stats {
+            let mut obj = StatsObject::new(&o.id);
+            obj.stats_type = o.stats_type;
+            obj.times_ms = r.f64s(o.rows)?;
+            for (name, numbers, texts) in o.columns {
+                let col = Column {
+                    numbers: if numbers { r.f64s(o.rows)? } else { Vec::new() },
+                    texts: if texts { r.u32s(o.rows)? } else { Vec::new() },
+                };
+                obj.columns.insert(name, col);
+            }
+            stats.push(obj);
+        }
+        peer_connections.push(PeerConnection {
+            id: p.id,
+            url: p.url,
+            configuration: p.configuration,
+            configuration_text: p.configuration_text,
+            constraints: p.constraints,
+            events: p.events,
+            signaling_states: p.signaling_states,
+            ice_connection_states: p.ice_connection_states,
+            connection_states: p.connection_states,
+            ice_gathering_states: p.ice_gathering_states,
+            stats,
+            stats_polls: p.stats_polls,
+        });
+    }
+    if !r.rest.is_empty() {
+        return None;
+    }
+    Some(Session {
+        source: skeleton.source,
+        user_agent: skeleton.user_agent,
+        metadata: skeleton.metadata,
+        get_user_media: skeleton.get_user_media,
+        client_events: skeleton.client_events,
+        peer_connections,
+        diagnostics: skeleton.diagnostics,
+        strings: Interner::from_strings(skeleton.strings),
+    })
+}

@@ -1,0 +1,66 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code: failing loudly is the point
+#![cfg(not(target_arch = "wasm32"))]
+//! The worker-to-page transfer format round-trips every session exactly.
+
+mod common;
+
+use rtcview::model::wire;
+use rtcview::summary::summarize;
+
+fn round_trip(bytes: &[u8], name: &str) {
+    let s = rtcview::import(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let a = wire::encode(&s);
+    let back = wire::decode(&a).unwrap_or_else(|| panic!("{name}: does not decode"));
+    assert_eq!(wire::encode(&back), a, "{name}: re-encoding differs");
+    let sa = serde_json::to_value(summarize(&s)).unwrap();
+    let sb = serde_json::to_value(summarize(&back)).unwrap();
+    assert_eq!(sa, sb, "{name}: summaries differ");
+    assert_eq!(back.strings.len(), s.strings.len());
+    // Damaged transfers are refused, not misread.
+    assert!(
+        wire::decode(&a[..a.len() - 1]).is_none(),
+        "{name}: truncated transfer accepted"
+    );
+    let mut longer = a.clone();
+    longer.push(0);
+    assert!(wire::decode(&longer).is_none());
+}
+
+#[test]
+fn fixtures_and_sample_round_trip() {
+    round_trip(
+        include_bytes!("../www/sample/session.rtcstats.gz"),
+        "sample",
+    );
+    round_trip(
+        include_bytes!("fixtures/rtcstats/v3-compressed-handmade.rtcstats"),
+        "v3 fixture",
+    );
+    round_trip(
+        include_bytes!("fixtures/webrtc-internals/m147-handmade.json"),
+        "internals fixture",
+    );
+}
+
+#[test]
+fn every_public_dump_round_trips() {
+    let Some(files) = common::public_dumps() else {
+        return;
+    };
+    for f in files {
+        round_trip(&std::fs::read(&f).unwrap(), &f.display().to_string());
+    }
+}
+
+#[test]
+fn garbage_is_refused() {
+    assert!(wire::decode(b"").is_none());
+    assert!(wire::decode(b"RTCVW1").is_none());
+    assert!(wire::decode(b"RTCVW1\xff\xff\xff\xff\xff\xff\xff\xff{}").is_none());
+    assert!(wire::decode(b"not a transfer at all").is_none());
+}
