@@ -228,18 +228,20 @@ test('dump contents are text: markup in URLs, SDP, labels and ids never runs', a
 test('real dumps of each family open', { skip: !existsSync(DUMPS) && 'shared dumps absent' }, async () => {
   const { page } = await openPage();
   const cases = [
-    ['internals-chrome144-2pc.txt', /Peer connection 92-1/],
-    ['internals-chrome86-2pc.json', /History|Peer connection 18084-8/],
-    ['rtcstats-v3-chromenative-chrome144-2pc.txt', /Peer connection 94-1/],
-    ['jitsi-chromelegacy-sfu.jsonl', /Peer connection PC_1/],
-    ['jitsi-firefox-sfu.jsonl', /Peer connection PC_0/],
-    ['rtcstats-v0-json-chrome48-legacy.json', /Peer connection PC_0/],
-    ['internals-chrome142-gumonly.gz', /getUserMedia/],
+    ['internals-chrome144-2pc.txt', /Peer connection 92-1/, 2],
+    ['internals-chrome86-2pc.json', /Peer connection 18084-8/, 2],
+    ['rtcstats-v3-chromenative-chrome144-2pc.txt', /Peer connection 94-1/, 2],
+    ['jitsi-chromelegacy-sfu.jsonl', /Peer connection PC_1/, 2],
+    ['jitsi-firefox-sfu.jsonl', /Peer connection PC_0/, 1],
+    ['rtcstats-v0-json-chrome48-legacy.json', /Peer connection PC_0/, 2],
+    ['internals-chrome142-gumonly.gz', /getUserMedia/, 0],
   ];
-  for (const [name, want] of cases) {
+  for (const [name, want, pcs] of cases) {
     await dropFile(page, name, readFileSync(DUMPS + name));
     assert.equal(await page.textContent('#status'), `Opened ${name}.`);
     assert.match(await page.textContent('#session'), want, name);
+    assert.equal(await page.locator('section.pc').count(), pcs, `${name}: peer connections`);
+    if (pcs) assert.equal(await page.locator('section.pc').first().locator('.lane').count(), 4, `${name}: swimlanes`);
     if (!name.includes('gumonly')) assert.ok(await page.locator('figure.chart').count() > 0, `${name}: charts`);
     if (name.includes('chrome86')) await page.screenshot({ path: OUT + 'internals-m86.png', fullPage: true });
   }
