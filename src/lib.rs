@@ -10,6 +10,7 @@
 //! [`summary`].
 
 pub mod charts;
+pub mod embed;
 pub mod error;
 pub mod formats;
 pub mod metrics;

@@ -1,0 +1,231 @@
+//! `config.json`: who may embed the viewer and whose tokens it accepts.
+//! Operators edit it; a missing or invalid file is an error, never "allow all".
+
+use jsonwebtoken::{jwk::JwkSet, Algorithm, DecodingKey};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid config.json: {}", self.0)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawConfig {
+    allowed_origins: Vec<String>,
+    audience: String,
+    #[serde(default)]
+    issuers: BTreeMap<String, RawIssuer>,
+    #[serde(default = "default_leeway")]
+    leeway_seconds: u64,
+    #[serde(default)]
+    data_origins: Vec<String>,
+}
+
+fn default_leeway() -> u64 {
+    30
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIssuer {
+    #[serde(default)]
+    keys: Vec<RawKey>,
+    jwks: Option<JwkSet>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKey {
+    kid: String,
+    alg: String,
+    pem: String,
+}
+
+/// A verification key: the algorithm is pinned by the key, never taken
+/// from the token (no `none`, no HS/RS confusion).
+#[derive(Clone)]
+pub struct Key {
+    pub issuer: String,
+    pub kid: String,
+    pub alg: Algorithm,
+    pub key: DecodingKey,
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Key {{ issuer: {:?}, kid: {:?}, alg: {:?} }}",
+            self.issuer, self.kid, self.alg
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EmbedConfig {
+    pub allowed_origins: Vec<String>,
+    pub audience: String,
+    pub keys: Vec<Key>,
+    pub leeway_seconds: u64,
+    pub data_origins: Vec<String>,
+}
+
+/// An origin as browsers spell `MessageEvent.origin`: `scheme://host[:port]`,
+/// no path, no trailing slash, no wildcard.
+pub fn is_exact_origin(o: &str) -> bool {
+    let Some((scheme, rest)) = o.split_once("://") else {
+        return false;
+    };
+    matches!(scheme, "https" | "http")
+        && !rest.is_empty()
+        && !rest.contains(['/', '*', '?', '#', ' ', '@'])
+}
+
+fn parse_alg(alg: &str) -> Result<Algorithm, ConfigError> {
+    match alg {
+        "RS256" => Ok(Algorithm::RS256),
+        "ES256" => Ok(Algorithm::ES256),
+        other => Err(ConfigError(format!(
+            "key algorithm {other:?} is not supported (RS256 or ES256)"
+        ))),
+    }
+}
+
+impl EmbedConfig {
+    pub fn parse(json: &str) -> Result<EmbedConfig, ConfigError> {
+        let raw: RawConfig = serde_json::from_str(json).map_err(|e| ConfigError(e.to_string()))?;
+        if raw.audience.trim().is_empty() {
+            return Err(ConfigError("audience is empty".into()));
+        }
+        for o in raw.allowed_origins.iter().chain(&raw.data_origins) {
+            if !is_exact_origin(o) {
+                return Err(ConfigError(format!(
+                    "{o:?} is not an exact origin like \"https://admin.example.com\""
+                )));
+            }
+        }
+        let mut keys = Vec::new();
+        for (issuer, ik) in raw.issuers {
+            for k in ik.keys {
+                let alg = parse_alg(&k.alg)?;
+                let key = match alg {
+                    Algorithm::ES256 => DecodingKey::from_ec_pem(k.pem.as_bytes()),
+                    _ => DecodingKey::from_rsa_pem(k.pem.as_bytes()),
+                }
+                .map_err(|e| ConfigError(format!("key {:?} of issuer {issuer:?}: {e}", k.kid)))?;
+                keys.push(Key {
+                    issuer: issuer.clone(),
+                    kid: k.kid,
+                    alg,
+                    key,
+                });
+            }
+            for jwk in ik.jwks.map(|s| s.keys).unwrap_or_default() {
+                let kid =
+                    jwk.common.key_id.clone().ok_or_else(|| {
+                        ConfigError(format!("a JWK of issuer {issuer:?} has no kid"))
+                    })?;
+                let alg = match (&jwk.common.key_algorithm, &jwk.algorithm) {
+                    (Some(a), _) => parse_alg(&format!("{a:?}"))?,
+                    (None, jsonwebtoken::jwk::AlgorithmParameters::RSA(_)) => Algorithm::RS256,
+                    (None, jsonwebtoken::jwk::AlgorithmParameters::EllipticCurve(_)) => {
+                        Algorithm::ES256
+                    }
+                    _ => {
+                        return Err(ConfigError(format!(
+                            "JWK {kid:?}: only RSA (RS256) and P-256 (ES256) keys are supported"
+                        )))
+                    }
+                };
+                let key = DecodingKey::from_jwk(&jwk)
+                    .map_err(|e| ConfigError(format!("JWK {kid:?}: {e}")))?;
+                keys.push(Key {
+                    issuer: issuer.clone(),
+                    kid,
+                    alg,
+                    key,
+                });
+            }
+        }
+        Ok(EmbedConfig {
+            allowed_origins: raw.allowed_origins,
+            audience: raw.audience,
+            keys,
+            leeway_seconds: raw.leeway_seconds,
+            data_origins: raw.data_origins,
+        })
+    }
+
+    /// Messages are accepted only from these origins, compared exactly.
+    pub fn origin_allowed(&self, origin: &str) -> bool {
+        self.allowed_origins.iter().any(|o| o == origin)
+    }
+
+    /// The bearer token goes only to URLs whose origin is listed exactly.
+    pub fn data_origin_allowed(&self, url: &str) -> bool {
+        origin_of(url).is_some_and(|o| self.data_origins.contains(&o))
+    }
+}
+
+/// `scheme://host[:port]` of an absolute http(s) URL, lower-cased scheme and host.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "https" && scheme != "http" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    if authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    let authority = authority.to_ascii_lowercase();
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    let authority = authority
+        .strip_suffix(default_port)
+        .unwrap_or(&authority)
+        .to_string();
+    Some(format!("{scheme}://{authority}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins() {
+        assert!(is_exact_origin("https://admin.example.com"));
+        assert!(is_exact_origin("http://127.0.0.1:8080"));
+        assert!(!is_exact_origin("https://admin.example.com/"));
+        assert!(!is_exact_origin("*"));
+        assert!(!is_exact_origin("https://*.example.com"));
+        assert_eq!(
+            origin_of("https://Files.Example.com:443/a/b?c").as_deref(),
+            Some("https://files.example.com")
+        );
+        assert_eq!(origin_of("https://user@evil.example/x"), None);
+        assert_eq!(origin_of("javascript:alert(1)"), None);
+    }
+
+    #[test]
+    fn config_errors() {
+        assert!(EmbedConfig::parse("").is_err());
+        assert!(EmbedConfig::parse(r#"{"allowedOrigins": ["*"], "audience": "x"}"#).is_err());
+        assert!(EmbedConfig::parse(r#"{"allowedOrigins": [], "audience": ""}"#).is_err());
+        assert!(
+            EmbedConfig::parse(r#"{"allowedOrigins": [], "audience": "x", "typo": 1}"#).is_err()
+        );
+        assert!(EmbedConfig::parse(r#"{"allowedOrigins": [], "audience": "x", "issuers": {"a": {"keys": [{"kid": "k", "alg": "HS256", "pem": ""}]}}}"#).is_err());
+        let c = EmbedConfig::parse(
+            r#"{"allowedOrigins": [], "audience": "https://viewer.example.com"}"#,
+        )
+        .expect("the safe default parses");
+        assert!(!c.origin_allowed("https://anything.example"));
+        assert_eq!(c.leeway_seconds, 30);
+    }
+}

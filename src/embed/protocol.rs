@@ -1,0 +1,310 @@
+//! The iframe side of the embed protocol, as a pure state machine.
+//!
+//! The page hands every `message` event to [`Embed::on_message`] (with the
+//! sender's origin and whether it is the parent window) and carries out the
+//! returned [`Action`]s; after an import it calls [`Embed::admit`]. Nothing
+//! here touches the browser, so every rule is unit-tested.
+//!
+//! Rules: only the parent window at an origin listed exactly in
+//! `allowedOrigins` is heard; after a login only that origin is heard, and
+//! only it is ever sent data. Before a valid login nothing of a session is
+//! shown. Messages are JSON text (objects are accepted; the page serializes
+//! them, keeping an ArrayBuffer aside).
+
+use super::auth::{AuthCode, Claims, TokenVerifier};
+use super::config::EmbedConfig;
+use crate::model::Session;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// What the page must do.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "do", rename_all = "camelCase")]
+pub enum Action {
+    /// `parent.postMessage(message, origin)`; `message` is sent as JSON text
+    /// (or the plain string for `PONG`).
+    Post { origin: String, message: Value },
+    /// Stop announcing `ready.v1`.
+    StopReady,
+    /// Fetch and import `url`, with `Authorization: Bearer <token>` only when
+    /// `bearer` (the URL's origin is in `dataOrigins`).
+    Fetch { url: String, bearer: bool },
+    /// Import the ArrayBuffer that came with this message.
+    ImportBuffer { name: String },
+    /// Remove everything shown.
+    Clear,
+    /// Show the admitted session.
+    Show,
+    /// Scroll to a peer connection / stream.
+    Select {
+        pc: Option<String>,
+        stream: Option<String>,
+    },
+    /// Set the time range (unix ms).
+    Zoom { t0_ms: f64, t1_ms: f64 },
+}
+
+#[derive(Debug)]
+enum Phase {
+    WaitingForLogin,
+    LoggedIn { origin: String, claims: Claims },
+    Showing { origin: String, claims: Claims },
+}
+
+#[derive(Debug)]
+pub struct Embed {
+    verifier: TokenVerifier,
+    phase: Phase,
+}
+
+fn msg(name: &str, data: Option<Value>) -> Value {
+    match data {
+        Some(d) => json!({"msg": name, "data": d}),
+        None => json!({"msg": name}),
+    }
+}
+
+/// The error message sent to the host: `error.v1` with a code.
+pub fn error_message(code: &str, message: &str) -> Value {
+    msg("error.v1", Some(json!({"code": code, "message": message})))
+}
+
+impl Embed {
+    pub fn new(config: EmbedConfig) -> Self {
+        Embed {
+            verifier: TokenVerifier::new(config),
+            phase: Phase::WaitingForLogin,
+        }
+    }
+
+    /// Where `ready.v1` goes: each allowed origin (the browser delivers only
+    /// to a parent at that origin, so nothing is broadcast with `*`).
+    pub fn ready_targets(&self) -> Vec<String> {
+        match self.phase {
+            Phase::WaitingForLogin => self.verifier.config().allowed_origins.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn ready_message() -> Value {
+        msg("ready.v1", None)
+    }
+
+    fn verified_origin(&self) -> Option<&str> {
+        match &self.phase {
+            Phase::WaitingForLogin => None,
+            Phase::LoggedIn { origin, .. } | Phase::Showing { origin, .. } => Some(origin),
+        }
+    }
+
+    /// Handles one `message` event. `text` is the message as JSON text (or a
+    /// bare string such as `PING`); `has_buffer` says an ArrayBuffer came in
+    /// `data.buffer`.
+    pub fn on_message(
+        &mut self,
+        text: &str,
+        has_buffer: bool,
+        origin: &str,
+        from_parent: bool,
+        now_s: f64,
+    ) -> Vec<Action> {
+        if !from_parent || !self.verifier.config().origin_allowed(origin) {
+            return Vec::new();
+        }
+        if self.verified_origin().is_some_and(|o| o != origin) {
+            return Vec::new();
+        }
+        let reply = |m: Value| Action::Post {
+            origin: origin.to_string(),
+            message: m,
+        };
+        if text.trim() == "PING" {
+            return vec![reply(Value::String("PONG".into()))];
+        }
+        let parsed: Value = match serde_json::from_str(text) {
+            // Messages are JSON text; a JSON string inside is accepted too.
+            Ok(Value::String(s)) => serde_json::from_str(&s).unwrap_or(Value::String(s)),
+            Ok(v) => v,
+            Err(_) => return Vec::new(),
+        };
+        if parsed.as_str() == Some("PING") {
+            return vec![reply(Value::String("PONG".into()))];
+        }
+        let name = parsed.get("msg").and_then(Value::as_str).unwrap_or("");
+        let data = parsed.get("data");
+        match name {
+            "login.v1" => {
+                let Some(token) = data.and_then(Value::as_str) else {
+                    return vec![reply(error_message(
+                        AuthCode::TokenInvalid.as_str(),
+                        "login.v1 carries no token",
+                    ))];
+                };
+                match self.verifier.verify(token, now_s) {
+                    Ok(claims) => {
+                        let url = claims.session_url.clone();
+                        self.phase = Phase::LoggedIn {
+                            origin: origin.to_string(),
+                            claims,
+                        };
+                        let mut out = vec![Action::StopReady, Action::Clear];
+                        if let Some(u) = url {
+                            out.push(self.fetch(&u));
+                        }
+                        out
+                    }
+                    Err(e) => {
+                        // A failed login logs out: nothing stays shown.
+                        self.phase = Phase::WaitingForLogin;
+                        vec![
+                            Action::Clear,
+                            reply(error_message(e.code.as_str(), &e.message)),
+                        ]
+                    }
+                }
+            }
+            "logout.v1" => {
+                self.phase = Phase::WaitingForLogin;
+                vec![Action::Clear]
+            }
+            "load.v1" => {
+                if matches!(self.phase, Phase::WaitingForLogin) {
+                    return vec![reply(error_message(
+                        AuthCode::TokenInvalid.as_str(),
+                        "log in (login.v1) before loading a session",
+                    ))];
+                }
+                if has_buffer {
+                    let name = data
+                        .and_then(|d| d.get("name"))
+                        .and_then(Value::as_str)
+                        .unwrap_or("session")
+                        .to_string();
+                    return vec![Action::ImportBuffer { name }];
+                }
+                match data.and_then(|d| d.get("url")).and_then(Value::as_str) {
+                    Some(u) => vec![self.fetch(u)],
+                    None => vec![reply(error_message(
+                        "fetch_failed",
+                        "load.v1 needs data.url or data.buffer",
+                    ))],
+                }
+            }
+            "select.v1" if matches!(self.phase, Phase::Showing { .. }) => {
+                let s = |k: &str| {
+                    data.and_then(|d| d.get(k))
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                };
+                vec![Action::Select {
+                    pc: s("peerConnection").or_else(|| s("pc")),
+                    stream: s("stream"),
+                }]
+            }
+            "zoom.v1" if matches!(self.phase, Phase::Showing { .. }) => {
+                let n = |k: &str| data.and_then(|d| d.get(k)).and_then(Value::as_f64);
+                match (
+                    n("t0Ms").or_else(|| n("from")),
+                    n("t1Ms").or_else(|| n("to")),
+                ) {
+                    (Some(a), Some(b)) if b > a => vec![Action::Zoom { t0_ms: a, t1_ms: b }],
+                    _ => Vec::new(),
+                }
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn fetch(&self, url: &str) -> Action {
+        Action::Fetch {
+            url: url.to_string(),
+            bearer: self.verifier.config().data_origin_allowed(url),
+        }
+    }
+
+    /// An import finished: applies the token's filter (else `forbidden`,
+    /// nothing shown) and masking (without `read:deobfuscated`), then shows
+    /// the session and reports `statsReady.v1` with its summary.
+    pub fn admit(&mut self, session: &mut Session) -> Vec<Action> {
+        let phase = std::mem::replace(&mut self.phase, Phase::WaitingForLogin);
+        let (origin, claims) = match phase {
+            Phase::LoggedIn { origin, claims } | Phase::Showing { origin, claims } => {
+                (origin, claims)
+            }
+            Phase::WaitingForLogin => return vec![Action::Clear],
+        };
+        if let Some(filter) = &claims.filter {
+            if let Err(key) = super::filter::check(filter, session) {
+                let m = error_message(
+                    AuthCode::Forbidden.as_str(),
+                    &format!("this session's {key} is not one the token allows"),
+                );
+                self.phase = Phase::LoggedIn {
+                    origin: origin.clone(),
+                    claims,
+                };
+                return vec![Action::Clear, Action::Post { origin, message: m }];
+            }
+        }
+        if !claims.may_see_addresses() {
+            super::mask::mask_session(session);
+        }
+        let summary =
+            serde_json::to_value(crate::summary::summarize(session)).unwrap_or(Value::Null);
+        self.phase = Phase::Showing {
+            origin: origin.clone(),
+            claims,
+        };
+        vec![
+            Action::Show,
+            Action::Post {
+                origin,
+                message: msg("statsReady.v1", Some(summary)),
+            },
+        ]
+    }
+
+    /// An import or fetch failed: `error.v1` with `fetch_failed`,
+    /// `not_a_dump` or `too_large`.
+    pub fn failed(&mut self, code: &str, message: &str) -> Vec<Action> {
+        match self.verified_origin() {
+            Some(o) => vec![
+                Action::Clear,
+                Action::Post {
+                    origin: o.to_string(),
+                    message: error_message(code, message),
+                },
+            ],
+            None => vec![Action::Clear],
+        }
+    }
+
+    /// `resize.v1` to the verified origin (nothing before a login).
+    pub fn resized(&self, height_px: f64) -> Vec<Action> {
+        match self.verified_origin() {
+            Some(o) => vec![Action::Post {
+                origin: o.to_string(),
+                message: msg("resize.v1", Some(json!({"height": height_px}))),
+            }],
+            None => Vec::new(),
+        }
+    }
+
+    /// Whether addresses must be masked for the current login.
+    pub fn masking(&self) -> bool {
+        match &self.phase {
+            Phase::LoggedIn { claims, .. } | Phase::Showing { claims, .. } => {
+                !claims.may_see_addresses()
+            }
+            Phase::WaitingForLogin => true,
+        }
+    }
+}
+
+/// Maps an import error kind to the protocol's error code.
+pub fn code_for_import_error(kind: crate::Kind) -> &'static str {
+    match kind {
+        crate::Kind::TooLarge => "too_large",
+        _ => "not_a_dump",
+    }
+}

@@ -1,0 +1,489 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code: failing loudly is the point
+#![cfg(not(target_arch = "wasm32"))]
+//! Embed login: token verification and the protocol state machine.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine;
+use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+use rtcview::embed::{Action, AuthCode, Embed, EmbedConfig, TokenVerifier};
+use serde_json::{json, Value};
+
+const RSA_PRIV: &str = include_str!("fixtures/keys/rsa-private.pem");
+const RSA_PUB: &str = include_str!("fixtures/keys/rsa-public.pem");
+const EC_PRIV: &str = include_str!("fixtures/keys/ec-private.pem");
+const EC_PUB: &str = include_str!("fixtures/keys/ec-public.pem");
+const OTHER_PRIV: &str = include_str!("fixtures/keys/other-rsa-private.pem");
+const NOW: f64 = 1_800_000_000.0;
+const HOST: &str = "https://admin.example.com";
+const AUD: &str = "https://viewer.example.com";
+
+fn config() -> EmbedConfig {
+    let c = json!({
+        "allowedOrigins": [HOST, "https://other-admin.example.com"],
+        "audience": AUD,
+        "issuers": {"spock": {"keys": [
+            {"kid": "rsa1", "alg": "RS256", "pem": RSA_PUB},
+            {"kid": "ec1", "alg": "ES256", "pem": EC_PUB}
+        ]}},
+        "leewaySeconds": 30,
+        "dataOrigins": ["https://files.example.com"]
+    });
+    EmbedConfig::parse(&c.to_string()).expect("config")
+}
+
+fn claims(jti: &str) -> Value {
+    json!({"iss": "spock", "aud": AUD, "sub": "agent-7", "exp": NOW + 600.0, "iat": NOW - 5.0, "jti": jti,
+           "data": {"appid": "app1", "permissions": [], "session": {"url": "https://files.example.com/s/1.json"}}})
+}
+
+fn rs256(kid: &str, c: &Value) -> String {
+    let mut h = Header::new(Algorithm::RS256);
+    h.kid = Some(kid.into());
+    encode(
+        &h,
+        c,
+        &EncodingKey::from_rsa_pem(RSA_PRIV.as_bytes()).unwrap(),
+    )
+    .unwrap()
+}
+
+fn code(r: Result<rtcview::embed::Claims, rtcview::embed::AuthError>) -> Option<AuthCode> {
+    r.err().map(|e| e.code)
+}
+
+#[test]
+fn valid_tokens_rs256_and_es256() {
+    let mut v = TokenVerifier::new(config());
+    let c = v
+        .verify(&rs256("rsa1", &claims("a")), NOW)
+        .expect("valid RS256");
+    assert_eq!(
+        (
+            c.issuer.as_str(),
+            c.appid.as_deref(),
+            c.session_url.as_deref()
+        ),
+        (
+            "spock",
+            Some("app1"),
+            Some("https://files.example.com/s/1.json")
+        )
+    );
+    assert!(!c.may_see_addresses());
+    let mut h = Header::new(Algorithm::ES256);
+    h.kid = Some("ec1".into());
+    let t = encode(
+        &h,
+        &claims("b"),
+        &EncodingKey::from_ec_pem(EC_PRIV.as_bytes()).unwrap(),
+    )
+    .unwrap();
+    assert!(v.verify(&t, NOW).is_ok(), "valid ES256");
+}
+
+#[test]
+fn every_bad_token_is_refused_with_its_code() {
+    let mut v = TokenVerifier::new(config());
+    let with = |f: &dyn Fn(&mut Value), jti: &str| {
+        let mut c = claims(jti);
+        f(&mut c);
+        c
+    };
+    // Times, with the 30 s leeway.
+    assert_eq!(
+        code(v.verify(
+            &rs256("rsa1", &with(&|c| c["exp"] = json!(NOW - 31.0), "t1")),
+            NOW
+        )),
+        Some(AuthCode::TokenExpired)
+    );
+    assert!(
+        v.verify(
+            &rs256("rsa1", &with(&|c| c["exp"] = json!(NOW - 29.0), "t2")),
+            NOW
+        )
+        .is_ok(),
+        "within leeway"
+    );
+    assert_eq!(
+        code(v.verify(
+            &rs256("rsa1", &with(&|c| c["nbf"] = json!(NOW + 120.0), "t3")),
+            NOW
+        )),
+        Some(AuthCode::TokenNotYetValid)
+    );
+    assert_eq!(
+        code(v.verify(
+            &rs256("rsa1", &with(&|c| c["iat"] = json!(NOW + 120.0), "t4")),
+            NOW
+        )),
+        Some(AuthCode::TokenNotYetValid)
+    );
+    assert_eq!(
+        code(v.verify(
+            &rs256(
+                "rsa1",
+                &with(
+                    &|c| {
+                        c.as_object_mut()
+                            .unwrap()
+                            .remove("exp")
+                            .map(|_| ())
+                            .unwrap_or(())
+                    },
+                    "t5"
+                )
+            ),
+            NOW
+        )),
+        Some(AuthCode::TokenInvalid)
+    );
+    // Audience and issuer.
+    assert_eq!(
+        code(v.verify(
+            &rs256(
+                "rsa1",
+                &with(&|c| c["aud"] = json!("https://evil.example"), "t6")
+            ),
+            NOW
+        )),
+        Some(AuthCode::Audience)
+    );
+    assert_eq!(
+        code(v.verify(
+            &rs256("rsa1", &with(&|c| c["iss"] = json!("mallory"), "t7")),
+            NOW
+        )),
+        Some(AuthCode::Issuer)
+    );
+    // Keys.
+    assert_eq!(
+        code(v.verify(&rs256("nope", &claims("t8")), NOW)),
+        Some(AuthCode::UnknownKey)
+    );
+    let mut h = Header::new(Algorithm::RS256);
+    h.kid = Some("rsa1".into());
+    let other = encode(
+        &h,
+        &claims("t9"),
+        &EncodingKey::from_rsa_pem(OTHER_PRIV.as_bytes()).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        code(v.verify(&other, NOW)),
+        Some(AuthCode::TokenInvalid),
+        "signed by another key"
+    );
+    // Tampered payload (a different sub, same signature).
+    let good = rs256("rsa1", &claims("t10"));
+    let parts: Vec<&str> = good.split('.').collect();
+    let mut payload: Value = serde_json::from_slice(&B64.decode(parts[1]).unwrap()).unwrap();
+    payload["data"]["permissions"] = json!(["read:deobfuscated"]);
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        B64.encode(payload.to_string()),
+        parts[2]
+    );
+    assert_eq!(code(v.verify(&tampered, NOW)), Some(AuthCode::TokenInvalid));
+    // alg none.
+    let none = format!(
+        "{}.{}.",
+        B64.encode(r#"{"alg":"none","kid":"rsa1","typ":"JWT"}"#),
+        B64.encode(claims("t11").to_string())
+    );
+    assert_eq!(code(v.verify(&none, NOW)), Some(AuthCode::TokenInvalid));
+    // HS256 signed with the public key as the HMAC secret (key confusion).
+    let mut hs = Header::new(Algorithm::HS256);
+    hs.kid = Some("rsa1".into());
+    let confused = encode(
+        &hs,
+        &claims("t12"),
+        &EncodingKey::from_secret(RSA_PUB.as_bytes()),
+    )
+    .unwrap();
+    assert_eq!(code(v.verify(&confused, NOW)), Some(AuthCode::TokenInvalid));
+    // An ES256 key used with an RS256 header.
+    assert_eq!(
+        code(v.verify(&rs256("ec1", &claims("t13")), NOW)),
+        Some(AuthCode::TokenInvalid)
+    );
+    // Replay and a missing jti.
+    let once = rs256("rsa1", &claims("t14"));
+    assert!(v.verify(&once, NOW).is_ok());
+    assert_eq!(code(v.verify(&once, NOW)), Some(AuthCode::Replayed));
+    assert_eq!(
+        code(v.verify(&rs256("rsa1", &with(&|c| c["jti"] = Value::Null, "")), NOW)),
+        Some(AuthCode::TokenInvalid)
+    );
+    assert_eq!(code(v.verify("garbage", NOW)), Some(AuthCode::TokenInvalid));
+}
+
+#[test]
+fn jwks_keys_work_too() {
+    // The same RSA key as a JWK (n, e) under another kid.
+    let pk =
+        <rsa::RsaPublicKey as rsa::pkcs8::DecodePublicKey>::from_public_key_pem(RSA_PUB).unwrap();
+    let n = B64.encode(rsa::traits::PublicKeyParts::n(&pk).to_bytes_be());
+    let e = B64.encode(rsa::traits::PublicKeyParts::e(&pk).to_bytes_be());
+    let c = json!({"allowedOrigins": [HOST], "audience": AUD, "issuers": {"spock": {"jwks": {"keys": [{"kty": "RSA", "kid": "j1", "alg": "RS256", "n": n, "e": e}]}}}});
+    let mut v = TokenVerifier::new(EmbedConfig::parse(&c.to_string()).expect("jwks config"));
+    assert!(v.verify(&rs256("j1", &claims("j")), NOW).is_ok());
+}
+
+/// The wasm build verifies with our RS256/ES256-only provider: it must agree
+/// with rust_crypto on good and bad signatures.
+#[test]
+fn verify_only_provider_agrees_with_rust_crypto() {
+    let p = &rtcview::embed::provider::VERIFY_ONLY;
+    for (alg, kid, key) in [
+        (
+            Algorithm::RS256,
+            "rsa1",
+            jsonwebtoken::DecodingKey::from_rsa_pem(RSA_PUB.as_bytes()).unwrap(),
+        ),
+        (
+            Algorithm::ES256,
+            "ec1",
+            jsonwebtoken::DecodingKey::from_ec_pem(EC_PUB.as_bytes()).unwrap(),
+        ),
+    ] {
+        let mut h = Header::new(alg);
+        h.kid = Some(kid.into());
+        let enc = if alg == Algorithm::RS256 {
+            EncodingKey::from_rsa_pem(RSA_PRIV.as_bytes())
+        } else {
+            EncodingKey::from_ec_pem(EC_PRIV.as_bytes())
+        };
+        let t = encode(&h, &claims("p"), &enc.unwrap()).unwrap();
+        let (signed, sig) = t.rsplit_once('.').unwrap();
+        let sig = B64.decode(sig).unwrap();
+        let verifier = (p.verifier_factory)(&alg, &key).expect("verifier");
+        assert!(
+            verifier.verify(signed.as_bytes(), &sig).is_ok(),
+            "{alg:?} good signature"
+        );
+        assert!(
+            verifier
+                .verify(format!("{signed}x").as_bytes(), &sig)
+                .is_err(),
+            "{alg:?} tampered message"
+        );
+    }
+}
+
+fn session() -> rtcview::Session {
+    rtcview::import(include_bytes!(
+        "fixtures/rtcstats/v3-compressed-handmade.rtcstats"
+    ))
+    .unwrap()
+}
+
+fn posted(actions: &[Action]) -> Vec<(String, Value)> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Post { origin, message } => Some((origin.clone(), message.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn login(token: &str) -> String {
+    json!({"msg": "login.v1", "data": token}).to_string()
+}
+
+#[test]
+fn protocol_hears_only_the_parent_at_allowed_origins() {
+    let mut e = Embed::new(config());
+    assert_eq!(
+        e.ready_targets(),
+        vec![
+            HOST.to_string(),
+            "https://other-admin.example.com".to_string()
+        ]
+    );
+    let token = rs256("rsa1", &claims("p1"));
+    assert!(
+        e.on_message(&login(&token), false, "https://evil.example", true, NOW)
+            .is_empty(),
+        "disallowed origin ignored"
+    );
+    assert!(
+        e.on_message(&login(&token), false, HOST, false, NOW)
+            .is_empty(),
+        "a non-parent window is ignored"
+    );
+    assert_eq!(
+        posted(&e.on_message("PING", false, HOST, true, NOW)),
+        vec![(HOST.into(), json!("PONG"))]
+    );
+    assert!(e
+        .on_message("PING", false, "https://evil.example", true, NOW)
+        .is_empty());
+    // Objects serialized to JSON, and JSON strings, both work.
+    let actions = e.on_message(
+        &serde_json::to_string(&login(&token)).unwrap(),
+        false,
+        HOST,
+        true,
+        NOW,
+    );
+    assert!(actions.contains(&Action::StopReady));
+    assert!(actions.contains(&Action::Fetch {
+        url: "https://files.example.com/s/1.json".into(),
+        bearer: true
+    }));
+    assert!(e.ready_targets().is_empty());
+    // After login only the verified origin is heard.
+    assert!(e
+        .on_message("PING", false, "https://other-admin.example.com", true, NOW)
+        .is_empty());
+    // A URL outside dataOrigins is fetched without the token.
+    let a = e.on_message(
+        &json!({"msg": "load.v1", "data": {"url": "https://cdn.example.net/x.json"}}).to_string(),
+        false,
+        HOST,
+        true,
+        NOW,
+    );
+    assert_eq!(
+        a,
+        vec![Action::Fetch {
+            url: "https://cdn.example.net/x.json".into(),
+            bearer: false
+        }]
+    );
+    let a = e.on_message(
+        &json!({"msg": "load.v1", "data": {"name": "x.json"}}).to_string(),
+        true,
+        HOST,
+        true,
+        NOW,
+    );
+    assert_eq!(
+        a,
+        vec![Action::ImportBuffer {
+            name: "x.json".into()
+        }]
+    );
+    // Admit: statsReady.v1 with the summary, to the verified origin only.
+    let mut s = session();
+    let a = e.admit(&mut s);
+    assert!(a.contains(&Action::Show));
+    let p = posted(&a);
+    assert_eq!(p[0].0, HOST);
+    assert_eq!(p[0].1["msg"], "statsReady.v1");
+    assert_eq!(p[0].1["data"]["schema"], "rtcview-summary/1");
+    assert_eq!(
+        e.on_message(
+            &json!({"msg": "zoom.v1", "data": {"t0Ms": 1.0, "t1Ms": 2.0}}).to_string(),
+            false,
+            HOST,
+            true,
+            NOW
+        ),
+        vec![Action::Zoom {
+            t0_ms: 1.0,
+            t1_ms: 2.0
+        }]
+    );
+    assert_eq!(
+        e.on_message(
+            &json!({"msg": "logout.v1"}).to_string(),
+            false,
+            HOST,
+            true,
+            NOW
+        ),
+        vec![Action::Clear]
+    );
+    assert_eq!(e.resized(100.0), vec![]);
+}
+
+#[test]
+fn failed_login_reports_the_code_and_shows_nothing() {
+    let mut e = Embed::new(config());
+    let expired = rs256("rsa1", &{
+        let mut c = claims("x");
+        c["exp"] = json!(NOW - 3600.0);
+        c
+    });
+    let a = e.on_message(&login(&expired), false, HOST, true, NOW);
+    assert!(a.contains(&Action::Clear));
+    assert_eq!(
+        posted(&a)[0].1,
+        json!({"msg": "error.v1", "data": {"code": "token_expired", "message": "the token has expired"}})
+    );
+    let a = e.on_message(
+        &json!({"msg": "load.v1", "data": {"url": "https://files.example.com/a"}}).to_string(),
+        false,
+        HOST,
+        true,
+        NOW,
+    );
+    assert_eq!(
+        posted(&a)[0].1["data"]["code"],
+        "token_invalid",
+        "no load before login"
+    );
+    let mut s = session();
+    assert_eq!(
+        e.admit(&mut s),
+        vec![Action::Clear],
+        "nothing is shown without a login"
+    );
+}
+
+#[test]
+fn filters_and_masking() {
+    // The fixture's header has origin "https://example.test"; filter on it.
+    let mut e = Embed::new(config());
+    let mut c = claims("f1");
+    c["data"]["filter"] = json!({"origin": [{"value": "https://elsewhere.example"}]});
+    e.on_message(&login(&rs256("rsa1", &c)), false, HOST, true, NOW);
+    let a = e.admit(&mut session());
+    assert_eq!(posted(&a)[0].1["data"]["code"], "forbidden");
+    assert!(!a.contains(&Action::Show));
+    let mut c = claims("f2");
+    c["data"]["filter"] =
+        json!({"origin": [{"value": "https://nope.example"}, {"value": "https://example.test"}]});
+    e.on_message(&login(&rs256("rsa1", &c)), false, HOST, true, NOW);
+    let mut s = session();
+    assert!(e.admit(&mut s).contains(&Action::Show));
+    // A key the dump lacks is forbidden.
+    let mut c = claims("f3");
+    c["data"]["filter"] = json!({"siteID": [{"value": "csio"}]});
+    e.on_message(&login(&rs256("rsa1", &c)), false, HOST, true, NOW);
+    assert_eq!(
+        posted(&e.admit(&mut session()))[0].1["data"]["code"],
+        "forbidden"
+    );
+    // Masking: the sample has candidates with 192.0.2.x addresses.
+    let mut masked = rtcview::import(include_bytes!("../www/sample/session.rtcstats.gz")).unwrap();
+    e.on_message(
+        &login(&rs256("rsa1", &claims("m1"))),
+        false,
+        HOST,
+        true,
+        NOW,
+    );
+    e.admit(&mut masked);
+    let all = format!(
+        "{:?} {:?}",
+        masked.peer_connections[0].events, masked.strings
+    );
+    assert!(!all.contains("192.0.2."), "addresses remain after masking");
+    assert!(all.contains("x.x.x.x"));
+    let mut clear = rtcview::import(include_bytes!("../www/sample/session.rtcstats.gz")).unwrap();
+    let mut c = claims("m2");
+    c["data"]["permissions"] = json!(["read:deobfuscated"]);
+    e.on_message(&login(&rs256("rsa1", &c)), false, HOST, true, NOW);
+    e.admit(&mut clear);
+    assert!(format!("{:?}", clear.peer_connections[0].events).contains("192.0.2."));
+}
