@@ -18,11 +18,14 @@ const TYPES = {
   '.gz': 'application/gzip',
 };
 
-/** Serves `dir` on 127.0.0.1:`port` (0 = any free port); resolves to the server. */
-export function serve(dir, port = 0, log = () => {}) {
+/** Serves `dir` on 127.0.0.1:`port` (0 = any free port); resolves to the
+ *  server. `routes` (tests) maps a path to a handler `(req, res) => void`
+ *  that takes precedence over files. */
+export function serve(dir, port = 0, log = () => {}, routes = {}) {
   const root = resolve(dir);
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (routes[path]) { routes[path](req, res); return; }
     let file = normalize(join(root, path));
     if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
     try {

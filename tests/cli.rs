@@ -73,3 +73,55 @@ fn unreadable_input_exits_2_with_the_kind() {
     let (code, _, _) = rtcview(&["summary"], b"");
     assert_eq!(code, 64);
 }
+
+#[test]
+fn token_mints_what_the_viewer_verifies() {
+    let key = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/keys/ec-private.pem"
+    );
+    let args = [
+        "token",
+        "--key",
+        key,
+        "--alg",
+        "ES256",
+        "--kid",
+        "ec1",
+        "--iss",
+        "spock",
+        "--aud",
+        "https://viewer.example.com",
+        "--ttl",
+        "5m",
+        "--appid",
+        "a1",
+        "--session-url",
+        "https://files.example.com/s.json",
+        "--permission",
+        "read:deobfuscated",
+        "--filter",
+        "siteID=csio",
+    ];
+    let (code, out, err) = rtcview(&args, b"");
+    assert_eq!(code, 0, "{err}");
+    let config = serde_json::json!({"allowedOrigins": [], "audience": "https://viewer.example.com",
+        "issuers": {"spock": {"keys": [{"kid": "ec1", "alg": "ES256", "pem": include_str!("fixtures/keys/ec-public.pem")}]}}});
+    let mut v = rtcview::embed::TokenVerifier::new(
+        rtcview::embed::EmbedConfig::parse(&config.to_string()).unwrap(),
+    );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    let c = v
+        .verify(out.trim(), now)
+        .expect("the minted token verifies");
+    assert_eq!(c.appid.as_deref(), Some("a1"));
+    assert!(c.may_see_addresses());
+    assert_eq!(c.filter.unwrap()["siteID"], vec!["csio".to_string()]);
+    assert!(c.expires_s - now <= 301.0 && c.expires_s - now > 290.0);
+    let (code, _, err) = rtcview(&["token", "--key", key, "--kid", "k"], b"");
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error[token]:"), "{err}");
+}

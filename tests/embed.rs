@@ -487,3 +487,35 @@ fn filters_and_masking() {
     e.admit(&mut clear);
     assert!(format!("{:?}", clear.peer_connections[0].events).contains("192.0.2."));
 }
+
+/// The page reads these names: the JSON shape of actions is a contract.
+#[test]
+fn actions_serialize_as_the_page_expects() {
+    let j = |a: Action| serde_json::to_value(a).unwrap();
+    assert_eq!(
+        j(Action::Zoom {
+            t0_ms: 1.0,
+            t1_ms: 2.0
+        }),
+        json!({"do": "zoom", "t0Ms": 1.0, "t1Ms": 2.0})
+    );
+    assert_eq!(
+        j(Action::Fetch {
+            url: "u".into(),
+            bearer: true
+        }),
+        json!({"do": "fetch", "url": "u", "bearer": true})
+    );
+    assert_eq!(j(Action::StopReady), json!({"do": "stopReady"}));
+    assert_eq!(
+        j(Action::ImportBuffer { name: "n".into() }),
+        json!({"do": "importBuffer", "name": "n"})
+    );
+    assert_eq!(
+        j(Action::Select {
+            pc: Some("p".into()),
+            stream: None
+        }),
+        json!({"do": "select", "pc": "p", "stream": null})
+    );
+}

@@ -1,12 +1,15 @@
-// rtcview page: loads a dump (sample, file picker, drag and drop, paste,
-// ?url= / #url=), imports it in wasm, and shows it. Dump contents are
-// untrusted: every string goes into the page with textContent, never HTML.
-import init, { Viewer, version } from './pkg/rtcview.js';
-import { renderSession, clearSession } from './viewer.js';
+// rtcview page. Standalone: opens the bundled sample, a dropped / picked /
+// pasted dump, or ?url= / #url=. Embedded (inside a frame): speaks the embed
+// protocol (docs/embedding.md) and shows nothing before a valid login.
+// Dumps are imported in a Web Worker; every string from a dump goes into the
+// page with textContent, never HTML.
+import init, { Viewer, EmbedSession, version } from './pkg/rtcview.js';
+import { renderSession, clearSession, selectInView, zoomTo } from './viewer.js';
 
 const $ = (id) => document.getElementById(id);
 const SAMPLE = 'sample/session.rtcstats.gz';
 const MB = 1024 * 1024;
+const embedded = window.parent !== window;
 
 function setStatus(text) { $('status').textContent = text; }
 
@@ -30,15 +33,17 @@ function progress(done, total) {
 
 let worker = null;
 
-/** Loads `job` ({file} | {url, label} | {bytes}) in the import worker. A new
- *  load terminates the previous worker: dropping a file cancels the load. */
-function load(job, name) {
+/** Loads `job` ({file} | {url, label, token?} | {bytes}) in the import
+ *  worker, then `onViewer(viewer)` or `onError(kind, message)`. A new load
+ *  terminates the previous worker: dropping a file cancels the load. */
+function load(job, name, onViewer, onError) {
   worker?.terminate();
   const w = new Worker('worker.js', { type: 'module' });
   worker = w;
   clearSession();
   $('error').hidden = true;
   progress(0, 0);
+  const done = () => { w.terminate(); if (worker === w) worker = null; };
   w.onmessage = ({ data }) => {
     if (w !== worker) return;
     if (data.progress != null) progress(data.progress, data.total);
@@ -46,29 +51,34 @@ function load(job, name) {
       setStatus(`Importing ${name} (${(data.importing / MB).toFixed(1)} MB)…`);
       $('progress').removeAttribute('value');
     } else if (data.error) {
-      w.terminate(); worker = null;
-      showError(data.error.name, data.error.message);
+      done();
+      onError(data.error.name, data.error.message);
     } else if (data.wire) {
-      w.terminate(); worker = null;
+      done();
       let viewer;
       try {
         viewer = Viewer.fromWire(data.wire);
       } catch (e) {
-        showError(e.name || 'error', e.message || String(e));
+        onError(e.name || 'error', e.message || String(e));
         return;
       }
       $('progress').hidden = true;
-      renderSession(viewer, name);
-      setStatus(`Opened ${name}.`);
+      onViewer(viewer);
     }
   };
-  w.onerror = (e) => { if (w === worker) showError('worker', e.message || 'the import worker failed'); };
+  w.onerror = (e) => { if (w === worker) onError('worker', e.message || 'the import worker failed'); };
   w.postMessage(job, job.bytes ? [job.bytes] : []);
 }
 
-const openFile = (file) => load({ file }, file.name);
-const openUrl = (url, label) => { setStatus(`Fetching ${label}…`); load({ url: new URL(url, location.href).href, label }, label); };
-const openBytes = (bytes, name) => load({ bytes: bytes.buffer }, name);
+// ---------- standalone ----------
+function show(viewer, name) {
+  renderSession(viewer, name);
+  setStatus(`Opened ${name}.`);
+}
+const openJob = (job, name) => load(job, name, (v) => show(v, name), showError);
+const openFile = (file) => openJob({ file }, file.name);
+const openUrl = (url, label) => { setStatus(`Fetching ${label}…`); openJob({ url: new URL(url, location.href).href, label }, label); };
+const openBytes = (bytes, name) => openJob({ bytes: bytes.buffer }, name);
 
 function urlParam() {
   const q = new URLSearchParams(location.search).get('url');
@@ -76,14 +86,7 @@ function urlParam() {
   return q || h;
 }
 
-async function start() {
-  try {
-    await init();
-  } catch (e) {
-    showError('startup', `the viewer could not start: ${e.message}`);
-    return;
-  }
-  $('version').textContent = version();
+function standalone() {
   $('file').addEventListener('change', (e) => e.target.files[0] && openFile(e.target.files[0]));
   $('sample').addEventListener('click', () => openUrl(SAMPLE, 'the sample session'));
   let depth = 0;
@@ -105,6 +108,100 @@ async function start() {
   const url = urlParam();
   if (url) openUrl(url, url);
   else openUrl(SAMPLE, 'the sample session');
+}
+
+// ---------- embedded ----------
+const importCode = (kind) => (kind === 'fetch_failed' ? 'fetch_failed' : kind === 'too_large' ? 'too_large' : 'not_a_dump');
+
+async function embeddedMode() {
+  document.body.classList.add('embedded');
+  setStatus('Waiting for the host page to log in…');
+  let config;
+  try {
+    const res = await fetch('config.json', { cache: 'no-store', credentials: 'omit' });
+    if (!res.ok) throw new Error(`config.json: HTTP ${res.status}`);
+    config = await res.text();
+  } catch (e) {
+    showError('config', `the embed configuration could not be read (${e.message}); nothing will be shown`);
+    return;
+  }
+  let session;
+  try {
+    session = new EmbedSession(config);
+  } catch (e) {
+    showError('config', e.message);
+    return;
+  }
+  let token = null; // the verified login token, only for bearer fetches
+  let pendingToken = null;
+  let announcing = true;
+  const post = (origin, message) => window.parent.postMessage(typeof message === 'string' ? message : JSON.stringify(message), origin);
+  const announce = () => {
+    if (!announcing) return;
+    for (const origin of JSON.parse(session.readyTargets())) post(origin, EmbedSession.readyMessage());
+    setTimeout(announce, 500);
+  };
+  const run = (actionsJson, buffer) => {
+    for (const a of JSON.parse(actionsJson)) {
+      switch (a.do) {
+        case 'post': post(a.origin, a.message); break;
+        case 'stopReady': announcing = false; token = pendingToken; break;
+        case 'clear': clearSession(); $('error').hidden = true; setStatus('Waiting for the host page…'); break;
+        case 'fetch': {
+          setStatus('Fetching the session…');
+          fetchAndAdmit({ url: a.url, label: 'the session', token: a.bearer ? token : null }, 'the session');
+          break;
+        }
+        case 'importBuffer': if (buffer) fetchAndAdmit({ bytes: buffer }, a.name); break;
+        case 'show': break; // shown by fetchAndAdmit once admitted
+        case 'select': selectInView(a.pc, a.stream); break;
+        case 'zoom': zoomTo(a.t0Ms, a.t1Ms); break;
+        default: break;
+      }
+    }
+  };
+  const fetchAndAdmit = (job, name) => load(job, name, (viewer) => {
+    const actions = JSON.parse(session.admit(viewer));
+    if (actions.some((a) => a.do === 'show')) show(viewer, name); else viewer.free();
+    run(JSON.stringify(actions.filter((a) => a.do !== 'show')));
+  }, (kind, message) => {
+    showError(kind, message);
+    run(session.failed(importCode(kind), message));
+  });
+  addEventListener('message', (e) => {
+    const fromParent = e.source === window.parent;
+    let text;
+    let buffer = null;
+    if (typeof e.data === 'string') text = e.data;
+    else if (e.data && typeof e.data === 'object') {
+      const d = e.data.data;
+      if (d && typeof d === 'object' && d.buffer instanceof ArrayBuffer) {
+        buffer = d.buffer;
+        text = JSON.stringify({ ...e.data, data: { ...d, buffer: undefined } });
+      } else text = JSON.stringify(e.data);
+    } else return;
+    // Remember the token of a login; it is used only if the login verifies.
+    pendingToken = null;
+    try {
+      let m = JSON.parse(text);
+      if (typeof m === 'string') m = JSON.parse(m);
+      if (m && m.msg === 'login.v1' && typeof m.data === 'string') pendingToken = m.data;
+    } catch { /* not JSON: PING or noise */ }
+    run(session.onMessage(text, buffer != null, e.origin, fromParent), buffer);
+  });
+  new ResizeObserver(() => run(session.resized(document.documentElement.scrollHeight))).observe(document.body);
+  announce();
+}
+
+async function start() {
+  try {
+    await init();
+  } catch (e) {
+    showError('startup', `the viewer could not start: ${e.message}`);
+    return;
+  }
+  $('version').textContent = version();
+  if (embedded) embeddedMode(); else standalone();
 }
 
 start();

@@ -384,6 +384,16 @@ export function renderSession(viewer, name) {
   setRange(state.data0, state.data1);
 }
 
+/** Host command select.v1: scroll to a peer connection (by id) or stream. */
+export function selectInView(pcId, stream) {
+  const sec = [...document.querySelectorAll('section.pc')].find((s) => s.dataset.pcId === pcId) ?? document.querySelector('section.pc');
+  const target = stream ? [...(sec?.querySelectorAll('.charts h3') ?? [])].find((h) => h.textContent.includes(stream)) : sec;
+  target?.scrollIntoView({ block: 'start' });
+}
+
+/** Host command zoom.v1. */
+export function zoomTo(t0, t1) { if (state.viewer) setRange(t0, t1); }
+
 // ---------- toolbar (once) ----------
 function toolbar() {
   const $ = (id) => document.getElementById(id);

@@ -34,7 +34,9 @@ onmessage = async ({ data }) => {
     } else if (data.url) {
       let res;
       try {
-        res = await fetch(data.url, { credentials: 'omit' });
+        // The bearer token is sent only when the page says the URL's origin
+        // is a configured data origin; never in the URL, never logged.
+        res = await fetch(data.url, { credentials: 'omit', headers: data.token ? { Authorization: `Bearer ${data.token}` } : {} });
       } catch {
         postMessage({ error: { name: 'fetch_failed', message: `could not fetch ${data.label} (network error or CORS: the server must allow this page's origin)` } });
         return;

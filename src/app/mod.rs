@@ -2,8 +2,10 @@
 //! and `web-sys`. The page's script drives a [`viewer::Viewer`]; the DOM
 //! around the charts is built by the script, as text only.
 
+pub mod embedded;
 pub mod viewer;
 
+pub use embedded::EmbedSession;
 pub use viewer::Viewer;
 
 use wasm_bindgen::prelude::*;

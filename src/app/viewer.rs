@@ -35,7 +35,7 @@ pub fn import_to_wire(bytes: &[u8]) -> Result<Vec<u8>, JsValue> {
 
 #[wasm_bindgen]
 pub struct Viewer {
-    session: Session,
+    pub(crate) session: Session,
     metric: Vec<Chart>,
     raw: Option<Vec<Chart>>,
 }
@@ -71,6 +71,12 @@ impl Viewer {
             metric,
             raw: None,
         })
+    }
+
+    /// Recomputes the chart catalog (after the session changed: masking).
+    pub(crate) fn rebuild_charts(&mut self) {
+        self.metric = metric_charts(&self.session);
+        self.raw = None;
     }
 
     /// The `rtcview-summary/1` document.

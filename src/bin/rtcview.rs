@@ -1,6 +1,8 @@
 //! `rtcview`: the native command line over the same core as the viewer.
 //!
 //! `rtcview summary <file|->` prints the `rtcview-summary/1` JSON document.
+//! `rtcview token --key private.pem --kid K --iss I --aud A [...]` mints an
+//! embed login token (docs/embedding.md).
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
@@ -14,13 +16,27 @@ fn main() {}
 mod cli {
     use std::io::{Read, Write};
 
-    const USAGE: &str = "usage: rtcview summary <file|->\n";
+    const USAGE: &str = "usage: rtcview summary <file|->
+       rtcview token --key private.pem --kid KID --iss ISSUER --aud AUDIENCE [--ttl 10m]
+                     [--alg RS256|ES256] [--sub SUBJECT] [--appid APPID] [--session-url URL]
+                     [--permission P]... [--filter KEY=VALUE]...
+";
 
     pub fn run(args: Vec<String>) -> i32 {
         match args.first().map(String::as_str) {
             Some("summary") => match args.get(1) {
                 Some(path) if args.len() == 2 => summary(path),
                 _ => usage(),
+            },
+            Some("token") => match token::mint(args.get(1..).unwrap_or_default()) {
+                Ok(t) => {
+                    println!("{t}");
+                    0
+                }
+                Err(e) => {
+                    eprintln!("error[token]: {e}");
+                    2
+                }
             },
             Some("-h") | Some("--help") | Some("help") => {
                 print!("{USAGE}");
@@ -75,6 +91,130 @@ mod cli {
                 eprintln!("error[{}]: {e}", e.kind);
                 2
             }
+        }
+    }
+
+    mod token {
+        use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+        use serde_json::{json, Map, Value};
+        use std::time::{SystemTime, UNIX_EPOCH};
+
+        /// `10m`, `2h`, `30s`, `1d` or plain seconds.
+        pub fn parse_ttl(s: &str) -> Result<u64, String> {
+            let (n, unit) = s
+                .find(|c: char| !c.is_ascii_digit())
+                .map(|i| s.split_at(i))
+                .unwrap_or((s, "s"));
+            let n: u64 = n.parse().map_err(|_| format!("bad --ttl {s:?}"))?;
+            let mult = match unit {
+                "s" | "" => 1,
+                "m" => 60,
+                "h" => 3600,
+                "d" => 86_400,
+                _ => return Err(format!("bad --ttl unit in {s:?} (s, m, h, d)")),
+            };
+            Ok(n * mult)
+        }
+
+        /// A unique token id: time, process and a counter, hex.
+        fn jti() -> String {
+            use std::sync::atomic::{AtomicU64, Ordering};
+            static N: AtomicU64 = AtomicU64::new(0);
+            let nanos = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0);
+            format!(
+                "{nanos:x}-{:x}-{:x}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::Relaxed)
+            )
+        }
+
+        pub fn mint(args: &[String]) -> Result<String, String> {
+            let mut opt: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+            let mut it = args.iter();
+            while let Some(flag) = it.next() {
+                let name = flag
+                    .strip_prefix("--")
+                    .ok_or_else(|| format!("unexpected argument {flag:?}"))?;
+                let known = [
+                    "key",
+                    "kid",
+                    "iss",
+                    "aud",
+                    "ttl",
+                    "alg",
+                    "sub",
+                    "appid",
+                    "session-url",
+                    "permission",
+                    "filter",
+                ];
+                let name = known
+                    .iter()
+                    .find(|k| **k == name)
+                    .ok_or_else(|| format!("unknown option --{name}"))?;
+                let value = it.next().ok_or_else(|| format!("--{name} needs a value"))?;
+                opt.entry(name).or_default().push(value.clone());
+            }
+            let one = |k: &str| opt.get(k).and_then(|v| v.last()).cloned();
+            let need = |k: &str| one(k).ok_or_else(|| format!("--{k} is required"));
+            let pem =
+                std::fs::read(need("key")?).map_err(|e| format!("cannot read the key: {e}"))?;
+            let alg = match one("alg").as_deref().unwrap_or("RS256") {
+                "RS256" => Algorithm::RS256,
+                "ES256" => Algorithm::ES256,
+                other => return Err(format!("--alg {other} is not supported (RS256, ES256)")),
+            };
+            let key = match alg {
+                Algorithm::ES256 => EncodingKey::from_ec_pem(&pem),
+                _ => EncodingKey::from_rsa_pem(&pem),
+            }
+            .map_err(|e| format!("the key is not a {alg:?} private key in PEM: {e}"))?;
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            let ttl = parse_ttl(&one("ttl").unwrap_or_else(|| "10m".into()))?;
+            let mut data = Map::new();
+            if let Some(a) = one("appid") {
+                data.insert("appid".into(), json!(a));
+            }
+            data.insert(
+                "permissions".into(),
+                json!(opt.get("permission").cloned().unwrap_or_default()),
+            );
+            if let Some(u) = one("session-url") {
+                data.insert("session".into(), json!({ "url": u }));
+            }
+            if let Some(filters) = opt.get("filter") {
+                let mut f: Map<String, Value> = Map::new();
+                for kv in filters {
+                    let (k, v) = kv
+                        .split_once('=')
+                        .ok_or_else(|| format!("--filter {kv:?} is not KEY=VALUE"))?;
+                    if let Value::Array(list) = f.entry(k.to_string()).or_insert_with(|| json!([]))
+                    {
+                        list.push(json!({ "value": v }));
+                    }
+                }
+                data.insert("filter".into(), Value::Object(f));
+            }
+            let mut claims = Map::new();
+            claims.insert("iss".into(), json!(need("iss")?));
+            claims.insert("aud".into(), json!(need("aud")?));
+            claims.insert("iat".into(), json!(now));
+            claims.insert("nbf".into(), json!(now));
+            claims.insert("exp".into(), json!(now + ttl));
+            claims.insert("jti".into(), json!(jti()));
+            claims.insert("data".into(), Value::Object(data));
+            if let Some(sub) = one("sub") {
+                claims.insert("sub".into(), json!(sub));
+            }
+            let mut header = Header::new(alg);
+            header.kid = Some(need("kid")?);
+            encode(&header, &claims, &key).map_err(|e| format!("signing failed: {e}"))
         }
     }
 }

@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 
 /// What the page must do.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "do", rename_all = "camelCase")]
+#[serde(tag = "do", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Action {
     /// `parent.postMessage(message, origin)`; `message` is sent as JSON text
     /// (or the plain string for `PONG`).

@@ -1,0 +1,80 @@
+//! The page side of embedding: an [`EmbedSession`] wraps the pure protocol
+//! state machine; the page passes it every `message` event and carries out
+//! the returned actions (JSON), so every rule stays in tested Rust.
+
+use super::viewer::Viewer;
+use crate::embed::{Embed, EmbedConfig};
+use wasm_bindgen::prelude::*;
+
+fn actions(a: &[crate::embed::Action]) -> String {
+    serde_json::to_string(a).unwrap_or_else(|_| "[]".into())
+}
+
+#[wasm_bindgen]
+pub struct EmbedSession {
+    embed: Embed,
+}
+
+#[wasm_bindgen]
+impl EmbedSession {
+    /// Reads `config.json`. Throws an `Error` named `config` when it is
+    /// missing fields or invalid: never "allow all".
+    #[wasm_bindgen(constructor)]
+    pub fn new(config_json: &str) -> Result<EmbedSession, JsValue> {
+        let config = EmbedConfig::parse(config_json).map_err(|e| {
+            let err = js_sys::Error::new(&e.to_string());
+            err.set_name("config");
+            JsValue::from(err)
+        })?;
+        Ok(EmbedSession {
+            embed: Embed::new(config),
+        })
+    }
+
+    /// Origins to announce `ready.v1` to (JSON array); empty once logged in.
+    #[wasm_bindgen(js_name = readyTargets)]
+    pub fn ready_targets(&self) -> String {
+        serde_json::to_string(&self.embed.ready_targets()).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// The `ready.v1` message text.
+    #[wasm_bindgen(js_name = readyMessage)]
+    pub fn ready_message() -> String {
+        Embed::ready_message().to_string()
+    }
+
+    /// One `message` event; returns the actions (JSON).
+    #[wasm_bindgen(js_name = onMessage)]
+    pub fn on_message(
+        &mut self,
+        text: &str,
+        has_buffer: bool,
+        origin: &str,
+        from_parent: bool,
+    ) -> String {
+        let now_s = js_sys::Date::now() / 1000.0;
+        actions(
+            &self
+                .embed
+                .on_message(text, has_buffer, origin, from_parent, now_s),
+        )
+    }
+
+    /// An import finished: filter, masking, then `Show` + `statsReady.v1`,
+    /// or `forbidden`.
+    pub fn admit(&mut self, viewer: &mut Viewer) -> String {
+        let a = self.embed.admit(&mut viewer.session);
+        viewer.rebuild_charts();
+        actions(&a)
+    }
+
+    /// A fetch or import failed (`fetch_failed`, `not_a_dump`, `too_large`).
+    pub fn failed(&mut self, code: &str, message: &str) -> String {
+        actions(&self.embed.failed(code, message))
+    }
+
+    /// The content height changed: `resize.v1` to the verified origin.
+    pub fn resized(&self, height: f64) -> String {
+        actions(&self.embed.resized(height))
+    }
+}

@@ -1,0 +1,205 @@
+// End-to-end embedding: the viewer (dist/) and the host page on different
+// origins (two localhost ports). Tokens are minted here with node:crypto,
+// including the malicious ones.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { createPrivateKey, createPublicKey, sign, createHmac, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { serve } from '../../scripts/serve.mjs';
+
+const DIST = new URL('../../dist/', import.meta.url).pathname;
+const KEYS = new URL('../fixtures/keys/', import.meta.url).pathname;
+const RSA_PRIV = createPrivateKey(readFileSync(KEYS + 'rsa-private.pem'));
+const RSA_PUB_PEM = readFileSync(KEYS + 'rsa-public.pem', 'utf8');
+const EC_PRIV = createPrivateKey(readFileSync(KEYS + 'ec-private.pem'));
+const EC_PUB_PEM = readFileSync(KEYS + 'ec-public.pem', 'utf8');
+const SAMPLE = readFileSync(DIST + 'sample/session.rtcstats.gz');
+const AUD = 'https://viewer.example.com';
+
+let viewer, host, stranger, browser, viewerOrigin, hostOrigin, strangerOrigin;
+let expectedBearer = null;
+const sessionRequests = [];
+
+const b64 = (x) => Buffer.from(typeof x === 'string' ? x : JSON.stringify(x)).toString('base64url');
+const now = () => Math.floor(Date.now() / 1000);
+
+function mint(claims = {}, { kid = 'rsa1', alg = 'RS256', header = {}, key } = {}) {
+  const h = { alg, typ: 'JWT', kid, ...header };
+  const body = { iss: 'spock', aud: AUD, sub: 'agent-7', iat: now(), exp: now() + 600, jti: randomUUID(),
+    data: { appid: 'app1', permissions: [], session: { url: `${viewerOrigin}/sessions/s1.rtcstats.gz` } }, ...claims };
+  const input = `${b64(h)}.${b64(body)}`;
+  let sig;
+  if (alg === 'none') sig = '';
+  else if (alg === 'HS256') sig = createHmac('sha256', key).update(input).digest('base64url');
+  else if (alg === 'ES256') sig = sign('sha256', Buffer.from(input), { key: EC_PRIV, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+  else sig = sign('sha256', Buffer.from(input), key ?? RSA_PRIV).toString('base64url');
+  return `${input}.${sig}`;
+}
+
+before(async () => {
+  // Ports first: the config names the host origin.
+  const placeholder = {};
+  viewer = await serve(DIST, 0, () => {}, placeholder);
+  host = await serve(DIST);
+  stranger = await serve(DIST);
+  viewerOrigin = `http://127.0.0.1:${viewer.address().port}`;
+  hostOrigin = `http://localhost:${host.address().port}`;
+  strangerOrigin = `http://localhost:${stranger.address().port}`;
+  const config = {
+    allowedOrigins: [hostOrigin], audience: AUD, leewaySeconds: 30, dataOrigins: [viewerOrigin],
+    issuers: { spock: { keys: [{ kid: 'rsa1', alg: 'RS256', pem: RSA_PUB_PEM }, { kid: 'ec1', alg: 'ES256', pem: EC_PUB_PEM }] } },
+  };
+  placeholder['/config.json'] = (req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(config));
+  // A session URL that demands the bearer token.
+  placeholder['/sessions/s1.rtcstats.gz'] = (req, res) => {
+    sessionRequests.push(req.headers.authorization ?? null);
+    if (!expectedBearer || req.headers.authorization !== `Bearer ${expectedBearer}`) { res.writeHead(401).end('no'); return; }
+    res.writeHead(200, { 'content-type': 'application/gzip' }).end(SAMPLE);
+  };
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'] });
+});
+after(async () => { await browser?.close(); viewer?.close(); host?.close(); stranger?.close(); });
+
+/** Opens host.html on `origin`, embeds the viewer with `token`, waits for an outcome. */
+async function hostWith(token, { origin = hostOrigin, wait = 'outcome' } = {}) {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(`${origin}/host.html?viewer=${encodeURIComponent(`${viewerOrigin}/index.html`)}`);
+  await page.fill('#token', token);
+  await page.click('button[type=submit]');
+  if (wait === 'outcome') await page.waitForFunction(() => /statsReady\.v1|error\.v1/.test(document.getElementById('events').textContent), null, { timeout: 20000 });
+  else await page.waitForTimeout(wait);
+  const frame = page.frameLocator('#frame');
+  return { page, frame, events: () => page.textContent('#events'), problems };
+}
+
+test('happy path: login, bearer-protected session, statsReady.v1, masked addresses', async () => {
+  const token = mint();
+  expectedBearer = token;
+  sessionRequests.length = 0;
+  const { page, frame, events, problems } = await hostWith(token);
+  assert.match(await events(), /statsReady\.v1 2 peer connection\(s\), rtcstats \(v3\)/);
+  assert.deepEqual(sessionRequests, [`Bearer ${token}`]);
+  assert.equal(await frame.locator('section.pc').count(), 2);
+  const text = await frame.locator('#session').textContent();
+  assert.ok(text.includes('x.x.x.x') || !text.includes('192.0.2.'), 'addresses masked');
+  await frame.locator('#pc-0 details.panel', { hasText: 'ICE candidate pairs' }).evaluate((d) => { d.open = true; });
+  assert.ok(!(await frame.locator('#session').textContent()).includes('192.0.2.'), 'no address anywhere without read:deobfuscated');
+  // The iframe was sized by resize.v1.
+  assert.match(await events(), /resize \{"height":\d+/);
+  assert.deepEqual(problems, []);
+  await page.screenshot({ path: new URL('../../target/e2e/embed-host.png', import.meta.url).pathname, fullPage: true });
+  // Host commands: zoom.v1 sets the time range, select.v1 scrolls.
+  const start = await frame.locator('#range').textContent();
+  await page.evaluate((viewerOrigin) => {
+    const f = document.getElementById('frame').contentWindow;
+    f.postMessage(JSON.stringify({ msg: 'zoom.v1', data: { t0Ms: 1795326575000, t1Ms: 1795326580000 } }), viewerOrigin);
+    f.postMessage(JSON.stringify({ msg: 'select.v1', data: { peerConnection: 'PC_1' } }), viewerOrigin);
+  }, viewerOrigin);
+  await frame.locator('#range').filter({ hasText: '(5.0 s)' }).waitFor();
+  assert.notEqual(await frame.locator('#range').textContent(), start);
+  // PING / PONG, then logout clears the view.
+  await page.click('#ping');
+  await page.waitForFunction(() => document.getElementById('events').textContent.includes('pong'));
+  await page.click('#logout');
+  await frame.locator('section.pc').first().waitFor({ state: 'detached' });
+  await page.close();
+});
+
+test('ES256 tokens and read:deobfuscated show the addresses', async () => {
+  const token = mint({ data: { permissions: ['read:deobfuscated'], session: { url: `${viewerOrigin}/sessions/s1.rtcstats.gz` } } }, { kid: 'ec1', alg: 'ES256' });
+  expectedBearer = token;
+  const { page, frame, events } = await hostWith(token);
+  assert.match(await events(), /statsReady\.v1/);
+  await frame.locator('#pc-0 details.panel', { hasText: 'ICE candidate pairs' }).evaluate((d) => { d.open = true; });
+  assert.ok((await frame.locator('#session').textContent()).includes('192.0.2.'));
+  await page.close();
+});
+
+const refusals = [
+  ['expired', () => mint({ exp: now() - 3600 }), 'token_expired'],
+  ['not yet valid', () => mint({ nbf: now() + 3600 }), 'token_not_yet_valid'],
+  ['wrong audience', () => mint({ aud: 'https://evil.example' }), 'audience'],
+  ['wrong issuer', () => mint({ iss: 'mallory' }), 'issuer'],
+  ['unknown kid', () => mint({}, { kid: 'nope' }), 'unknown_key'],
+  ['tampered payload', () => { const [h, , s] = mint().split('.'); return `${h}.${b64({ iss: 'spock', aud: AUD, exp: now() + 600, jti: 'x', data: { permissions: ['read:deobfuscated'] } })}.${s}`; }, 'token_invalid'],
+  ['alg none', () => mint({}, { alg: 'none' }), 'token_invalid'],
+  ['HS256 signed with the public key', () => mint({}, { alg: 'HS256', key: RSA_PUB_PEM }), 'token_invalid'],
+  ['filter mismatch', () => mint({ data: { filter: { siteID: [{ value: 'csio' }] }, permissions: [], session: { url: `${viewerOrigin}/sessions/s1.rtcstats.gz` } } }), 'forbidden'],
+];
+
+for (const [name, make, code] of refusals) {
+  test(`refused: ${name} -> ${code}, nothing shown`, async () => {
+    const token = make();
+    expectedBearer = token;
+    const { page, frame, events } = await hostWith(token);
+    assert.match(await events(), new RegExp(`error\\.v1 ${code}:`));
+    assert.doesNotMatch(await events(), /statsReady/);
+    assert.equal(await frame.locator('section.pc').count(), 0);
+    assert.equal((await frame.locator('#session').textContent()).trim(), '');
+    await page.close();
+  });
+}
+
+test('refused: a replayed jti in the same page', async () => {
+  const token = mint();
+  expectedBearer = token;
+  const { page, events } = await hostWith(token);
+  assert.match(await events(), /statsReady\.v1/);
+  // The host (or an attacker script in it) sends the same token again.
+  const reply = await page.evaluate(({ token, viewerOrigin }) => new Promise((ok) => {
+    const frame = document.getElementById('frame');
+    addEventListener('message', (e) => { if (e.source === frame.contentWindow && String(e.data).includes('error.v1')) ok(String(e.data)); });
+    frame.contentWindow.postMessage(JSON.stringify({ msg: 'login.v1', data: token }), viewerOrigin);
+  }), { token, viewerOrigin });
+  assert.equal(JSON.parse(reply).data.code, 'replayed');
+  await page.close();
+});
+
+test('ignored: a host origin not in allowedOrigins', async () => {
+  const token = mint();
+  expectedBearer = token;
+  sessionRequests.length = 0;
+  const { page, frame, events } = await hostWith(token, { origin: strangerOrigin, wait: 3000 });
+  assert.doesNotMatch(await events(), /statsReady|error\.v1|ready/);
+  assert.equal(await frame.locator('section.pc').count(), 0);
+  assert.deepEqual(sessionRequests, []);
+  await page.close();
+});
+
+test('ignored: a login from a window that is not the parent', async () => {
+  const token = mint();
+  expectedBearer = token;
+  sessionRequests.length = 0;
+  const page = await browser.newPage();
+  await page.goto(`${hostOrigin}/host.html`);
+  // The host page frames the viewer without logging in; a sibling frame of
+  // the same origin posts the login.
+  await page.evaluate((src) => {
+    const v = document.getElementById('frame');
+    v.hidden = false;
+    v.src = src;
+    const sib = document.createElement('iframe');
+    sib.id = 'sibling';
+    sib.name = 'sibling';
+    document.body.append(sib);
+  }, `${viewerOrigin}/index.html`);
+  await page.frameLocator('#frame').locator('#status').filter({ hasText: 'Waiting' }).waitFor();
+  const sibling = page.frames().find((f) => f.name() === 'sibling');
+  await sibling.evaluate(({ token, viewerOrigin }) => {
+    // window.parent.frames[0] is the viewer; this window is not its parent.
+    window.parent.frames[0].postMessage(JSON.stringify({ msg: 'login.v1', data: token }), viewerOrigin);
+  }, { token, viewerOrigin });
+  await page.waitForTimeout(2000);
+  assert.equal(await page.frameLocator('#frame').locator('section.pc').count(), 0);
+  assert.deepEqual(sessionRequests, []);
+  // Control: the very same token from the parent is accepted.
+  await page.evaluate(({ token, viewerOrigin }) => {
+    document.getElementById('frame').contentWindow.postMessage(JSON.stringify({ msg: 'login.v1', data: token }), viewerOrigin);
+  }, { token, viewerOrigin });
+  await page.frameLocator('#frame').locator('section.pc').first().waitFor();
+  assert.equal(sessionRequests.length, 1);
+  await page.close();
+});
