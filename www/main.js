@@ -4,12 +4,13 @@
 // Dumps are imported in a Web Worker; every string from a dump goes into the
 // page with textContent, never HTML.
 import init, { Viewer, EmbedSession, version } from './pkg/rtcview.js';
-import { renderSession, clearSession, selectInView, zoomTo } from './viewer.js';
+import { createUI } from './viewer.js';
 
 const $ = (id) => document.getElementById(id);
 const SAMPLE = 'sample/session.rtcstats.gz';
 const MB = 1024 * 1024;
 const embedded = window.parent !== window;
+let ui = null; // the viewer UI, created once the wasm is ready
 
 function setStatus(text) { $('status').textContent = text; }
 
@@ -40,7 +41,7 @@ function load(job, name, onViewer, onError) {
   worker?.terminate();
   const w = new Worker('worker.js', { type: 'module' });
   worker = w;
-  clearSession();
+  ui.clear();
   $('error').hidden = true;
   progress(0, 0);
   const done = () => { w.terminate(); if (worker === w) worker = null; };
@@ -72,7 +73,7 @@ function load(job, name, onViewer, onError) {
 
 // ---------- standalone ----------
 function show(viewer, name) {
-  renderSession(viewer, name);
+  ui.render(viewer, name);
   setStatus(`Opened ${name}.`);
 }
 const openJob = (job, name) => load(job, name, (v) => show(v, name), showError);
@@ -146,7 +147,7 @@ async function embeddedMode() {
       switch (a.do) {
         case 'post': post(a.origin, a.message); break;
         case 'stopReady': announcing = false; token = pendingToken; break;
-        case 'clear': clearSession(); $('error').hidden = true; setStatus('Waiting for the host page…'); break;
+        case 'clear': ui.clear(); $('error').hidden = true; setStatus('Waiting for the host page…'); break;
         case 'fetch': {
           setStatus('Fetching the session…');
           fetchAndAdmit({ url: a.url, label: 'the session', token: a.bearer ? token : null }, 'the session');
@@ -154,8 +155,8 @@ async function embeddedMode() {
         }
         case 'importBuffer': if (buffer) fetchAndAdmit({ bytes: buffer }, a.name); break;
         case 'show': break; // shown by fetchAndAdmit once admitted
-        case 'select': selectInView(a.pc, a.stream); break;
-        case 'zoom': zoomTo(a.t0Ms, a.t1Ms); break;
+        case 'select': ui.select(a.pc, a.stream); break;
+        case 'zoom': ui.zoom(a.t0Ms, a.t1Ms); break;
         default: break;
       }
     }
@@ -201,6 +202,7 @@ async function start() {
     return;
   }
   $('version').textContent = version();
+  ui = createUI($('app'), { pageTheme: true });
   if (embedded) embeddedMode(); else standalone();
 }
 

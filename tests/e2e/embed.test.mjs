@@ -83,23 +83,23 @@ test('happy path: login, bearer-protected session, statsReady.v1, masked address
   assert.match(await events(), /statsReady\.v1 2 peer connection\(s\), rtcstats \(v3\)/);
   assert.deepEqual(sessionRequests, [`Bearer ${token}`]);
   assert.equal(await frame.locator('section.pc').count(), 2);
-  const text = await frame.locator('#session').textContent();
+  const text = await frame.locator('.rv-session').textContent();
   assert.ok(text.includes('x.x.x.x') || !text.includes('192.0.2.'), 'addresses masked');
-  await frame.locator('#pc-0 details.panel', { hasText: 'ICE candidate pairs' }).evaluate((d) => { d.open = true; });
-  assert.ok(!(await frame.locator('#session').textContent()).includes('192.0.2.'), 'no address anywhere without read:deobfuscated');
+  await frame.locator('[data-pc-index=\"0\"] details.panel', { hasText: 'ICE candidate pairs' }).evaluate((d) => { d.open = true; });
+  assert.ok(!(await frame.locator('.rv-session').textContent()).includes('192.0.2.'), 'no address anywhere without read:deobfuscated');
   // The iframe was sized by resize.v1.
   assert.match(await events(), /resize \{"height":\d+/);
   assert.deepEqual(problems, []);
   await page.screenshot({ path: new URL('../../target/e2e/embed-host.png', import.meta.url).pathname, fullPage: true });
   // Host commands: zoom.v1 sets the time range, select.v1 scrolls.
-  const start = await frame.locator('#range').textContent();
+  const start = await frame.locator('.rv-range').textContent();
   await page.evaluate((viewerOrigin) => {
     const f = document.getElementById('frame').contentWindow;
     f.postMessage(JSON.stringify({ msg: 'zoom.v1', data: { t0Ms: 1795326575000, t1Ms: 1795326580000 } }), viewerOrigin);
     f.postMessage(JSON.stringify({ msg: 'select.v1', data: { peerConnection: 'PC_1' } }), viewerOrigin);
   }, viewerOrigin);
-  await frame.locator('#range').filter({ hasText: '(5.0 s)' }).waitFor();
-  assert.notEqual(await frame.locator('#range').textContent(), start);
+  await frame.locator('.rv-range').filter({ hasText: '(5.0 s)' }).waitFor();
+  assert.notEqual(await frame.locator('.rv-range').textContent(), start);
   // PING / PONG, then logout clears the view.
   await page.click('#ping');
   await page.waitForFunction(() => document.getElementById('events').textContent.includes('pong'));
@@ -113,8 +113,8 @@ test('ES256 tokens and read:deobfuscated show the addresses', async () => {
   expectedBearer = token;
   const { page, frame, events } = await hostWith(token);
   assert.match(await events(), /statsReady\.v1/);
-  await frame.locator('#pc-0 details.panel', { hasText: 'ICE candidate pairs' }).evaluate((d) => { d.open = true; });
-  assert.ok((await frame.locator('#session').textContent()).includes('192.0.2.'));
+  await frame.locator('[data-pc-index=\"0\"] details.panel', { hasText: 'ICE candidate pairs' }).evaluate((d) => { d.open = true; });
+  assert.ok((await frame.locator('.rv-session').textContent()).includes('192.0.2.'));
   await page.close();
 });
 
@@ -138,7 +138,7 @@ for (const [name, make, code] of refusals) {
     assert.match(await events(), new RegExp(`error\\.v1 ${code}:`));
     assert.doesNotMatch(await events(), /statsReady/);
     assert.equal(await frame.locator('section.pc').count(), 0);
-    assert.equal((await frame.locator('#session').textContent()).trim(), '');
+    assert.equal((await frame.locator('.rv-session').textContent()).trim(), '');
     await page.close();
   });
 }

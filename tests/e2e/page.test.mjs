@@ -53,27 +53,27 @@ const inked = (page, selector) => page.$eval(selector, (c) => {
 
 test('the sample session: overview, swimlanes, a chart per stream, panels', async () => {
   const { page, problems } = await openPage();
-  const text = await page.textContent('#session');
+  const text = await page.textContent('.rv-session');
   assert.match(text, /Overview/);
   assert.match(text, /Peer connection PC_0/);
   assert.match(text, /Peer connection PC_1/);
   assert.match(text, /OverconstrainedError/);
   // Four state swimlanes per connection, with segments.
-  assert.equal(await page.locator('#pc-0 .lane').count(), 4);
-  assert.ok(await page.locator('#pc-0 .seg').count() >= 4);
+  assert.equal(await page.locator('[data-pc-index=\"0\"] .lane').count(), 4);
+  assert.ok(await page.locator('[data-pc-index=\"0\"] .seg').count() >= 4);
   // A chart group per stream, and a bitrate chart in each.
-  const groups = await page.locator('#pc-0 .charts h3').allTextContents();
+  const groups = await page.locator('[data-pc-index=\"0\"] .charts h3').allTextContents();
   assert.deepEqual(groups.filter((g) => g.startsWith('outbound')).length, 2, groups.join(' | '));
-  assert.equal(await page.locator('#pc-1 .charts h3', { hasText: 'inbound video' }).count(), 1);
-  const fig = page.locator('#pc-0 figure.chart').first();
+  assert.equal(await page.locator('[data-pc-index=\"1\"] .charts h3', { hasText: 'inbound video' }).count(), 1);
+  const fig = page.locator('[data-pc-index=\"0\"] figure.chart').first();
   await fig.scrollIntoViewIfNeeded();
   await page.waitForTimeout(200);
-  assert.ok(await inked(page, '#pc-0 figure.chart canvas') > 500, 'the first chart is drawn');
+  assert.ok(await inked(page, '[data-pc-index=\"0\"] figure.chart canvas') > 500, 'the first chart is drawn');
   // HiDPI-aware sizing: canvas pixels = CSS pixels x devicePixelRatio.
-  const sizes = await page.$eval('#pc-0 figure.chart canvas', (c) => [c.width, c.clientWidth, devicePixelRatio]);
+  const sizes = await page.$eval('[data-pc-index=\"0\"] figure.chart canvas', (c) => [c.width, c.clientWidth, devicePixelRatio]);
   assert.equal(sizes[0], Math.round(sizes[1] * sizes[2]));
-  assert.match(await page.textContent('#pc-0'), /SDP \(3\)/);
-  assert.match(await page.textContent('#pc-0'), /ICE candidate pairs \(\d+\)/);
+  assert.match(await page.textContent('[data-pc-index=\"0\"]'), /SDP \(3\)/);
+  assert.match(await page.textContent('[data-pc-index=\"0\"]'), /ICE candidate pairs \(\d+\)/);
   assert.deepEqual(problems, []);
   await page.screenshot({ path: OUT + 'sample.png', fullPage: true });
   await page.close();
@@ -83,26 +83,26 @@ test('HiDPI: charts are drawn at devicePixelRatio 2', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 2 });
   await page.goto(base);
   await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Opened'));
-  await page.locator('#pc-0 figure.chart').first().scrollIntoViewIfNeeded();
+  await page.locator('[data-pc-index=\"0\"] figure.chart').first().scrollIntoViewIfNeeded();
   await page.waitForTimeout(200);
-  const [w, cw] = await page.$eval('#pc-0 figure.chart canvas', (c) => [c.width, c.clientWidth]);
+  const [w, cw] = await page.$eval('[data-pc-index=\"0\"] figure.chart canvas', (c) => [c.width, c.clientWidth]);
   assert.equal(w, cw * 2);
-  await page.locator('#pc-0 .chart-grid').first().screenshot({ path: OUT + 'charts-2x.png' });
+  await page.locator('[data-pc-index=\"0\"] .chart-grid').first().screenshot({ path: OUT + 'charts-2x.png' });
   await page.close();
 });
 
 test('one time axis: drag to zoom, buttons, hover readouts, log marks', async () => {
   const { page } = await openPage();
-  const span = async () => Number((await page.textContent('#range')).match(/\(([\d.]+) s\)/)[1]);
+  const span = async () => Number((await page.textContent('.rv-range')).match(/\(([\d.]+) s\)/)[1]);
   const full = await span();
-  const canvas = page.locator('#pc-0 figure.chart canvas').nth(1);
+  const canvas = page.locator('[data-pc-index=\"0\"] figure.chart canvas').nth(1);
   await canvas.scrollIntoViewIfNeeded();
   await page.waitForTimeout(150);
   const box = await canvas.boundingBox();
   // Hover: every visible chart shows its values at the cursor.
   await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
   await page.waitForTimeout(100);
-  assert.match(await page.locator('#pc-0 figure.chart .readout').nth(1).textContent(), /\d\d:\d\d:\d\d\.\d{3}/);
+  assert.match(await page.locator('[data-pc-index=\"0\"] figure.chart .readout').nth(1).textContent(), /\d\d:\d\d:\d\d\.\d{3}/);
   // Drag-select a third of the plot.
   await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
   await page.mouse.down();
@@ -111,22 +111,22 @@ test('one time axis: drag to zoom, buttons, hover readouts, log marks', async ()
   await page.waitForTimeout(100);
   const zoomed = await span();
   assert.ok(zoomed < full * 0.5 && zoomed > full * 0.15, `drag zoom: ${full} -> ${zoomed}`);
-  await page.click('#zoom-out');
+  await page.click('.rv-zoom-out');
   assert.ok(await span() > zoomed);
-  await page.click('#reset');
+  await page.click('.rv-reset');
   assert.equal(await span(), full);
   // Swimlane segments follow the range: zoom into the start, the first
   // segment widens.
-  const width = () => page.$eval('#pc-0 .lane .seg', (s) => s.getBoundingClientRect().width);
+  const width = () => page.$eval('[data-pc-index=\"0\"] .lane .seg', (s) => s.getBoundingClientRect().width);
   const before = await width();
-  for (let i = 0; i < 6; i++) await page.click('#zoom-in');
-  await page.click('#reset');
+  for (let i = 0; i < 6; i++) await page.click('.rv-zoom-in');
+  await page.click('.rv-reset');
   assert.equal(await width(), before);
   // Clicking a log row marks its time and shows the full value.
-  await page.click('#pc-0 details.panel >> text=/^Event log/');
-  const row = page.locator('#pc-0 tbody tr[tabindex]', { hasText: 'setRemoteDescription' }).first();
+  await page.click('[data-pc-index=\"0\"] details.panel >> text=/^Event log/');
+  const row = page.locator('[data-pc-index=\"0\"] tbody tr[tabindex]', { hasText: 'setRemoteDescription' }).first();
   await row.click();
-  assert.match(await page.locator('#pc-0 tr.full pre').first().textContent(), /^type: answer\nv=0/);
+  assert.match(await page.locator('[data-pc-index=\"0\"] tr.full pre').first().textContent(), /^type: answer\nv=0/);
   await page.close();
 });
 
@@ -150,8 +150,8 @@ test('opens a file offline: nothing of the dump leaves the page', async () => {
   const requests = [];
   page.on('request', (r) => requests.push(r));
   await dropFile(page, 'call.rtcstats', readFileSync(FIXTURES + 'rtcstats/v3-compressed-handmade.rtcstats'));
-  assert.match(await page.textContent('#session'), /Peer connection PC_0/);
-  assert.match(await page.textContent('#session'), /64\.0 avg/);
+  assert.match(await page.textContent('.rv-session'), /Peer connection PC_0/);
+  assert.match(await page.textContent('.rv-session'), /64\.0 avg/);
   await page.locator('figure.chart').first().scrollIntoViewIfNeeded();
   await page.waitForTimeout(200);
   // The only requests: the import worker loading the viewer's own code
@@ -169,7 +169,7 @@ test('a damaged dump shows what was read and says where it broke', async () => {
   const { page } = await openPage();
   const bytes = readFileSync(FIXTURES + 'rtcstats/v3-compressed-handmade.rtcstats');
   await dropFile(page, 'damaged.rtcstats', bytes.subarray(0, bytes.length - 100));
-  const text = await page.textContent('#session');
+  const text = await page.textContent('.rv-session');
   assert.match(text, /Import notes/);
   assert.match(text, /truncated at line 22: showing what was read/);
   assert.match(text, /Peer connection PC_0/);
@@ -211,14 +211,14 @@ test('dump contents are text: markup in URLs, SDP, labels and ids never runs', a
     JSON.stringify(['getStats', 'PC_' + evil, { [evil]: { type: 'inbound-rtp', kind: 'audio', ssrc: 1, bytesReceived: 1000, packetsReceived: 10, timestamp: 1700000002000, codecId: evil } }, 1000]),
   ];
   await dropFile(page, 'evil.rtcstats', Buffer.from(lines.join('\n')));
-  await page.click('#raw');
+  await page.click('.rv-raw');
   for (const d of await page.locator('details').all()) await d.evaluate((e) => { e.open = true; });
   for (const f of await page.locator('figure.chart').all()) await f.scrollIntoViewIfNeeded();
   await page.waitForTimeout(300);
   assert.equal(await page.evaluate(() => window.__xss), undefined);
   assert.equal(dialogs, 0);
-  assert.equal(await page.locator('#session img, #session script').count(), 0);
-  const text = await page.textContent('#session');
+  assert.equal(await page.locator('.rv-session img, .rv-session script').count(), 0);
+  const text = await page.textContent('.rv-session');
   assert.ok(text.includes('<img src=x onerror='), 'the markup is shown as text');
   assert.ok(text.includes('<script>window.__xss=2</script>'));
   await page.screenshot({ path: OUT + 'xss.png' });
@@ -239,7 +239,7 @@ test('real dumps of each family open', { skip: !existsSync(DUMPS) && 'shared dum
   for (const [name, want, pcs] of cases) {
     await dropFile(page, name, readFileSync(DUMPS + name));
     assert.equal(await page.textContent('#status'), `Opened ${name}.`);
-    assert.match(await page.textContent('#session'), want, name);
+    assert.match(await page.textContent('.rv-session'), want, name);
     assert.equal(await page.locator('section.pc').count(), pcs, `${name}: peer connections`);
     if (pcs) assert.equal(await page.locator('section.pc').first().locator('.lane').count(), 4, `${name}: swimlanes`);
     if (!name.includes('gumonly')) assert.ok(await page.locator('figure.chart').count() > 0, `${name}: charts`);
@@ -276,7 +276,7 @@ test('a big dump imports in the worker: the page keeps painting; a new file canc
   await page.waitForFunction(() => document.getElementById('status').textContent === 'Opened big.rtcstats.', null, { timeout: 60000 });
   const frames = await page.evaluate(() => window.__frames);
   assert.ok(frames >= 3, `only ${frames} frames painted while importing ${(big.length / 1e6).toFixed(0)} MB`);
-  assert.match(await page.textContent('#session'), /Peer connection 1-1/);
+  assert.match(await page.textContent('.rv-session'), /Peer connection 1-1/);
   // Start the big one again, then drop a small file at once: the small one wins.
   await page.setInputFiles('#file', { name: 'big2.rtcstats', mimeType: 'application/octet-stream', buffer: big });
   await page.setInputFiles('#file', { name: 'call.rtcstats', mimeType: 'application/octet-stream', buffer: readFileSync(FIXTURES + 'rtcstats/v3-compressed-handmade.rtcstats') });
