@@ -12,7 +12,27 @@ wasm-bindgen --target web --no-typescript --out-dir dist/pkg target/wasm32-unkno
 node_modules/.bin/wasm-opt -Oz dist/pkg/rtcview_bg.wasm -o dist/pkg/rtcview_bg.wasm
 cp -r www/. dist/
 
-raw=$(stat -c %s dist/pkg/rtcview_bg.wasm)
-gz=$(gzip -9 -c dist/pkg/rtcview_bg.wasm | wc -c)
-js=$(cat dist/*.js dist/pkg/*.js dist/*.css 2>/dev/null | gzip -9 | wc -c)
-printf '[build] dist/ ready: wasm %d KB (%d KB gzipped), JS+CSS %d KB gzipped\n' $((raw/1024)) $((gz/1024)) $((js/1024))
+# The npm package: pkg-template/ plus the same modules and wasm as dist/.
+rm -rf pkg
+mkdir -p pkg/pkg
+cp -r pkg-template/. pkg/
+cp dist/pkg/rtcview.js dist/pkg/rtcview_bg.wasm pkg/pkg/
+cp dist/mount.js dist/viewer.js dist/worker.js dist/viewer.css dist/element.js dist/rtcview-embed.js dist/rtcview-embed.d.ts pkg/
+version=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
+sed -i "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" pkg/package.json
+
+# Size budget (issue 5): wasm + JS + CSS the viewer loads, gzipped, <= 450 KB.
+budget=$((450 * 1024))
+wasm_raw=$(stat -c %s dist/pkg/rtcview_bg.wasm)
+wasm_gz=$(gzip -9 -c dist/pkg/rtcview_bg.wasm | wc -c)
+js_gz=0
+for f in dist/pkg/rtcview.js dist/main.js dist/viewer.js dist/worker.js dist/style.css dist/viewer.css; do
+  js_gz=$((js_gz + $(gzip -9 -c "$f" | wc -c)))
+done
+total=$((wasm_gz + js_gz))
+printf '[build] dist/ and pkg/ ready: wasm %d KB (%d KB gzipped), JS+CSS %d KB gzipped; total %d of %d KB budget\n' \
+  $((wasm_raw/1024)) $((wasm_gz/1024)) $((js_gz/1024)) $((total/1024)) $((budget/1024))
+if [ "$total" -gt "$budget" ]; then
+  echo "[build] over the size budget" >&2
+  exit 1
+fi

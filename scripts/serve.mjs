@@ -20,8 +20,8 @@ const TYPES = {
 
 /** Serves `dir` on 127.0.0.1:`port` (0 = any free port); resolves to the
  *  server. `routes` (tests) maps a path to a handler `(req, res) => void`
- *  that takes precedence over files. */
-export function serve(dir, port = 0, log = () => {}, routes = {}) {
+ *  that takes precedence over files; `headers` are added to every file. */
+export function serve(dir, port = 0, log = () => {}, routes = {}, headers = {}) {
   const root = resolve(dir);
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -31,7 +31,7 @@ export function serve(dir, port = 0, log = () => {}, routes = {}) {
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers });
       res.end(body);
       log(200, path);
     } catch {

@@ -285,3 +285,29 @@ test('a big dump imports in the worker: the page keeps painting; a new file canc
   assert.equal(await page.textContent('#status'), 'Opened call.rtcstats.', 'the cancelled load must not replace the new one');
   await page.close();
 });
+
+test('works from a sub-path under a strict CSP header, nothing from another origin', async () => {
+  const { mkdirSync, symlinkSync, rmSync } = await import('node:fs');
+  const root = new URL('../../target/subpath/', import.meta.url).pathname;
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(`${root}tools/rtcview`, { recursive: true });
+  symlinkSync(DIST, `${root}tools/rtcview/v1`);
+  const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'";
+  const sub = await serve(root, 0, () => {}, {}, { 'content-security-policy': csp });
+  const origin = `http://127.0.0.1:${sub.address().port}`;
+  const page = await browser.newPage();
+  const problems = [];
+  const requests = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(`${origin}/tools/rtcview/v1/`);
+  await page.waitForFunction(() => /^(Opened|Could not)/.test(document.getElementById('status').textContent));
+  assert.equal(await page.textContent('#status'), 'Opened the sample session.');
+  await page.locator('figure.chart').first().scrollIntoViewIfNeeded();
+  await page.waitForTimeout(200);
+  assert.ok(await inked(page, 'figure.chart canvas') > 500);
+  assert.deepEqual(problems, []);
+  for (const r of requests) assert.ok(r.startsWith(`${origin}/tools/rtcview/v1/`), `request outside the sub-path: ${r}`);
+  await page.close();
+  sub.close();
+});

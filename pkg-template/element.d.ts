@@ -1,0 +1,7 @@
+/** `<rtc-view src="dump.txt">`: fires `statsready` (detail: the summary) and `error`. */
+export class RtcView extends HTMLElement {
+  load(source: string | URL | Blob | ArrayBuffer | ArrayBufferView, name?: string): Promise<unknown>;
+}
+declare global {
+  interface HTMLElementTagNameMap { 'rtc-view': RtcView }
+}

@@ -1,0 +1,33 @@
+import type { Summary } from './rtcview-embed.js';
+export type { Summary, ErrorCode, EmbedOptions, EmbeddedViewer } from './rtcview-embed.js';
+export { embed } from './rtcview-embed.js';
+
+export interface MountOptions {
+  /** Add the component stylesheet (viewer.css) to the document (default true). */
+  styles?: boolean;
+}
+
+export interface ViewerEvents {
+  ready: CustomEvent<{ version: string }>;
+  statsReady: CustomEvent<Summary>;
+  error: CustomEvent<{ code: string; message: string }>;
+}
+
+export interface MountedViewer {
+  /** Loads a dump from a URL (fetched with CORS), a File/Blob, or bytes. Resolves with the summary, or null on error. */
+  load(source: string | URL | Blob | ArrayBuffer | ArrayBufferView, name?: string): Promise<Summary | null>;
+  /** Resolves once the WebAssembly module is ready. */
+  ready: Promise<void>;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<K extends keyof ViewerEvents>(type: K, listener: (event: ViewerEvents[K]) => void): () => void;
+  select(peerConnection: string, stream?: string): void;
+  zoom(t0Ms: number, t1Ms: number): void;
+  /** Stops any load and removes the viewer and every listener it added. */
+  destroy(): void;
+}
+
+/** Renders the viewer inside `element` (no iframe). */
+export function mount(element: HTMLElement, options?: MountOptions): MountedViewer;
+
+/** The rtcview version. Available after `ready`. */
+export function version(): string;

@@ -1,0 +1,93 @@
+// The npm package: `npm pack` of pkg/, installed into a scratch folder, used
+// from a plain page (no bundler) in Chromium under a strict CSP header.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
+import { serve } from '../../scripts/serve.mjs';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const WORK = `${ROOT}target/pkgtest/`;
+const APP = `${WORK}app/`;
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'";
+let server, browser, base;
+
+before(async () => {
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(APP, { recursive: true });
+  execFileSync('npm', ['pack', '--pack-destination', WORK, '--silent'], { cwd: `${ROOT}pkg` });
+  const tarball = readdirSync(WORK).find((f) => f.endsWith('.tgz'));
+  writeFileSync(`${APP}package.json`, JSON.stringify({ name: 'scratch', private: true }));
+  execFileSync('npm', ['install', `../${tarball}`, '--no-audit', '--no-fund', '--offline', '--silent'], { cwd: APP });
+  copyFileSync(`${ROOT}www/sample/session.rtcstats.gz`, `${APP}session.rtcstats.gz`);
+  writeFileSync(`${APP}index.html`, `<!doctype html><meta charset="utf-8"><title>scratch</title><link rel="icon" href="data:,">
+<script type="module" src="app.js"></script><h1>host page</h1><table id="host-table"><tr><td>host</td></tr></table><div id="a"></div><div id="b"></div>`);
+  // Counts listeners: the viewer must register none that outlive destroy().
+  writeFileSync(`${APP}app.js`, `
+const live = new Set();
+const add = EventTarget.prototype.addEventListener, remove = EventTarget.prototype.removeEventListener;
+EventTarget.prototype.addEventListener = function (type, fn, opts) {
+  const entry = { target: this, type, fn, signal: typeof opts === 'object' ? opts?.signal : undefined };
+  if (!entry.signal?.aborted) live.add(entry);
+  if (entry.signal) add.call(entry.signal, 'abort', () => live.delete(entry));
+  return add.call(this, type, fn, opts);
+};
+EventTarget.prototype.removeEventListener = function (type, fn, opts) {
+  for (const e of live) if (e.target === this && e.type === type && e.fn === fn) live.delete(e);
+  return remove.call(this, type, fn, opts);
+};
+const { mount, embed } = await import('./node_modules/rtcview/index.js');
+window.hasEmbed = typeof embed === 'function';
+const before = new Set(live);
+const viewer = mount(document.getElementById('a'));
+viewer.on('ready', () => { window.readyFired = true; });
+viewer.on('statsReady', (e) => { window.summary = e.detail; });
+viewer.on('error', (e) => { window.failure = e.detail; });
+viewer.load('session.rtcstats.gz');
+window.destroyA = () => {
+  viewer.destroy();
+  // Only the page's own listeners (on the viewer handle) may remain.
+  return [...live].filter((e) => !before.has(e) && !(e.target instanceof EventTarget && e.target.constructor === EventTarget)).map((e) => e.type);
+};
+window.addElement = async () => {
+  await import('./node_modules/rtcview/element.js');
+  const el = document.createElement('rtc-view');
+  el.addEventListener('statsready', (e) => { window.elementSummary = e.detail; });
+  el.setAttribute('src', 'session.rtcstats.gz');
+  document.getElementById('b').append(el);
+};
+`);
+  server = await serve(APP, 0, () => {}, {}, { 'content-security-policy': CSP });
+  base = `http://127.0.0.1:${server.address().port}/`;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'] });
+});
+after(async () => { await browser?.close(); server?.close(); });
+
+test('the packed package mounts, loads a dump, fires statsReady, and destroys cleanly', async () => {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(base);
+  await page.waitForFunction(() => window.summary || window.failure, null, { timeout: 30000 });
+  assert.equal(await page.evaluate(() => window.failure), undefined);
+  assert.equal(await page.evaluate(() => window.summary.peerConnections.length), 2);
+  assert.equal(await page.evaluate(() => window.readyFired && window.hasEmbed), true);
+  assert.equal(await page.locator('#a section.pc').count(), 2);
+  // The component's styles do not leak onto the host page's table.
+  const hostTd = await page.$eval('#host-table td', (td) => getComputedStyle(td).borderBottomStyle);
+  assert.equal(hostTd, 'none');
+  await page.locator('#a figure.chart').first().scrollIntoViewIfNeeded();
+  await page.waitForTimeout(200);
+  assert.deepEqual(problems, [], 'no CSP violation or error under the strict policy');
+  const leaked = await page.evaluate(() => window.destroyA());
+  assert.deepEqual(leaked, [], 'listeners left after destroy()');
+  assert.equal(await page.locator('#a *').count(), 0);
+  // The custom element.
+  await page.evaluate(() => window.addElement());
+  await page.waitForFunction(() => window.elementSummary, null, { timeout: 30000 });
+  assert.equal(await page.locator('rtc-view section.pc').count(), 2);
+  await page.screenshot({ path: `${ROOT}target/e2e/package.png` });
+  await page.close();
+});
