@@ -17,7 +17,7 @@ rm -rf pkg
 mkdir -p pkg/pkg
 cp -r pkg-template/. pkg/
 cp dist/pkg/rtcview.js dist/pkg/rtcview_bg.wasm pkg/pkg/
-cp dist/mount.js dist/viewer.js dist/worker.js dist/viewer.css dist/element.js dist/rtcview-embed.js dist/rtcview-embed.d.ts pkg/
+cp dist/mount.js dist/loader.js dist/viewer.js dist/worker.js dist/viewer.css dist/element.js dist/rtcview-embed.js dist/rtcview-embed.d.ts pkg/
 version=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
 sed -i "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" pkg/package.json
 
@@ -26,7 +26,7 @@ budget=$((450 * 1024))
 wasm_raw=$(stat -c %s dist/pkg/rtcview_bg.wasm)
 wasm_gz=$(gzip -9 -c dist/pkg/rtcview_bg.wasm | wc -c)
 js_gz=0
-for f in dist/pkg/rtcview.js dist/main.js dist/viewer.js dist/worker.js dist/style.css dist/viewer.css; do
+for f in dist/pkg/rtcview.js dist/main.js dist/loader.js dist/viewer.js dist/worker.js dist/style.css dist/viewer.css; do
   js_gz=$((js_gz + $(gzip -9 -c "$f" | wc -c)))
 done
 total=$((wasm_gz + js_gz))

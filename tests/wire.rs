@@ -17,6 +17,23 @@ fn round_trip(bytes: &[u8], name: &str) {
     let a = wire::encode(&s);
     let back = wire::decode(&a).unwrap_or_else(|| panic!("{name}: does not decode"));
     assert_eq!(wire::encode(&back), a, "{name}: re-encoding differs");
+    // One stats object per step gives the same session.
+    let mut d = wire::Decoder::new(&a).expect("header");
+    let mut steps = 0;
+    while !d.step(&a, 1).expect("step") {
+        steps += 1;
+    }
+    let stepped = d.finish(&a).expect("finish");
+    assert_eq!(
+        wire::encode(&stepped),
+        a,
+        "{name}: stepwise decoding differs"
+    );
+    let objects: usize = s.peer_connections.iter().map(|p| p.stats.len()).sum();
+    assert!(
+        steps + 1 >= objects,
+        "{name}: {steps} steps for {objects} objects"
+    );
     let sa = serde_json::to_value(summarize(&s)).unwrap();
     let sb = serde_json::to_value(summarize(&back)).unwrap();
     assert_eq!(sa, sb, "{name}: summaries differ");

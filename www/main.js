@@ -3,7 +3,8 @@
 // protocol (docs/embedding.md) and shows nothing before a valid login.
 // Dumps are imported in a Web Worker; every string from a dump goes into the
 // page with textContent, never HTML.
-import init, { Viewer, EmbedSession, version } from './pkg/rtcview.js';
+import init, { ViewerLoader, EmbedSession, version } from './pkg/rtcview.js';
+import { viewerFromTransfer } from './loader.js';
 import { createUI } from './viewer.js';
 
 const $ = (id) => document.getElementById(id);
@@ -37,7 +38,10 @@ let worker = null;
 /** Loads `job` ({file} | {url, label, token?} | {bytes}) in the import
  *  worker, then `onViewer(viewer)` or `onError(kind, message)`. A new load
  *  terminates the previous worker: dropping a file cancels the load. */
+let loadCount = 0;
 function load(job, name, onViewer, onError) {
+  const loadId = ++loadCount;
+  const current = () => loadCount;
   worker?.terminate();
   const w = new Worker('worker.js', { type: 'module' });
   worker = w;
@@ -56,15 +60,12 @@ function load(job, name, onViewer, onError) {
       onError(data.error.name, data.error.message);
     } else if (data.wire) {
       done();
-      let viewer;
-      try {
-        viewer = Viewer.fromWire(data.wire);
-      } catch (e) {
-        onError(e.name || 'error', e.message || String(e));
-        return;
-      }
-      $('progress').hidden = true;
-      onViewer(viewer);
+      setStatus(`Preparing ${name}…`);
+      viewerFromTransfer(ViewerLoader, data.wire, () => loadId !== current()).then((viewer) => {
+        if (!viewer || loadId !== current()) { viewer?.free(); return; }
+        $('progress').hidden = true;
+        onViewer(viewer);
+      }, (e) => onError(e.name || 'error', e.message || String(e)));
     }
   };
   w.onerror = (e) => { if (w === worker) onError('worker', e.message || 'the import worker failed'); };

@@ -1,6 +1,7 @@
 // mount(element, options): the viewer inside a host page's element, no
 // iframe. Same component and import worker as the standalone page.
-import init, { Viewer, version } from './pkg/rtcview.js';
+import init, { ViewerLoader, version } from './pkg/rtcview.js';
+import { viewerFromTransfer } from './loader.js';
 import { createUI } from './viewer.js';
 
 let wasm = null;
@@ -72,12 +73,14 @@ export function mount(element, options = {}) {
           w.terminate();
           worker = null;
           if (data.error) { fail(data.error.name, data.error.message); resolve(null); return; }
-          const viewer = Viewer.fromWire(data.wire);
-          const summary = JSON.parse(viewer.summary());
-          ui.render(viewer, name);
-          status.textContent = '';
-          emit('statsReady', summary);
-          resolve(summary);
+          viewerFromTransfer(ViewerLoader, data.wire, () => destroyed || worker !== null).then((viewer) => {
+            if (!viewer) { resolve(null); return; }
+            const summary = JSON.parse(viewer.summary());
+            ui.render(viewer, name);
+            status.textContent = '';
+            emit('statsReady', summary);
+            resolve(summary);
+          }, (e) => { fail(e.name || 'error', e.message || String(e)); resolve(null); });
         }
       };
       w.onerror = (e) => { if (w === worker) { fail('worker', e.message || 'the import worker failed'); resolve(null); } };

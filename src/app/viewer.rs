@@ -33,6 +33,87 @@ pub fn import_to_wire(bytes: &[u8]) -> Result<Vec<u8>, JsValue> {
     Ok(crate::model::wire::encode(&session))
 }
 
+/// Builds a [`Viewer`] from the import worker's transfer in short steps:
+/// `push` the buffer in slices, call `step` until it returns true, then
+/// `finish`. Each call does a bounded amount of work, so the page's main
+/// thread never blocks for long, however large the session.
+#[wasm_bindgen]
+pub struct ViewerLoader {
+    bytes: Vec<u8>,
+    decoder: Option<crate::model::wire::Decoder>,
+    session: Option<Session>,
+    charts: Vec<Chart>,
+    next_pc: usize,
+}
+
+#[wasm_bindgen]
+impl ViewerLoader {
+    #[wasm_bindgen(constructor)]
+    pub fn new(total_bytes: usize) -> ViewerLoader {
+        ViewerLoader {
+            bytes: Vec::with_capacity(total_bytes),
+            decoder: None,
+            session: None,
+            charts: Vec::new(),
+            next_pc: 0,
+        }
+    }
+
+    /// Appends a slice of the transfer.
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.bytes.extend_from_slice(chunk);
+    }
+
+    /// Works for about `budget_ms`; true when the viewer is ready to `finish`.
+    pub fn step(&mut self, budget_ms: f64) -> Result<bool, JsValue> {
+        let start = js_sys::Date::now();
+        let spent = || js_sys::Date::now() - start >= budget_ms;
+        let broken = || js_error("internal", "the import worker sent an unreadable model");
+        if self.session.is_none() {
+            if self.decoder.is_none() {
+                self.decoder =
+                    Some(crate::model::wire::Decoder::new(&self.bytes).ok_or_else(broken)?);
+            }
+            loop {
+                let d = self.decoder.as_mut().ok_or_else(broken)?;
+                if d.step(&self.bytes, 16).ok_or_else(broken)? {
+                    let d = self.decoder.take().ok_or_else(broken)?;
+                    self.session = Some(d.finish(&self.bytes).ok_or_else(broken)?);
+                    self.bytes = Vec::new();
+                    break;
+                }
+                if spent() {
+                    return Ok(false);
+                }
+            }
+        }
+        let session = self.session.as_ref().ok_or_else(broken)?;
+        while self.next_pc < session.peer_connections.len() {
+            self.charts.extend(crate::charts::catalog::metric_charts_of(
+                session,
+                self.next_pc,
+            ));
+            self.next_pc += 1;
+            if spent() {
+                return Ok(self.next_pc >= session.peer_connections.len());
+            }
+        }
+        Ok(true)
+    }
+
+    /// The viewer (after `step` returned true).
+    pub fn finish(self) -> Result<Viewer, JsValue> {
+        let session = self
+            .session
+            .ok_or_else(|| js_error("internal", "finish() before the last step"))?;
+        Ok(Viewer {
+            session,
+            metric: self.charts,
+            raw: None,
+        })
+    }
+}
+
 #[wasm_bindgen]
 pub struct Viewer {
     pub(crate) session: Session,

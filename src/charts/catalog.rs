@@ -240,9 +240,17 @@ fn stream_label(s: &RtpStream<'_>) -> String {
 
 /// Charts of derived metrics, per stream and per connection.
 pub fn metric_charts(session: &Session) -> Vec<Chart> {
+    (0..session.peer_connections.len())
+        .flat_map(|p| metric_charts_of(session, p))
+        .collect()
+}
+
+/// The metric charts of peer connection `p` (the page builds them one
+/// connection at a time, to keep each task short).
+pub fn metric_charts_of(session: &Session, p: usize) -> Vec<Chart> {
     let strings = &session.strings;
     let mut out = Vec::new();
-    for (p, pc) in session.peer_connections.iter().enumerate() {
+    if let Some(pc) = session.peer_connections.get(p) {
         let pc_label = format!("Peer connection {}", pc.id);
         for s in rtp_streams(pc, strings) {
             let group = format!("{pc_label} · {}", stream_label(&s));

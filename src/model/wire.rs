@@ -173,54 +173,140 @@ impl<'a> Reader<'a> {
 
 /// Decodes what [`encode`] wrote; `None` for anything else (never panics).
 pub fn decode(bytes: &[u8]) -> Option<Session> {
-    let mut r = Reader { rest: bytes };
-    if r.take(MAGIC.len())? != MAGIC {
-        return None;
-    }
-    let len = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
-    let skeleton: Skeleton = serde_json::from_slice(r.take(usize::try_from(len).ok()?)?).ok()?;
-    let mut peer_connections = Vec::with_capacity(skeleton.peer_connections.len());
-    for p in skeleton.peer_connections {
-        let mut stats = Vec::with_capacity(p.stats.len());
-        for o in p.stats {
-            let mut obj = StatsObject::new(&o.id);
-            obj.stats_type = o.stats_type;
-            obj.times_ms = r.f64s(o.rows)?;
-            for (name, numbers, texts) in o.columns {
-                let col = Column {
-                    numbers: if numbers { r.f64s(o.rows)? } else { Vec::new() },
-                    texts: if texts { r.u32s(o.rows)? } else { Vec::new() },
-                };
-                obj.columns.insert(name, col);
-            }
-            stats.push(obj);
+    let mut d = Decoder::new(bytes)?;
+    while !d.step(bytes, usize::MAX)? {}
+    d.finish(bytes)
+}
+
+/// Incremental decoding, a few stats objects per step, so a page can
+/// rebuild a large session without blocking its main thread.
+pub struct Decoder {
+    skeleton: std::vec::IntoIter<PcSkeleton>,
+    rest: Option<SkeletonRest>,
+    current: Option<(
+        PcSkeleton,
+        std::vec::IntoIter<StatsSkeleton>,
+        Vec<StatsObject>,
+    )>,
+    done: Vec<PeerConnection>,
+    pos: usize,
+}
+
+struct SkeletonRest {
+    source: Option<SourceInfo>,
+    user_agent: Option<String>,
+    metadata: BTreeMap<String, Value>,
+    get_user_media: Vec<GetUserMediaCall>,
+    client_events: Vec<Event>,
+    diagnostics: Vec<Diagnostic>,
+    strings: Vec<String>,
+}
+
+impl Decoder {
+    /// Reads the header and skeleton; `None` if `bytes` is not a transfer.
+    pub fn new(bytes: &[u8]) -> Option<Decoder> {
+        let mut r = Reader { rest: bytes };
+        if r.take(MAGIC.len())? != MAGIC {
+            return None;
         }
-        peer_connections.push(PeerConnection {
-            id: p.id,
-            url: p.url,
-            configuration: p.configuration,
-            configuration_text: p.configuration_text,
-            constraints: p.constraints,
-            events: p.events,
-            signaling_states: p.signaling_states,
-            ice_connection_states: p.ice_connection_states,
-            connection_states: p.connection_states,
-            ice_gathering_states: p.ice_gathering_states,
-            stats,
-            stats_polls: p.stats_polls,
-        });
+        let len = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
+        let skeleton: Skeleton =
+            serde_json::from_slice(r.take(usize::try_from(len).ok()?)?).ok()?;
+        let pos = bytes.len() - r.rest.len();
+        Some(Decoder {
+            skeleton: skeleton.peer_connections.into_iter(),
+            rest: Some(SkeletonRest {
+                source: skeleton.source,
+                user_agent: skeleton.user_agent,
+                metadata: skeleton.metadata,
+                get_user_media: skeleton.get_user_media,
+                client_events: skeleton.client_events,
+                diagnostics: skeleton.diagnostics,
+                strings: skeleton.strings,
+            }),
+            current: None,
+            done: Vec::new(),
+            pos,
+        })
     }
-    if !r.rest.is_empty() {
-        return None;
+
+    /// Decodes up to `max_objects` stats objects. `Some(true)` when all are
+    /// decoded, `None` on damaged input.
+    pub fn step(&mut self, bytes: &[u8], max_objects: usize) -> Option<bool> {
+        let mut r = Reader {
+            rest: bytes.get(self.pos..)?,
+        };
+        let mut budget = max_objects.max(1);
+        loop {
+            if self.current.is_none() {
+                match self.skeleton.next() {
+                    Some(mut pc) => {
+                        let stats = std::mem::take(&mut pc.stats);
+                        let n = stats.len();
+                        self.current = Some((pc, stats.into_iter(), Vec::with_capacity(n)));
+                    }
+                    None => {
+                        self.pos = bytes.len() - r.rest.len();
+                        return Some(true);
+                    }
+                }
+            }
+            let (_, objects, built) = self.current.as_mut()?;
+            match objects.next() {
+                Some(o) => {
+                    let mut obj = StatsObject::new(&o.id);
+                    obj.stats_type = o.stats_type;
+                    obj.times_ms = r.f64s(o.rows)?;
+                    for (name, numbers, texts) in o.columns {
+                        let col = Column {
+                            numbers: if numbers { r.f64s(o.rows)? } else { Vec::new() },
+                            texts: if texts { r.u32s(o.rows)? } else { Vec::new() },
+                        };
+                        obj.columns.insert(name, col);
+                    }
+                    built.push(obj);
+                    budget -= 1;
+                    if budget == 0 {
+                        self.pos = bytes.len() - r.rest.len();
+                        return Some(false);
+                    }
+                }
+                None => {
+                    let (p, _, stats) = self.current.take()?;
+                    self.done.push(PeerConnection {
+                        id: p.id,
+                        url: p.url,
+                        configuration: p.configuration,
+                        configuration_text: p.configuration_text,
+                        constraints: p.constraints,
+                        events: p.events,
+                        signaling_states: p.signaling_states,
+                        ice_connection_states: p.ice_connection_states,
+                        connection_states: p.connection_states,
+                        ice_gathering_states: p.ice_gathering_states,
+                        stats,
+                        stats_polls: p.stats_polls,
+                    });
+                }
+            }
+        }
     }
-    Some(Session {
-        source: skeleton.source,
-        user_agent: skeleton.user_agent,
-        metadata: skeleton.metadata,
-        get_user_media: skeleton.get_user_media,
-        client_events: skeleton.client_events,
-        peer_connections,
-        diagnostics: skeleton.diagnostics,
-        strings: Interner::from_strings(skeleton.strings),
-    })
+
+    /// The session, once every step returned `true` and nothing is left over.
+    pub fn finish(mut self, bytes: &[u8]) -> Option<Session> {
+        if self.pos != bytes.len() || self.current.is_some() || self.skeleton.next().is_some() {
+            return None;
+        }
+        let rest = self.rest.take()?;
+        Some(Session {
+            source: rest.source,
+            user_agent: rest.user_agent,
+            metadata: rest.metadata,
+            get_user_media: rest.get_user_media,
+            client_events: rest.client_events,
+            peer_connections: self.done,
+            diagnostics: rest.diagnostics,
+            strings: Interner::from_strings(rest.strings),
+        })
+    }
 }

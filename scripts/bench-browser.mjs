@@ -1,0 +1,97 @@
+// Browser benchmark (issue 6): loads generated dumps in the built viewer in
+// headless Chromium and prints, per file: time to first chart and to
+// "opened", peak main-thread JS heap, peak renderer processes' memory (RSS),
+// the longest main-thread task during the load, and Chromium's own JSON.parse
+// of the same bytes (every line for rtcstats; document plus every `values`
+// string for webrtc-internals). Prints figures; asserts nothing.
+//   node scripts/bench-browser.mjs [files in bench-data/...]
+import { chromium } from 'playwright-core';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { serve } from './serve.mjs';
+
+const files = process.argv.slice(2).length ? process.argv.slice(2) : readdirSync('bench-data').sort();
+const routes = {};
+for (const f of files) {
+  routes[`/bench/${f}`] = (req, res) => res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': statSync(`bench-data/${f}`).size }).end(readFileSync(`bench-data/${f}`));
+}
+const server = await serve('dist', 0, () => {}, routes);
+const base = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage', '--enable-precise-memory-info'] });
+
+/** Sum of VmRSS (MB) of the renderer processes of Playwright-launched Chromium. */
+function rendererRss() {
+  let total = 0;
+  for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      if (!cmd.includes('--type=renderer') || !cmd.includes('playwright')) continue;
+      total += Number(readFileSync(`/proc/${d}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+    } catch { /* gone */ }
+  }
+  return total / 1024;
+}
+
+const rows = [];
+for (const f of files) {
+  const mb = statSync(`bench-data/${f}`).size / 1e6;
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.addInitScript(() => {
+    window.__b = { longest: 0, heap: 0, t: {} };
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__b.longest = Math.max(window.__b.longest, e.duration); }).observe({ type: 'longtask', buffered: true });
+    setInterval(() => { window.__b.heap = Math.max(window.__b.heap, performance.memory?.usedJSHeapSize ?? 0); }, 50);
+    addEventListener('DOMContentLoaded', () => {
+      const mark = (k) => { window.__b.t[k] ??= performance.now(); };
+      new MutationObserver(() => {
+        const s = document.getElementById('status')?.textContent ?? '';
+        if (s.startsWith('Opened')) mark('opened');
+        if (s.startsWith('Importing')) mark('importing');
+        if (s.startsWith('Could not')) mark('failed');
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      new MutationObserver((ms) => { if (ms.some((m) => m.target.tagName === 'CANVAS' && Number(m.target.getAttribute('width')) > 300)) mark('chart'); })
+        .observe(document.body, { subtree: true, attributes: true, attributeFilter: ['width'] });
+    });
+  });
+  let peakRss = 0;
+  const sampler = setInterval(() => { peakRss = Math.max(peakRss, rendererRss()); }, 100);
+  const t0 = Date.now();
+  await page.goto(`${base}?url=${encodeURIComponent(`bench/${f}`)}`);
+  await page.waitForFunction(() => window.__b.t.opened || window.__b.t.failed, null, { timeout: 600000 });
+  await page.waitForTimeout(300);
+  clearInterval(sampler);
+  const b = await page.evaluate(() => window.__b);
+  // Chromium's JSON.parse on the same bytes, in a fresh page.
+  const parse = await page.evaluate(async (url) => {
+    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
+    const t = performance.now();
+    if (text.startsWith('RTCStatsDump')) {
+      let start = 0;
+      let n = 0;
+      for (;;) {
+        const end = text.indexOf('\n', start);
+        const line = text.slice(start, end < 0 ? undefined : end);
+        if (n++ >= 2 && line) JSON.parse(line);
+        if (end < 0) break;
+        start = end + 1;
+      }
+    } else {
+      const d = JSON.parse(text);
+      for (const pc of Object.values(d.PeerConnections)) for (const s of Object.values(pc.stats)) if (s.values) JSON.parse(s.values);
+    }
+    return performance.now() - t;
+  }, `${base}bench/${f}`);
+  const nav = await page.evaluate(() => performance.timeOrigin);
+  const since = (k) => (b.t[k] == null ? null : b.t[k]);
+  rows.push({ f, mb, chart: since('chart'), opened: since('opened'), importing: since('importing'), failed: !!b.t.failed, heap: b.heap / 1e6, rss: peakRss, longest: b.longest, parse, wall: Date.now() - t0, nav });
+  console.error(`${f}: opened ${since('opened')?.toFixed(0)} ms`);
+  await page.close();
+}
+await browser.close();
+server.close();
+
+console.log('| file | MB | first chart ms | opened ms | import ms (worker) | peak JS heap MB (page) | peak renderer RSS MB | longest main-thread task ms | Chromium JSON.parse ms | opened / JSON.parse |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) {
+  const imp = r.opened != null && r.importing != null ? r.opened - r.importing : null;
+  console.log(`| ${r.f} | ${r.mb.toFixed(1)} | ${r.chart?.toFixed(0) ?? '–'} | ${r.failed ? 'failed' : r.opened.toFixed(0)} | ${imp?.toFixed(0) ?? '–'} | ${r.heap.toFixed(0)} | ${r.rss.toFixed(0)} | ${r.longest.toFixed(0)} | ${r.parse.toFixed(0)} | ${r.opened != null ? (r.opened / r.parse).toFixed(2) : '–'}x |`);
+}
