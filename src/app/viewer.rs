@@ -154,12 +154,6 @@ impl Viewer {
         })
     }
 
-    /// Recomputes the chart catalog (after the session changed: masking).
-    pub(crate) fn rebuild_charts(&mut self) {
-        self.metric = metric_charts(&self.session);
-        self.raw = None;
-    }
-
     /// The `rtcview-summary/1` document.
     pub fn summary(&self) -> String {
         json(&crate::summary::summarize(&self.session))
