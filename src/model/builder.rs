@@ -277,8 +277,8 @@ impl SessionBuilder {
         };
         let row = match obj.times_ms.last() {
             Some(&last) if last == t_ms => obj.times_ms.len() - 1,
-            _ if carry => obj.push_repeat(t_ms),
-            _ => obj.push_time(t_ms),
+            _ if carry => obj.push_carried(t_ms),
+            _ => obj.push_fresh(t_ms),
         };
         for (k, v) in report.into_iter().flatten() {
             let name: &str = match compressed.then(|| property_name(k)).flatten() {

@@ -139,6 +139,13 @@ pub struct StatsObject {
     /// value was a third of the import time).
     building: Vec<(String, Column)>,
     cursor: usize,
+    /// fileFormat 3 objects: carried rows are left empty while building and
+    /// forward-filled once in `finish` (sequential per column, instead of
+    /// copying every column on every poll).
+    forward_fill: bool,
+    /// Rows that start a fresh report (an id removed and sent again): the
+    /// fill does not carry values across them.
+    barriers: Vec<usize>,
 }
 
 impl StatsObject {
@@ -184,26 +191,18 @@ impl StatsObject {
         self.times_ms.len() - 1
     }
 
-    /// Appends a row at `t_ms` holding the previous row's values: what a
-    /// delta-compressed report that did not change (or changed only a few
-    /// properties, set afterwards) decodes to. A tight copy per column, with
-    /// no name lookups.
-    pub(crate) fn push_repeat(&mut self, t_ms: f64) -> usize {
+    /// Appends a row at `t_ms` that repeats the previous row's values; they
+    /// are filled in by `finish` (see `forward_fill`).
+    pub(crate) fn push_carried(&mut self, t_ms: f64) -> usize {
+        self.forward_fill = true;
+        self.push_time(t_ms)
+    }
+
+    /// Appends a row at `t_ms` that starts from nothing: values set on it
+    /// are its only ones, even for an object that carries rows.
+    pub(crate) fn push_fresh(&mut self, t_ms: f64) -> usize {
         let row = self.push_time(t_ms);
-        for (_, col) in &mut self.building {
-            // Lazily padded: a column has a value in the previous row iff its
-            // length is exactly `row`.
-            if col.numbers.len() == row {
-                if let Some(&v) = col.numbers.last() {
-                    col.numbers.push(v);
-                }
-            }
-            if col.texts.len() == row {
-                if let Some(&v) = col.texts.last() {
-                    col.texts.push(v);
-                }
-            }
-        }
+        self.barriers.push(row);
         row
     }
 
@@ -242,10 +241,52 @@ impl StatsObject {
         }
     }
 
+    /// Each missing value takes the previous row's, except across barriers.
+    fn fill_forward(&mut self) {
+        let n = self.times_ms.len();
+        let barriers = std::mem::take(&mut self.barriers);
+        for (_, col) in &mut self.building {
+            if !col.numbers.is_empty() {
+                col.numbers.resize(n, f64::NAN);
+                let mut last = f64::NAN;
+                let mut b = barriers.iter().peekable();
+                for (i, v) in col.numbers.iter_mut().enumerate() {
+                    while b.next_if(|&&r| r <= i).is_some() {
+                        last = f64::NAN;
+                    }
+                    if v.is_nan() {
+                        *v = last;
+                    } else {
+                        last = *v;
+                    }
+                }
+            }
+            if !col.texts.is_empty() {
+                col.texts.resize(n, NO_TEXT);
+                let mut last = NO_TEXT;
+                let mut b = barriers.iter().peekable();
+                for (i, v) in col.texts.iter_mut().enumerate() {
+                    while b.next_if(|&&r| r <= i).is_some() {
+                        last = NO_TEXT;
+                    }
+                    if *v == NO_TEXT {
+                        *v = last;
+                    } else {
+                        last = *v;
+                    }
+                }
+            }
+        }
+        self.forward_fill = false;
+    }
+
     /// Pads columns, sorts rows by time (stable) and drops rows whose time
     /// repeats the previous row's (a report re-sent unchanged carries the same
     /// timestamp and adds no information). Returns the number of rows dropped.
     pub(crate) fn finish(&mut self) -> usize {
+        if self.forward_fill {
+            self.fill_forward();
+        }
         for (name, col) in std::mem::take(&mut self.building) {
             self.columns.insert(name, col);
         }
@@ -306,6 +347,40 @@ impl StatsObject {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn carried_rows_fill_forward_but_not_across_a_fresh_report() {
+        let mut s = Interner::default();
+        let mut o = StatsObject::new("x");
+        let r = o.push_fresh(1.0);
+        o.set(r, "a", Sample::Number(1.0), &mut s);
+        o.set(r, "k", Sample::Text("audio"), &mut s);
+        o.push_carried(2.0);
+        let r = o.push_carried(3.0);
+        o.set(r, "a", Sample::Number(3.0), &mut s);
+        // The id was removed and sent again without "a".
+        let r = o.push_fresh(4.0);
+        o.set(r, "k", Sample::Text("video"), &mut s);
+        o.push_carried(5.0);
+        o.finish();
+        let a: Vec<_> = (0..5)
+            .map(|i| o.column("a").and_then(|c| c.number(i)))
+            .collect();
+        assert_eq!(a, vec![Some(1.0), Some(1.0), Some(3.0), None, None]);
+        let k: Vec<_> = (0..5)
+            .map(|i| o.column("k").and_then(|c| c.text(i, &s)))
+            .collect();
+        assert_eq!(
+            k,
+            vec![
+                Some("audio"),
+                Some("audio"),
+                Some("audio"),
+                Some("video"),
+                Some("video")
+            ]
+        );
+    }
 
     #[test]
     fn columns_pad_sort_and_dedupe() {
