@@ -6,6 +6,11 @@ import init, { importToWire } from './pkg/rtcview.js';
 
 const ready = init();
 
+// The importer's limit (decompressed bytes; formats::ImportOptions). A
+// larger input is refused before it is read into memory.
+const LIMIT = 1 << 30;
+const tooLarge = (bytes) => ({ error: { name: 'too_large', message: `too large (${(bytes / 1048576).toFixed(1)} MB; limit ${LIMIT / 1048576} MB)` } });
+
 async function readAll(stream, total) {
   const reader = stream.getReader();
   const chunks = [];
@@ -30,6 +35,7 @@ onmessage = async ({ data }) => {
   try {
     let bytes;
     if (data.file) {
+      if (data.file.size > LIMIT) { postMessage(tooLarge(data.file.size)); return; }
       bytes = await readAll(data.file.stream(), data.file.size);
     } else if (data.url) {
       let res;
@@ -45,7 +51,9 @@ onmessage = async ({ data }) => {
         postMessage({ error: { name: 'fetch_failed', message: `could not fetch ${data.label} (HTTP ${res.status})` } });
         return;
       }
-      bytes = await readAll(res.body, Number(res.headers.get('content-length')) || 0);
+      const length = Number(res.headers.get('content-length')) || 0;
+      if (length > LIMIT) { res.body?.cancel(); postMessage(tooLarge(length)); return; }
+      bytes = await readAll(res.body, length);
     } else {
       bytes = new Uint8Array(data.bytes);
     }

@@ -311,3 +311,20 @@ test('works from a sub-path under a strict CSP header, nothing from another orig
   await page.close();
   sub.close();
 });
+
+test('too large: refused with the numbers before being read', async () => {
+  const { page } = await openPage();
+  // A sparse 1.5 GB file: the size check must come before reading it.
+  const { openSync, ftruncateSync, closeSync, mkdirSync: mk } = await import('node:fs');
+  const dir = new URL('../../target/e2e/', import.meta.url).pathname;
+  mk(dir, { recursive: true });
+  const path = `${dir}huge.rtcstats`;
+  const fd = openSync(path, 'w');
+  ftruncateSync(fd, 1.5 * 1024 ** 3);
+  closeSync(fd);
+  await page.setInputFiles('#file', path);
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'Could not open this file.');
+  assert.match(await page.textContent('#error'), /^too_large: too large \(1536\.0 MB; limit 1024 MB\)/);
+  (await import('node:fs')).rmSync(path);
+  await page.close();
+});
