@@ -2,7 +2,7 @@
 // imports it with the same wasm as the page, and sends the model back as one
 // transferable buffer (see src/model/wire.rs). The page stays responsive
 // however long the import takes; a new load terminates this worker.
-import init, { importToWire } from './pkg/rtcview.js';
+import init, { ImportInput } from './pkg/rtcview.js';
 
 const ready = init();
 
@@ -11,32 +11,32 @@ const ready = init();
 const LIMIT = 1 << 30;
 const tooLarge = (bytes) => ({ error: { name: 'too_large', message: `too large (${(bytes / 1048576).toFixed(1)} MB; limit ${LIMIT / 1048576} MB)` } });
 
+/** Reads a stream straight into wasm memory, reporting progress. */
 async function readAll(stream, total) {
+  await ready;
+  const input = new ImportInput(total || 0);
   const reader = stream.getReader();
-  const chunks = [];
   let done = 0;
   let last = 0;
   for (;;) {
     const { value, done: end } = await reader.read();
     if (end) break;
-    chunks.push(value);
+    input.push(value);
     done += value.length;
+    if (done > LIMIT) { reader.cancel(); input.free(); return tooLarge(done); }
     const now = performance.now();
     if (now - last > 50) { postMessage({ progress: done, total }); last = now; }
   }
   postMessage({ progress: done, total });
-  const bytes = new Uint8Array(done);
-  let at = 0;
-  for (const c of chunks) { bytes.set(c, at); at += c.length; }
-  return bytes;
+  return input;
 }
 
 onmessage = async ({ data }) => {
   try {
-    let bytes;
+    let input;
     if (data.file) {
       if (data.file.size > LIMIT) { postMessage(tooLarge(data.file.size)); return; }
-      bytes = await readAll(data.file.stream(), data.file.size);
+      input = await readAll(data.file.stream(), data.file.size);
     } else if (data.url) {
       let res;
       try {
@@ -53,13 +53,15 @@ onmessage = async ({ data }) => {
       }
       const length = Number(res.headers.get('content-length')) || 0;
       if (length > LIMIT) { res.body?.cancel(); postMessage(tooLarge(length)); return; }
-      bytes = await readAll(res.body, length);
+      input = await readAll(res.body, length);
     } else {
-      bytes = new Uint8Array(data.bytes);
+      await ready;
+      input = new ImportInput(data.bytes.byteLength);
+      input.push(new Uint8Array(data.bytes));
     }
-    await ready;
-    postMessage({ importing: bytes.length });
-    const wire = importToWire(bytes);
+    if (input.error) { postMessage(input); return; }
+    postMessage({ importing: input.len() });
+    const wire = input.importToWire();
     postMessage({ wire }, [wire.buffer]);
   } catch (e) {
     postMessage({ error: { name: e?.name || 'error', message: e?.message || String(e) } });

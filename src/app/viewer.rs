@@ -23,14 +23,44 @@ fn json<T: Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
-/// Imports a dump and returns the model in the transfer format (run in the
-/// import worker; the page rebuilds it with `Viewer.fromWire`). Throws an
-/// `Error` named after the error kind.
-#[wasm_bindgen(js_name = importToWire)]
-pub fn import_to_wire(bytes: &[u8]) -> Result<Vec<u8>, JsValue> {
-    let session =
-        crate::formats::import(bytes).map_err(|e| js_error(e.kind.as_str(), &e.to_string()))?;
-    Ok(crate::model::wire::encode(&session))
+/// The import worker's input, filled chunk by chunk as the file is read (no
+/// second copy of the whole file in JS), then imported; the input is freed
+/// before the transfer buffer is encoded, so the two never coexist.
+#[wasm_bindgen]
+pub struct ImportInput {
+    bytes: Vec<u8>,
+}
+
+#[wasm_bindgen]
+impl ImportInput {
+    #[wasm_bindgen(constructor)]
+    pub fn new(expected_bytes: usize) -> ImportInput {
+        ImportInput {
+            bytes: Vec::with_capacity(expected_bytes),
+        }
+    }
+
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.bytes.extend_from_slice(chunk);
+    }
+
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// Imports and returns the model in the transfer format. Throws an
+    /// `Error` named after the error kind.
+    #[wasm_bindgen(js_name = importToWire)]
+    pub fn import_to_wire(self) -> Result<Vec<u8>, JsValue> {
+        let session = crate::formats::import(&self.bytes)
+            .map_err(|e| js_error(e.kind.as_str(), &e.to_string()))?;
+        drop(self.bytes);
+        Ok(crate::model::wire::encode(&session))
+    }
 }
 
 /// Builds a [`Viewer`] from the import worker's transfer in short steps:
