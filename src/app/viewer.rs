@@ -171,19 +171,6 @@ impl Viewer {
         })
     }
 
-    /// Rebuilds a viewer from what [`import_to_wire`] produced (in the worker).
-    #[wasm_bindgen(js_name = fromWire)]
-    pub fn from_wire(bytes: &[u8]) -> Result<Viewer, JsValue> {
-        let session = crate::model::wire::decode(bytes)
-            .ok_or_else(|| js_error("internal", "the import worker sent an unreadable model"))?;
-        let metric = metric_charts(&session);
-        Ok(Viewer {
-            session,
-            metric,
-            raw: None,
-        })
-    }
-
     /// The `rtcview-summary/1` document.
     pub fn summary(&self) -> String {
         json(&crate::summary::summarize(&self.session))

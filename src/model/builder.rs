@@ -186,17 +186,11 @@ impl SessionBuilder {
     #[allow(clippy::indexing_slicing)]
     pub fn stats_object(&mut self, pc: &str, stats_id: &str) -> (&mut StatsObject, &mut Interner) {
         let p = self.pc_slot(pc);
-        let index = &mut self.stats_index[p];
-        let pc_ref = &mut self.session.peer_connections[p];
-        let i = match index.get(stats_id) {
-            Some(&i) => i,
-            None => {
-                pc_ref.stats.push(StatsObject::new(stats_id));
-                index.insert(stats_id.to_string(), pc_ref.stats.len() - 1);
-                pc_ref.stats.len() - 1
-            }
-        };
-        (&mut pc_ref.stats[i], &mut self.session.strings)
+        let i = self.stats_slot(p, stats_id);
+        (
+            &mut self.session.peer_connections[p].stats[i],
+            &mut self.session.strings,
+        )
     }
 
     /// Appends one getStats report as a row of its stats object.
