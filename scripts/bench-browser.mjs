@@ -44,7 +44,6 @@ for (const f of files) {
       new MutationObserver(() => {
         const s = document.getElementById('status')?.textContent ?? '';
         if (s.startsWith('Opened')) mark('opened');
-        if (s.startsWith('Importing')) mark('importing');
         if (s.startsWith('Could not')) mark('failed');
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
       new MutationObserver((ms) => { if (ms.some((m) => m.target.tagName === 'CANVAS' && Number(m.target.getAttribute('width')) > 300)) mark('chart'); })
@@ -58,7 +57,7 @@ for (const f of files) {
   await page.waitForFunction(() => window.__b.t.opened || window.__b.t.failed, null, { timeout: 600000 });
   await page.waitForTimeout(300);
   clearInterval(sampler);
-  const b = await page.evaluate(() => window.__b);
+  const b = await page.evaluate(() => ({ ...window.__b, worker: performance.getEntriesByName('rtcview:worker-import')[0]?.detail }));
   // Chromium's JSON.parse on the same bytes, in a fresh page.
   const parse = await page.evaluate(async (url) => {
     const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
@@ -82,16 +81,16 @@ for (const f of files) {
   }, `${base}bench/${f}`);
   const nav = await page.evaluate(() => performance.timeOrigin);
   const since = (k) => (b.t[k] == null ? null : b.t[k]);
-  rows.push({ f, mb, chart: since('chart'), opened: since('opened'), importing: since('importing'), failed: !!b.t.failed, heap: b.heap / 1e6, rss: peakRss, longest: b.longest, parse, wall: Date.now() - t0, nav });
+  rows.push({ f, mb, chart: since('chart'), opened: since('opened'), worker: b.worker, failed: !!b.t.failed, heap: b.heap / 1e6, rss: peakRss, longest: b.longest, parse, wall: Date.now() - t0, nav });
   console.error(`${f}: opened ${since('opened')?.toFixed(0)} ms`);
   await page.close();
 }
 await browser.close();
 server.close();
 
-console.log('| file | MB | first chart ms | opened ms | import ms (worker) | peak JS heap MB (page) | peak renderer RSS MB | longest main-thread task ms | Chromium JSON.parse ms | opened / JSON.parse |');
+console.log('| file | MB | first chart ms | opened ms | import ms (worker: read, parse, encode) | peak JS heap MB (page) | peak renderer RSS MB | longest main-thread task ms | Chromium JSON.parse ms | import / JSON.parse |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
-  const imp = r.opened != null && r.importing != null ? r.opened - r.importing : null;
-  console.log(`| ${r.f} | ${r.mb.toFixed(1)} | ${r.chart?.toFixed(0) ?? '–'} | ${r.failed ? 'failed' : r.opened.toFixed(0)} | ${imp?.toFixed(0) ?? '–'} | ${r.heap.toFixed(0)} | ${r.rss.toFixed(0)} | ${r.longest.toFixed(0)} | ${r.parse.toFixed(0)} | ${r.opened != null ? (r.opened / r.parse).toFixed(2) : '–'}x |`);
+  const imp = r.worker ? r.worker.readAndParseMs + r.worker.finishMs : null;
+  console.log(`| ${r.f} | ${r.mb.toFixed(1)} | ${r.chart?.toFixed(0) ?? '–'} | ${r.failed ? 'failed' : r.opened.toFixed(0)} | ${imp?.toFixed(0) ?? '–'} | ${r.heap.toFixed(0)} | ${r.rss.toFixed(0)} | ${r.longest.toFixed(0)} | ${r.parse.toFixed(0)} | ${imp != null ? (imp / r.parse).toFixed(2) : '–'}x |`);
 }

@@ -137,3 +137,38 @@ fn truncated_public_dumps_degrade_gracefully() {
         }
     }
 }
+
+/// The worker pushes a file in chunks as it streams in: whatever the chunk
+/// size (lines and gzip blocks cut anywhere), the model is the one the whole
+/// input gives in one push, byte for byte in the transfer format.
+#[test]
+fn streamed_in_chunks_gives_the_same_model() {
+    let Some(files) = common::public_dumps() else {
+        return;
+    };
+    let encode = |r: Result<rtcview::model::Session, rtcview::ImportError>| {
+        r.map(|s| rtcview::model::wire::encode(&s))
+            .map_err(|e| e.kind)
+    };
+    for path in files {
+        let bytes = std::fs::read(&path).expect("readable dump");
+        let zipped = if bytes.starts_with(&[0x1f, 0x8b]) {
+            bytes.clone()
+        } else {
+            common::gzip(&bytes)
+        };
+        for (input, step) in [
+            (&bytes, 1009),
+            (&bytes, 65536),
+            (&zipped, 333),
+            (&zipped, 65536),
+        ] {
+            let whole = encode(rtcview::import(input));
+            let mut stream = rtcview::formats::ImportStream::new(Default::default());
+            let pushed = input.chunks(step).try_for_each(|c| stream.push(c));
+            let streamed = encode(pushed.and_then(|()| stream.finish()));
+            assert!(whole.is_ok(), "{}", path.display());
+            assert!(whole == streamed, "{} step {step}", path.display());
+        }
+    }
+}

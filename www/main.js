@@ -26,11 +26,18 @@ function showError(kind, message) {
   $('progress').hidden = true;
 }
 
+/** Shows bytes read (the worker parses as it reads) and, once the rate is
+ *  known, an estimate of the time left. */
+let progressStart = 0;
 function progress(done, total) {
   const p = $('progress');
   p.hidden = false;
+  if (done === 0) progressStart = performance.now();
   if (total) { p.max = total; p.value = done; } else { p.removeAttribute('value'); }
-  setStatus(total ? `Reading… ${(done / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB` : `Reading… ${(done / MB).toFixed(1)} MB`);
+  const secs = (performance.now() - progressStart) / 1000;
+  const left = total && done && secs > 0.5 ? (total - done) / (done / secs) : null;
+  const eta = left == null ? '' : left < 1 ? ' · under a second left' : ` · about ${Math.ceil(left)} s left`;
+  setStatus(total ? `Reading… ${(done / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB${eta}` : `Reading… ${(done / MB).toFixed(1)} MB`);
 }
 
 let worker = null;
@@ -53,13 +60,14 @@ function load(job, name, onViewer, onError) {
     if (w !== worker) return;
     if (data.progress != null) progress(data.progress, data.total);
     else if (data.importing != null) {
-      setStatus(`Importing ${name} (${(data.importing / MB).toFixed(1)} MB)…`);
+      setStatus(`Building the model of ${name} (${(data.importing / MB).toFixed(1)} MB read)…`);
       $('progress').removeAttribute('value');
     } else if (data.error) {
       done();
       onError(data.error.name, data.error.message);
     } else if (data.wire) {
       done();
+      performance.mark('rtcview:worker-import', { detail: data.timings });
       setStatus(`Preparing ${name}…`);
       viewerFromTransfer(ViewerLoader, data.wire, () => loadId !== current()).then((viewer) => {
         if (!viewer || loadId !== current()) { viewer?.free(); return; }

@@ -68,7 +68,7 @@ export function mount(element, options = {}) {
       w.onmessage = ({ data }) => {
         if (w !== worker) return;
         if (data.progress != null) status.textContent = `Reading ${name}… ${(data.progress / 1048576).toFixed(1)} MB`;
-        else if (data.importing != null) status.textContent = `Importing ${name}…`;
+        else if (data.importing != null) status.textContent = `Building the model of ${name}…`;
         else if (data.error || data.wire) {
           w.terminate();
           worker = null;

@@ -23,42 +23,46 @@ fn json<T: Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
-/// The import worker's input, filled chunk by chunk as the file is read (no
-/// second copy of the whole file in JS), then imported; the input is freed
-/// before the transfer buffer is encoded, so the two never coexist.
-#[wasm_bindgen]
-pub struct ImportInput {
-    bytes: Vec<u8>,
+/// The import worker's side of a load: chunks are pushed as the file or
+/// the response streams in and are gunzipped and parsed at once (see
+/// `formats::stream`), so a line-oriented dump is never held whole. At the
+/// end the model is encoded in the transfer format.
+#[wasm_bindgen(js_name = ImportStream)]
+pub struct WorkerImport {
+    stream: crate::formats::ImportStream,
 }
 
-#[wasm_bindgen]
-impl ImportInput {
+impl Default for WorkerImport {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[wasm_bindgen(js_class = ImportStream)]
+impl WorkerImport {
     #[wasm_bindgen(constructor)]
-    pub fn new(expected_bytes: usize) -> ImportInput {
-        ImportInput {
-            bytes: Vec::with_capacity(expected_bytes),
+    pub fn new() -> WorkerImport {
+        WorkerImport {
+            stream: crate::formats::ImportStream::new(Default::default()),
         }
     }
 
-    pub fn push(&mut self, chunk: &[u8]) {
-        self.bytes.extend_from_slice(chunk);
+    /// Takes the next chunk. Throws an `Error` named after the error kind
+    /// when the input cannot be a dump (or is too large): stop reading.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        self.stream
+            .push(chunk)
+            .map_err(|e| js_error(e.kind.as_str(), &e.to_string()))
     }
 
-    pub fn len(&self) -> usize {
-        self.bytes.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
-    }
-
-    /// Imports and returns the model in the transfer format. Throws an
+    /// Ends the input; returns the model in the transfer format. Throws an
     /// `Error` named after the error kind.
-    #[wasm_bindgen(js_name = importToWire)]
-    pub fn import_to_wire(self) -> Result<Vec<u8>, JsValue> {
-        let session = crate::formats::import(&self.bytes)
+    #[wasm_bindgen(js_name = finishToWire)]
+    pub fn finish_to_wire(self) -> Result<Vec<u8>, JsValue> {
+        let session = self
+            .stream
+            .finish()
             .map_err(|e| js_error(e.kind.as_str(), &e.to_string()))?;
-        drop(self.bytes);
         Ok(crate::model::wire::encode(&session))
     }
 }

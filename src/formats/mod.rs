@@ -8,11 +8,13 @@ pub mod decompress;
 pub mod flat;
 pub mod rtcstats;
 pub mod salvage;
+pub mod stream;
 pub mod text;
 pub mod webrtc_internals;
 
 use crate::error::{ImportError, Kind};
 use crate::model::Session;
+pub use stream::ImportStream;
 
 /// Limits that protect the page from hostile or huge inputs.
 #[derive(Debug, Clone)]
@@ -44,7 +46,7 @@ pub enum Sniffed {
     RtcstatsJitsi,
 }
 
-fn skip_bom_and_space(bytes: &[u8]) -> &[u8] {
+pub(crate) fn skip_bom_and_space(bytes: &[u8]) -> &[u8] {
     let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let start = b
         .iter()
@@ -103,35 +105,9 @@ pub fn import_with(bytes: &[u8], options: &ImportOptions) -> Result<Session, Imp
             options.max_decoded_bytes,
         ));
     }
-    let decoded = decompress::decompress(bytes, options.max_decoded_bytes)?;
-    let data: &[u8] = &decoded.bytes;
-    let kind = sniff(data)?;
-    let mut session = match kind {
-        Sniffed::RtcstatsV3 | Sniffed::RtcstatsLegacyLines | Sniffed::RtcstatsJitsi => {
-            rtcstats::import_lines(data, kind)?
-        }
-        Sniffed::JsonDocument => webrtc_internals::import_document(data)?,
-    };
-    if let Some(e) = &decoded.truncated {
-        session.diagnostics.insert(
-            0,
-            crate::error::Diagnostic {
-                severity: crate::error::Severity::Error,
-                kind: Kind::Truncated,
-                message: format!(
-                    "gzip stream is damaged or cut short ({e}); showing what was read"
-                ),
-                location: Default::default(),
-                count: 1,
-            },
-        );
-    }
-    if let Some(src) = session.source.as_mut() {
-        src.bytes = input_len;
-        src.gzip = decoded.gzip;
-        src.decoded_bytes = data.len() as u64;
-    }
-    Ok(session)
+    let mut stream = stream::ImportStream::new(options.clone());
+    stream.push(bytes)?;
+    stream.finish()
 }
 
 #[cfg(test)]

@@ -269,7 +269,7 @@ test('a big dump imports in the worker: the page keeps painting; a new file canc
   // Count animation frames while the worker imports.
   await page.evaluate(() => {
     window.__frames = 0;
-    const tick = () => { if (/^Importing/.test(document.getElementById('status').textContent)) window.__frames++; requestAnimationFrame(tick); };
+    const tick = () => { if (/^(Reading|Building)/.test(document.getElementById('status').textContent)) window.__frames++; requestAnimationFrame(tick); };
     requestAnimationFrame(tick);
   });
   await page.setInputFiles('#file', { name: 'big.rtcstats', mimeType: 'application/octet-stream', buffer: big });

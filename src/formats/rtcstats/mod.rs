@@ -19,28 +19,6 @@ use crate::model::Session;
 use handler::{Handler, StatsEncoding};
 use serde_json::Value;
 
-/// Iterates `(1-based line number, line, is an unterminated last line)` over
-/// `\n`-separated bytes, stripping `\r`. One pass, no counting ahead.
-fn lines(data: &[u8]) -> impl Iterator<Item = (usize, &[u8], bool)> {
-    let mut rest = Some(data);
-    let mut n = 0usize;
-    std::iter::from_fn(move || {
-        let r = rest?;
-        n += 1;
-        let (line, unterminated) = match r.iter().position(|&b| b == b'\n') {
-            Some(i) => {
-                rest = r.get(i + 1..).filter(|t| !t.is_empty());
-                (r.get(..i).unwrap_or_default(), false)
-            }
-            None => {
-                rest = None;
-                (r, true)
-            }
-        };
-        Some((n, line.strip_suffix(b"\r").unwrap_or(line), unterminated))
-    })
-}
-
 enum Layout {
     /// fileFormat 3: time is the last element, a delta to the previous line.
     V3,
@@ -48,41 +26,138 @@ enum Layout {
     Absolute,
 }
 
-/// Imports a line-oriented rtcstats dump.
+/// Imports a line-oriented rtcstats dump held in memory.
 pub fn import_lines(data: &[u8], kind: Sniffed) -> Result<Session, ImportError> {
-    let mut h = Handler::new("");
-    let mut layout = Layout::Absolute;
-    let mut encoding = StatsEncoding::JitsiDelta;
-    let mut dialect = "jitsi".to_string();
-    let mut header_only_file_format = false;
-    let mut running_ms = 0.0f64;
-    let mut header_lines = 0usize;
-    let mut events = 0usize;
-    let mut bad_lines = 0usize;
+    let mut li = LineImporter::new(kind);
+    li.push(data)?;
+    li.finish()
+}
 
-    match kind {
-        Sniffed::RtcstatsV3 => {
-            layout = Layout::V3;
-            encoding = StatsEncoding::V3Delta;
-            dialect = "v3".into();
-            header_lines = 2;
+/// A line-oriented rtcstats import fed in chunks of any size (the worker
+/// pushes the file as it streams in, so the whole text is never held). A
+/// line cut by a chunk boundary is carried over to the next push.
+pub struct LineImporter {
+    h: Handler,
+    kind: Sniffed,
+    layout: Layout,
+    encoding: StatsEncoding,
+    dialect: String,
+    header_only_file_format: bool,
+    running_ms: f64,
+    header_lines: usize,
+    events: usize,
+    bad_lines: usize,
+    /// Lines seen so far (1-based numbering, empty lines included).
+    line_no: usize,
+    /// The start of a line whose end has not arrived yet.
+    carry: Vec<u8>,
+}
+
+impl LineImporter {
+    pub fn new(kind: Sniffed) -> Self {
+        let mut li = LineImporter {
+            h: Handler::new(""),
+            kind,
+            layout: Layout::Absolute,
+            encoding: StatsEncoding::JitsiDelta,
+            dialect: "jitsi".to_string(),
+            header_only_file_format: false,
+            running_ms: 0.0,
+            header_lines: 0,
+            events: 0,
+            bad_lines: 0,
+            line_no: 0,
+            carry: Vec::new(),
+        };
+        match kind {
+            Sniffed::RtcstatsV3 => {
+                li.layout = Layout::V3;
+                li.encoding = StatsEncoding::V3Delta;
+                li.dialect = "v3".into();
+                li.header_lines = 2;
+            }
+            Sniffed::RtcstatsLegacyLines => {
+                li.header_lines = 1;
+                li.dialect = "v1".into();
+                li.encoding = StatsEncoding::FippoDelta { iso_top_time: true };
+            }
+            _ => {}
         }
-        Sniffed::RtcstatsLegacyLines => {
-            header_lines = 1;
-            dialect = "v1".into();
-            encoding = StatsEncoding::FippoDelta { iso_top_time: true };
-        }
-        _ => {}
+        li
     }
 
-    for (line_no, raw, unterminated) in lines(data) {
+    /// Reads every complete line of `data` (after the carried start of the
+    /// previous chunk's last line); keeps the incomplete tail for later.
+    pub fn push(&mut self, data: &[u8]) -> Result<(), ImportError> {
+        let mut rest = data;
+        if !self.carry.is_empty() {
+            let Some(i) = rest.iter().position(|&b| b == b'\n') else {
+                self.carry.extend_from_slice(rest);
+                return Ok(());
+            };
+            let mut line = std::mem::take(&mut self.carry);
+            line.extend_from_slice(rest.get(..i).unwrap_or_default());
+            let r = self.line(&line, false);
+            line.clear();
+            self.carry = line;
+            r?;
+            rest = rest.get(i + 1..).unwrap_or_default();
+        }
+        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+            self.line(rest.get(..i).unwrap_or_default(), false)?;
+            rest = rest.get(i + 1..).unwrap_or_default();
+        }
+        self.carry.extend_from_slice(rest);
+        Ok(())
+    }
+
+    /// Reads the unterminated last line, if any, and builds the session.
+    pub fn finish(mut self) -> Result<Session, ImportError> {
+        if !self.carry.is_empty() {
+            let last = std::mem::take(&mut self.carry);
+            self.line(&last, true)?;
+        }
+        let kind = self.kind;
+        let mut h = self.h;
+        let mut dialect = self.dialect;
+        let (events, bad_lines, header_lines) = (self.events, self.bad_lines, self.header_lines);
+        if kind == Sniffed::RtcstatsV3 && !h.saw_codes && self.header_only_file_format {
+            dialect = "v3-chrome".into();
+        }
+        h.b.set_dialect(&dialect);
+        if events == 0 && bad_lines > 0 {
+            return Err(ImportError::new(
+                if kind == Sniffed::RtcstatsV3 {
+                    Kind::Malformed
+                } else {
+                    Kind::Unrecognized
+                },
+                "not a WebRTC dump: no line could be read as an rtcstats event",
+            ));
+        }
+        if events == 0 && kind == Sniffed::RtcstatsV3 && header_lines > 0 {
+            h.b.diag(
+                Severity::Info,
+                Kind::Empty,
+                "the dump has a header but no events",
+                Location::default(),
+            );
+        }
+        Ok(h.b.finish())
+    }
+
+    /// One line (without its `\n`); `unterminated` for a last line without one.
+    fn line(&mut self, raw: &[u8], unterminated: bool) -> Result<(), ImportError> {
+        self.line_no += 1;
+        let line_no = self.line_no;
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         let text = raw.trim_ascii();
         if text.is_empty() {
-            continue;
+            return Ok(());
         }
-        if line_no <= header_lines {
-            match (kind, line_no) {
-                (Sniffed::RtcstatsV3, 1) => continue,
+        if line_no <= self.header_lines {
+            match (self.kind, line_no) {
+                (Sniffed::RtcstatsV3, 1) => return Ok(()),
                 (Sniffed::RtcstatsV3, _) | (Sniffed::RtcstatsLegacyLines, _) => {
                     let meta: Value = match serde_json::from_slice(text) {
                         Ok(Value::Object(o)) => Value::Object(o),
@@ -95,31 +170,31 @@ pub fn import_lines(data: &[u8], kind: Sniffed) -> Result<Session, ImportError> 
                         }
                     };
                     if let Some(ua) = meta.get("userAgent").and_then(Value::as_str) {
-                        h.b.set_user_agent(ua);
+                        self.h.b.set_user_agent(ua);
                     }
                     let ff = meta.get("fileFormat").and_then(as_f64);
-                    if kind == Sniffed::RtcstatsLegacyLines && ff.is_some_and(|f| f >= 2.0) {
-                        dialect = "v2".into();
-                        encoding = StatsEncoding::FippoDelta {
+                    if self.kind == Sniffed::RtcstatsLegacyLines && ff.is_some_and(|f| f >= 2.0) {
+                        self.dialect = "v2".into();
+                        self.encoding = StatsEncoding::FippoDelta {
                             iso_top_time: false,
                         };
                     }
-                    header_only_file_format = meta
+                    self.header_only_file_format = meta
                         .as_object()
                         .is_some_and(|o| o.len() == 1 && o.contains_key("fileFormat"));
                     if let Value::Object(o) = meta {
                         for (k, v) in o {
-                            h.b.set_metadata(&k, v);
+                            self.h.b.set_metadata(&k, v);
                         }
                     }
-                    continue;
+                    return Ok(());
                 }
                 _ => {}
             }
         }
         // fileFormat 3 lines go through the flat parser (getStats payloads
         // without a Value tree); the legacy layouts are small and use Value.
-        let parsed = match layout {
+        let parsed = match self.layout {
             Layout::V3 => {
                 line::parse_line(text).map(|l| l.map(|l| (l.method, l.pc, l.payload, l.rest)))
             }
@@ -141,51 +216,51 @@ pub fn import_lines(data: &[u8], kind: Sniffed) -> Result<Session, ImportError> 
         let (method_v, pc_v, payload, rest) = match parsed {
             Ok(Some(l)) => l,
             Ok(None) => {
-                bad_lines += 1;
-                h.b.warn(
+                self.bad_lines += 1;
+                self.h.b.warn(
                     Kind::Malformed,
                     "line has fewer than 3 elements; skipped",
                     Location::line(line_no),
                 );
-                continue;
+                return Ok(());
             }
             Err(e) if e.is_data() => {
-                bad_lines += 1;
-                h.b.warn(
+                self.bad_lines += 1;
+                self.h.b.warn(
                     Kind::Malformed,
                     "line is not a JSON array; skipped",
                     Location::line(line_no),
                 );
-                continue;
+                return Ok(());
             }
             Err(e) => {
-                bad_lines += 1;
+                self.bad_lines += 1;
                 if unterminated && e.is_eof() {
-                    h.b.error(
+                    self.h.b.error(
                         Kind::Truncated,
                         format!("truncated at line {line_no}: showing what was read"),
                         Location::line(line_no),
                     );
                 } else {
-                    h.b.warn(
+                    self.h.b.warn(
                         Kind::Malformed,
                         "line is not valid JSON; skipped",
                         Location::line(line_no),
                     );
                 }
-                continue;
+                return Ok(());
             }
         };
-        let (t_ms, extras) = match layout {
+        let (t_ms, extras) = match self.layout {
             Layout::V3 => {
                 let mut rest = rest;
                 match rest.pop().as_ref().and_then(as_f64) {
                     Some(d) => {
-                        running_ms += d;
-                        (Some(running_ms), rest)
+                        self.running_ms += d;
+                        (Some(self.running_ms), rest)
                     }
                     None => {
-                        h.b.warn(
+                        self.h.b.warn(
                             Kind::Malformed,
                             "line without a time delta",
                             Location::line(line_no),
@@ -197,7 +272,7 @@ pub fn import_lines(data: &[u8], kind: Sniffed) -> Result<Session, ImportError> 
             Layout::Absolute => {
                 let t = rest.first().and_then(as_f64);
                 if t.is_none() {
-                    h.b.warn(
+                    self.h.b.warn(
                         Kind::Malformed,
                         "line without a timestamp",
                         Location::line(line_no),
@@ -209,12 +284,12 @@ pub fn import_lines(data: &[u8], kind: Sniffed) -> Result<Session, ImportError> 
         };
         let method: String = match &method_v {
             Value::String(s) if s == "g" => {
-                h.saw_codes = true;
+                self.h.saw_codes = true;
                 "getStats".into()
             }
             Value::String(s) => s.clone(),
             Value::Number(n) => {
-                h.saw_codes = true;
+                self.h.saw_codes = true;
                 match n
                     .as_u64()
                     .and_then(|c| u32::try_from(c).ok())
@@ -222,7 +297,7 @@ pub fn import_lines(data: &[u8], kind: Sniffed) -> Result<Session, ImportError> 
                 {
                     Some(name) => name.to_string(),
                     None => {
-                        h.b.warn(
+                        self.h.b.warn(
                             Kind::Suspicious,
                             "unknown method code; kept as a number",
                             Location::line(line_no),
@@ -232,13 +307,13 @@ pub fn import_lines(data: &[u8], kind: Sniffed) -> Result<Session, ImportError> 
                 }
             }
             _ => {
-                bad_lines += 1;
-                h.b.warn(
+                self.bad_lines += 1;
+                self.h.b.warn(
                     Kind::Malformed,
                     "method is neither a string nor a code; skipped",
                     Location::line(line_no),
                 );
-                continue;
+                return Ok(());
             }
         };
         let pc: Option<String> = match pc_v {
@@ -246,67 +321,51 @@ pub fn import_lines(data: &[u8], kind: Sniffed) -> Result<Session, ImportError> 
             Value::Number(n) => Some(n.to_string()),
             _ => None,
         };
-        events += 1;
+        self.events += 1;
         // In fileFormat 3 only the compressed spelling ("g", or code 1) is
         // delta-encoded; Chrome's writer sends full reports as "getStats",
         // where an id missing from a poll is gone, not unchanged.
-        h.encoding = match (&layout, &method_v) {
+        self.h.encoding = match (&self.layout, &method_v) {
             (Layout::V3, Value::String(m)) if m == "getStats" => StatsEncoding::Full,
-            _ => encoding,
+            _ => self.encoding,
         };
         match payload {
             line::Payload::Stats(stats) => {
-                h.handle_stats(pc.as_deref(), stats, t_ms, Some(line_no))
+                self.h
+                    .handle_stats(pc.as_deref(), stats, t_ms, Some(line_no))
             }
             line::Payload::Value(value) => {
-                h.handle(&method, pc.as_deref(), value, extras, t_ms, Some(line_no))
+                self.h
+                    .handle(&method, pc.as_deref(), value, extras, t_ms, Some(line_no))
             }
         }
+        Ok(())
     }
-
-    if kind == Sniffed::RtcstatsV3 && !h.saw_codes && header_only_file_format {
-        dialect = "v3-chrome".into();
-    }
-    h.b.set_dialect(&dialect);
-    if events == 0 && bad_lines > 0 {
-        return Err(ImportError::new(
-            if kind == Sniffed::RtcstatsV3 {
-                Kind::Malformed
-            } else {
-                Kind::Unrecognized
-            },
-            "not a WebRTC dump: no line could be read as an rtcstats event",
-        ));
-    }
-    if events == 0 && kind == Sniffed::RtcstatsV3 && header_lines > 0 {
-        h.b.diag(
-            Severity::Info,
-            Kind::Empty,
-            "the dump has a header but no events",
-            Location::default(),
-        );
-    }
-    Ok(h.b.finish())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::lines;
+    use super::*;
 
+    /// Line numbers in diagnostics do not depend on where chunks are cut,
+    /// and an unterminated last line is reported as truncated.
     #[test]
-    fn line_splitting() {
-        let v: Vec<_> = lines(b"a\r\nb\n\nc").collect();
+    fn chunked_lines_keep_numbers() {
+        let text = b"RTCStatsDump\r\n{\"fileFormat\":3}\n\n[\"create\",\"1\",{},0]\nnot json\n[\"close\",\"1\",null,5]\n[\"x\",";
+        let whole = import_lines(text, Sniffed::RtcstatsV3).map(|s| s.diagnostics);
+        for step in 1..text.len() {
+            let mut li = LineImporter::new(Sniffed::RtcstatsV3);
+            for chunk in text.chunks(step) {
+                assert!(li.push(chunk).is_ok());
+            }
+            let chunked = li.finish().map(|s| s.diagnostics);
+            assert_eq!(format!("{chunked:?}"), format!("{whole:?}"), "step {step}");
+        }
+        let diags = whole.unwrap_or_default();
+        let lines: Vec<_> = diags.iter().map(|d| (d.kind, d.location.line)).collect();
         assert_eq!(
-            v,
-            vec![
-                (1, &b"a"[..], false),
-                (2, &b"b"[..], false),
-                (3, &b""[..], false),
-                (4, &b"c"[..], true)
-            ]
+            lines,
+            vec![(Kind::Malformed, Some(5)), (Kind::Truncated, Some(7))]
         );
-        let v: Vec<_> = lines(b"a\n").collect();
-        assert_eq!(v, vec![(1, &b"a"[..], false)]);
-        assert_eq!(lines(b"").count(), 1);
     }
 }

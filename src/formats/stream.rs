@@ -1,0 +1,359 @@
+//! Import fed in chunks as the file streams in: gunzip, sniff and parse as
+//! bytes arrive, so the page never holds the whole text of a line-oriented
+//! dump (issue 6). A JSON document (webrtc-internals, rtcstats v0) is one
+//! value and is gathered, then parsed at the end.
+//!
+//! [`import_with`](super::import_with) goes through here too, so every test
+//! of an in-memory import also tests the streaming path.
+
+use super::decompress::{is_gzip, too_large};
+use super::rtcstats::LineImporter;
+use super::{skip_bom_and_space, sniff, webrtc_internals, ImportOptions, Sniffed};
+use crate::error::{Diagnostic, ImportError, Kind, Severity};
+use crate::model::Session;
+use std::io::Write;
+
+/// Longest prefix looked at to tell the dialects apart. A fippo dump's
+/// first line is a small metadata object; a first line longer than this is
+/// a one-line JSON document.
+const SNIFF_MAX_BYTES: usize = 1 << 20;
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+enum Stage {
+    /// Decoded bytes gathered until the dialect can be told.
+    Sniffing(Vec<u8>),
+    Lines(Box<LineImporter>),
+    Document(Vec<u8>),
+}
+
+/// A streaming import: [`push`](Self::push) chunks in order, then
+/// [`finish`](Self::finish). After an error every call returns it again.
+pub struct ImportStream {
+    options: ImportOptions,
+    /// Input bytes before the transport is known (gzip needs two, bzip2
+    /// detection three).
+    raw_head: Vec<u8>,
+    transport: Option<Transport>,
+    stage: Stage,
+    input_bytes: u64,
+    decoded_bytes: u64,
+    /// The gzip stream was damaged: what decoded before it is kept.
+    gzip_damage: Option<String>,
+    failed: Option<ImportError>,
+}
+
+enum Transport {
+    Plain,
+    Gzip(Box<flate2::write::MultiGzDecoder<Vec<u8>>>),
+}
+
+impl ImportStream {
+    pub fn new(options: ImportOptions) -> Self {
+        ImportStream {
+            options,
+            raw_head: Vec::new(),
+            transport: None,
+            stage: Stage::Sniffing(Vec::new()),
+            input_bytes: 0,
+            decoded_bytes: 0,
+            gzip_damage: None,
+            failed: None,
+        }
+    }
+
+    /// Bytes of input pushed so far.
+    pub fn input_bytes(&self) -> u64 {
+        self.input_bytes
+    }
+
+    /// Takes the next chunk of the file. An error means nothing usable can
+    /// come of this input (not a dump, too large): stop reading.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), ImportError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        self.input_bytes += chunk.len() as u64;
+        let r = self.push_raw(chunk);
+        if let Err(e) = &r {
+            self.failed = Some(e.clone());
+        }
+        r
+    }
+
+    fn push_raw(&mut self, chunk: &[u8]) -> Result<(), ImportError> {
+        if self.transport.is_none() {
+            self.raw_head.extend_from_slice(chunk);
+            if self.raw_head.len() < 3 {
+                return Ok(());
+            }
+            let head = std::mem::take(&mut self.raw_head);
+            self.start_transport(&head)?;
+            return self.decode(&head);
+        }
+        self.decode(chunk)
+    }
+
+    fn start_transport(&mut self, head: &[u8]) -> Result<(), ImportError> {
+        if head.starts_with(b"BZh") {
+            return Err(ImportError::new(
+                Kind::Unsupported,
+                "bzip2-compressed input is not supported; decompress it first",
+            ));
+        }
+        self.transport = Some(if is_gzip(head) {
+            Transport::Gzip(Box::new(flate2::write::MultiGzDecoder::new(Vec::new())))
+        } else {
+            Transport::Plain
+        });
+        Ok(())
+    }
+
+    fn decode(&mut self, chunk: &[u8]) -> Result<(), ImportError> {
+        match &mut self.transport {
+            Some(Transport::Gzip(d)) => {
+                if self.gzip_damage.is_some() {
+                    return Ok(());
+                }
+                // The decoder writes into its Vec; flush hands over all it
+                // has, so each chunk is parsed as soon as it is decoded.
+                let r = d.write_all(chunk).and_then(|()| d.flush());
+                let out = std::mem::take(d.get_mut());
+                if let Err(e) = r {
+                    self.gzip_damage = Some(e.to_string());
+                }
+                self.feed(&out)
+            }
+            _ => self.feed(chunk),
+        }
+    }
+
+    /// Decoded bytes, in order.
+    fn feed(&mut self, data: &[u8]) -> Result<(), ImportError> {
+        if data.is_empty() {
+            return Ok(());
+        }
+        self.decoded_bytes += data.len() as u64;
+        if self.decoded_bytes > self.options.max_decoded_bytes {
+            let plain = matches!(self.transport, Some(Transport::Plain));
+            return Err(too_large(
+                plain.then_some(self.decoded_bytes),
+                self.options.max_decoded_bytes,
+            ));
+        }
+        match &mut self.stage {
+            Stage::Lines(li) => li.push(data),
+            Stage::Document(doc) => {
+                doc.extend_from_slice(data);
+                Ok(())
+            }
+            Stage::Sniffing(head) => {
+                head.extend_from_slice(data);
+                if !sniff_ready(head) {
+                    return Ok(());
+                }
+                let head = std::mem::take(head);
+                self.start_stage(head)
+            }
+        }
+    }
+
+    fn start_stage(&mut self, head: Vec<u8>) -> Result<(), ImportError> {
+        match sniff(&head)? {
+            Sniffed::JsonDocument => {
+                self.stage = Stage::Document(head);
+                Ok(())
+            }
+            kind => {
+                let mut li = Box::new(LineImporter::new(kind));
+                let r = li.push(&head);
+                self.stage = Stage::Lines(li);
+                r
+            }
+        }
+    }
+
+    /// Ends the input and builds the session.
+    pub fn finish(mut self) -> Result<Session, ImportError> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
+        if self.transport.is_none() {
+            let head = std::mem::take(&mut self.raw_head);
+            self.start_transport(&head)?;
+            self.decode(&head)?;
+        }
+        if let Some(Transport::Gzip(d)) = &mut self.transport {
+            if self.gzip_damage.is_none() {
+                let r = d.try_finish();
+                let out = std::mem::take(d.get_mut());
+                if let Err(e) = r {
+                    self.gzip_damage = Some(e.to_string());
+                }
+                self.feed(&out)?;
+            }
+        }
+        let gzip = matches!(self.transport, Some(Transport::Gzip(_)));
+        if gzip && self.decoded_bytes == 0 {
+            return Err(ImportError::new(
+                Kind::Malformed,
+                format!(
+                    "gzip data could not be decompressed: {}",
+                    self.gzip_damage.as_deref().unwrap_or("no data")
+                ),
+            ));
+        }
+        let stage = std::mem::replace(&mut self.stage, Stage::Sniffing(Vec::new()));
+        let mut session = match stage {
+            Stage::Sniffing(head) => match sniff(&head)? {
+                Sniffed::JsonDocument => webrtc_internals::import_document(&head)?,
+                kind => {
+                    let mut li = LineImporter::new(kind);
+                    li.push(&head)?;
+                    li.finish()?
+                }
+            },
+            Stage::Lines(li) => li.finish()?,
+            Stage::Document(doc) => webrtc_internals::import_document(&doc)?,
+        };
+        if let Some(e) = &self.gzip_damage {
+            session.diagnostics.insert(
+                0,
+                Diagnostic {
+                    severity: Severity::Error,
+                    kind: Kind::Truncated,
+                    message: format!(
+                        "gzip stream is damaged or cut short ({e}); showing what was read"
+                    ),
+                    location: Default::default(),
+                    count: 1,
+                },
+            );
+        }
+        if let Some(src) = session.source.as_mut() {
+            src.bytes = self.input_bytes;
+            src.gzip = gzip;
+            src.decoded_bytes = self.decoded_bytes;
+        }
+        Ok(session)
+    }
+}
+
+/// Whether `head` (the first decoded bytes) is enough for [`sniff`] to give
+/// the answer it would give on the whole file.
+fn sniff_ready(head: &[u8]) -> bool {
+    if head.len() >= SNIFF_MAX_BYTES {
+        return true;
+    }
+    if head.len() < UTF8_BOM.len() && UTF8_BOM.starts_with(head) {
+        return false;
+    }
+    let b = skip_bom_and_space(head);
+    let strict_prefix = |h: &[u8]| b.len() < h.len() && h.starts_with(b);
+    if b.is_empty() || strict_prefix(b"RTCStatsDump\n") || strict_prefix(b"RTCStatsDump\r\n") {
+        return false;
+    }
+    match b.first() {
+        // `{` starts a document or a fippo metadata line: the first line
+        // and the first byte after it decide.
+        Some(b'{') => match b.iter().position(|&c| c == b'\n') {
+            Some(i) => !skip_bom_and_space(b.get(i..).unwrap_or_default()).is_empty(),
+            None => false,
+        },
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sniff_stream(text: &[u8], step: usize) -> Option<Sniffed> {
+        // Only where the first line is ready can a stage be chosen.
+        let mut head = Vec::new();
+        for c in text.chunks(step) {
+            head.extend_from_slice(c);
+            if sniff_ready(&head) {
+                return sniff(&head).ok();
+            }
+        }
+        sniff(&head).ok()
+    }
+
+    #[test]
+    fn sniffing_a_prefix_agrees_with_the_whole() {
+        let cases: [&[u8]; 7] = [
+            b"RTCStatsDump\n{\"fileFormat\":3}\n",
+            b"RTCStatsDump\r\n{}\n",
+            b"\xEF\xBB\xBF[\"create\",\"1\",{},1]\n",
+            b"{\"fileFormat\":2}\n\n  [\"x\",null,null,1]\n",
+            b"{\n \"PeerConnections\": {}}",
+            b"{\"a\":1}\n\n\n",
+            b"  \n hello",
+        ];
+        for text in cases {
+            let whole = sniff(text).ok();
+            for step in 1..=text.len() {
+                assert_eq!(sniff_stream(text, step), whole, "{text:?} step {step}");
+            }
+        }
+    }
+
+    fn gz(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let _ = e.write_all(data);
+        e.finish().unwrap_or_default()
+    }
+
+    fn jitsi_lines(n: usize) -> Vec<u8> {
+        (0..n)
+            .flat_map(|i| format!("[\"setLocalDescription\",\"pc{i}\",{{}},{i}]\n").into_bytes())
+            .collect()
+    }
+
+    fn streamed(input: &[u8], limit: u64) -> Result<Session, ImportError> {
+        let mut s = ImportStream::new(ImportOptions {
+            max_decoded_bytes: limit,
+        });
+        input.chunks(100).try_for_each(|c| s.push(c))?;
+        s.finish()
+    }
+
+    #[test]
+    fn gunzips_and_limits_the_decoded_size() {
+        let text = jitsi_lines(50);
+        let z = gz(&text);
+        let s = streamed(&z, 1 << 20).map(|s| s.source);
+        let src = s.ok().flatten();
+        assert_eq!(src.as_ref().map(|s| s.gzip), Some(true));
+        assert_eq!(src.map(|s| s.decoded_bytes), Some(text.len() as u64));
+        let err = streamed(&z, 100).map(|_| ()).map_err(|e| e.kind);
+        assert_eq!(err, Err(Kind::TooLarge));
+    }
+
+    #[test]
+    fn damaged_gzip_keeps_what_decoded() {
+        let text = jitsi_lines(3000);
+        let z = gz(&text);
+        let cut = z.get(..z.len() / 2).unwrap_or_default();
+        let s = streamed(cut, 1 << 30);
+        let Ok(s) = s else {
+            panic!("expected a partial session")
+        };
+        assert_eq!(s.diagnostics.first().map(|d| d.kind), Some(Kind::Truncated));
+        let n = s.peer_connections.len();
+        assert!(n > 100 && n < 3000, "{n} connections");
+        let garbage = streamed(b"\x1f\x8bnot really gzip", 1 << 30).map(|_| ());
+        assert_eq!(garbage.map_err(|e| e.kind), Err(Kind::Malformed));
+    }
+
+    #[test]
+    fn bzip2_and_empty_inputs_are_named() {
+        let bz = streamed(b"BZh91AY&SY", 1 << 30).map(|_| ());
+        assert_eq!(bz.map_err(|e| e.kind), Err(Kind::Unsupported));
+        let empty = streamed(b"", 1 << 30).map(|_| ());
+        assert_eq!(empty.map_err(|e| e.kind), Err(Kind::Empty));
+        let tiny = streamed(b"[", 1 << 30).map(|_| ());
+        assert!(tiny.is_err());
+    }
+}
