@@ -25,8 +25,9 @@ fn main() {
                 println!("{} {} {:?} n={}", pc.id, o.id, o.stats_type, o.len());
                 for (k, c) in &o.columns {
                     println!(
-                        "   {k}: nums={} texts={} last_num={:?} last_text={:?}",
+                        "   {k}: nums={} ({:?}) texts={} last_num={:?} last_text={:?}",
                         c.numbers.len(),
+                        std::mem::discriminant(&c.numbers),
                         c.texts.len(),
                         o.last_number(k),
                         o.last_text(k, &s.strings)

@@ -277,7 +277,7 @@ impl Viewer {
                     .map(gap_limit_ms)
                     .unwrap_or(5000.0);
                 let value = line_data(&self.session, l)
-                    .and_then(|(ts, vs)| value_at(ts, vs, t, max_age))
+                    .and_then(|(ts, vs)| value_at(ts, &vs, t, max_age))
                     .map(|(_, v)| v);
                 Readout {
                     label: &l.label,

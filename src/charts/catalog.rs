@@ -8,8 +8,9 @@
 
 use crate::metrics::rtp::Derived;
 use crate::metrics::{rtp_streams, Direction, RtpStream};
-use crate::model::{Interner, PeerConnection, Session, StatsObject};
+use crate::model::{Interner, Numbers, PeerConnection, Session, StatsObject};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Where a line's values come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,16 +99,17 @@ impl Chart {
     }
 }
 
-/// Resolves a line to its `(times, values)` slices.
-pub fn line_data<'a>(session: &'a Session, line: &'a Line) -> Option<(&'a [f64], &'a [f64])> {
+/// Resolves a line to its `(times, values)`; values stored compactly (f32,
+/// constant) are expanded, which costs one pass over the visible line.
+pub fn line_data<'a>(session: &'a Session, line: &'a Line) -> Option<(&'a [f64], Cow<'a, [f64]>)> {
     let obj = session
         .peer_connections
         .get(line.times_of.0)?
         .stats
         .get(line.times_of.1)?;
-    let values: &[f64] = match &line.values {
-        Values::Column(p) => obj.column(p).map(|c| c.numbers.as_slice())?,
-        Values::Derived(v) => v,
+    let values = match &line.values {
+        Values::Column(p) => obj.column(p).map(|c| c.numbers.as_f64s())?,
+        Values::Derived(v) => Cow::Borrowed(v.as_slice()),
     };
     Some((&obj.times_ms, values))
 }
@@ -148,7 +150,7 @@ fn column_line(
     let values = if scale == 1.0 {
         Values::Column(prop.to_string())
     } else {
-        Values::Derived(c.numbers.iter().map(|v| v * scale).collect())
+        Values::Derived(c.numbers.as_f64s().iter().map(|v| v * scale).collect())
     };
     Some(Line {
         label: label.to_string(),
@@ -444,9 +446,15 @@ pub fn raw_charts(session: &Session) -> Vec<Chart> {
                 if !col.has_numbers() {
                     continue;
                 }
-                let mut finite = col.numbers.iter().filter(|v| v.is_finite());
-                let first = finite.next();
-                let constant = finite.all(|v| Some(v) == first);
+                let constant = match &col.numbers {
+                    Numbers::Const { .. } => true,
+                    n => {
+                        let all = n.as_f64s();
+                        let mut finite = all.iter().filter(|v| v.is_finite());
+                        let first = finite.next();
+                        finite.all(|v| Some(v) == first)
+                    }
+                };
                 out.push(Chart {
                     id: format!("raw/{p}/{}/{prop}", obj.id),
                     group: group.clone(),

@@ -128,7 +128,7 @@ pub fn draw_chart<DB: DrawingBackend>(
         .iter()
         .enumerate()
         .filter_map(|(i, l)| {
-            line_data(session, l).map(|(t, v)| (i, decimate(t, v, t0, t1, w as usize)))
+            line_data(session, l).map(|(t, v)| (i, decimate(t, &v, t0, t1, w as usize)))
         })
         .collect();
     let (y0, y1) = y_range(&segments, chart.zero_based);

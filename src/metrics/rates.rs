@@ -1,12 +1,12 @@
 //! Rates and interval ratios from cumulative counters.
 
 use super::MAX_GAP_MS;
-use crate::model::StatsObject;
+use crate::model::{Numbers, StatsObject};
 
-/// Values of `property` as f64 (NaN where missing), aligned to the object's times.
-pub fn numbers<'a>(obj: &'a StatsObject, property: &str) -> Option<&'a [f64]> {
+/// Values of `property` (NaN where missing), aligned to the object's times.
+pub fn numbers<'a>(obj: &'a StatsObject, property: &str) -> Option<&'a Numbers> {
     obj.column(property)
-        .map(|c| c.numbers.as_slice())
+        .map(|c| &c.numbers)
         .filter(|v| !v.is_empty())
 }
 
@@ -34,8 +34,8 @@ pub fn gap_limit_ms(obj: &StatsObject) -> f64 {
 
 /// True where row `i` starts a new stream under the same stats id (the SSRC
 /// changed), so deltas across it are meaningless.
-fn ssrc_changed(obj: &StatsObject, i: usize) -> bool {
-    let Some(ssrc) = numbers(obj, "ssrc") else {
+fn ssrc_changed(ssrc: Option<&Numbers>, i: usize) -> bool {
+    let Some(ssrc) = ssrc else {
         return false;
     };
     match (i.checked_sub(1).and_then(|p| ssrc.get(p)), ssrc.get(i)) {
@@ -67,13 +67,14 @@ fn per_interval(
         None => None,
     };
     let max_gap = gap_limit_ms(obj);
+    let ssrc = numbers(obj, "ssrc");
     let mut prev: Option<(f64, f64, f64)> = None;
     for (i, slot) in out.iter_mut().enumerate() {
-        let (Some(&t), Some(&x)) = (obj.times_ms.get(i), xs.get(i)) else {
+        let (Some(&t), Some(x)) = (obj.times_ms.get(i), xs.get(i)) else {
             continue;
         };
         let y = match ys {
-            Some(ys) => ys.get(i).copied().unwrap_or(f64::NAN),
+            Some(ys) => ys.get(i).unwrap_or(f64::NAN),
             None => 0.0,
         };
         if t.is_nan() || x.is_nan() || y.is_nan() {
@@ -81,7 +82,7 @@ fn per_interval(
         }
         if let Some((pt, px, py)) = prev {
             let dt = t - pt;
-            if dt > 0.0 && dt <= max_gap && !ssrc_changed(obj, i) {
+            if dt > 0.0 && dt <= max_gap && !ssrc_changed(ssrc, i) {
                 if let Some(v) = f(dt, x - px, y - py) {
                     *slot = v;
                 }
@@ -120,7 +121,7 @@ pub fn interval_loss_pct(obj: &StatsObject, lost: &str, received: &str) -> Vec<f
 /// Raw values scaled (e.g. seconds to ms), NaN where missing.
 pub fn scaled(obj: &StatsObject, property: &str, scale: f64) -> Vec<f64> {
     match numbers(obj, property) {
-        Some(v) => v.iter().map(|x| x * scale).collect(),
+        Some(v) => v.as_f64s().iter().map(|x| x * scale).collect(),
         None => vec![f64::NAN; obj.times_ms.len()],
     }
 }

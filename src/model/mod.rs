@@ -14,7 +14,7 @@ pub mod wire;
 
 pub use builder::SessionBuilder;
 pub use event::{Event, StateChange};
-pub use series::{Column, Interner, StatsObject, Sym};
+pub use series::{Column, Interner, Numbers, StatsObject, Sym, Texts};
 
 use crate::error::Diagnostic;
 use serde::Serialize;

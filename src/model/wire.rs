@@ -4,21 +4,47 @@
 //! little-endian arrays, so the page rebuilds the model at memory-copy speed
 //! instead of parsing the dump again. One buffer, transferable without copy.
 //!
-//! Layout: `b"RTCVW1"`, u64 LE skeleton length, skeleton JSON, then for each
-//! peer connection, each stats object: times (f64 × rows), then each column:
-//! numbers (f64 × rows) if present, texts (u32 × rows) if present.
+//! Layout: `b"RTCVW2"`, u64 LE skeleton length, skeleton JSON, then for each
+//! peer connection, each stats object: times (f64 × rows), then each column
+//! in the form the skeleton names (the model's compact storage, so the
+//! transfer is as small as the model): numbers none / one f64 / f32 × rows /
+//! f64 × rows, then texts none / one u32 / u32 × rows.
 
 use super::{
     Event, GetUserMediaCall, Interner, PeerConnection, Session, SourceInfo, StateChange,
     StatsObject,
 };
 use crate::error::Diagnostic;
-use crate::model::Column;
+use crate::model::{Column, Numbers, Texts};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-const MAGIC: &[u8; 6] = b"RTCVW1";
+const MAGIC: &[u8; 6] = b"RTCVW2";
+
+// Storage tags of a column's numbers and texts in the skeleton.
+const NONE: u8 = 0;
+const CONST: u8 = 1;
+const F32: u8 = 2;
+const F64: u8 = 3;
+const SYMS: u8 = 2;
+
+fn number_tag(n: &Numbers) -> u8 {
+    match n {
+        _ if n.is_empty() => NONE,
+        Numbers::Const { .. } => CONST,
+        Numbers::F32(_) => F32,
+        Numbers::F64(_) => F64,
+    }
+}
+
+fn text_tag(t: &Texts) -> u8 {
+    match t {
+        _ if t.is_empty() => NONE,
+        Texts::Const { .. } => CONST,
+        Texts::Syms(_) => SYMS,
+    }
+}
 
 #[derive(Serialize, Deserialize)]
 struct Skeleton {
@@ -53,8 +79,8 @@ struct StatsSkeleton {
     id: String,
     stats_type: Option<String>,
     rows: usize,
-    /// (name, has numbers, has texts)
-    columns: Vec<(String, bool, bool)>,
+    /// (name, numbers tag, texts tag)
+    columns: Vec<(String, u8, u8)>,
 }
 
 /// Encodes a finished session.
@@ -90,7 +116,7 @@ pub fn encode(s: &Session) -> Vec<u8> {
                         columns: o
                             .columns
                             .iter()
-                            .map(|(n, c)| (n.clone(), !c.numbers.is_empty(), !c.texts.is_empty()))
+                            .map(|(n, c)| (n.clone(), number_tag(&c.numbers), text_tag(&c.texts)))
                             .collect(),
                     })
                     .collect(),
@@ -104,15 +130,7 @@ pub fn encode(s: &Session) -> Vec<u8> {
         .peer_connections
         .iter()
         .flat_map(|p| &p.stats)
-        .map(|o| {
-            o.times_ms.len()
-                * 8
-                * (1 + o
-                    .columns
-                    .values()
-                    .map(|c| usize::from(!c.numbers.is_empty()) + usize::from(!c.texts.is_empty()))
-                    .sum::<usize>())
-        })
+        .map(|o| o.heap_bytes() + 12 * o.columns.len())
         .sum();
     let mut out = Vec::with_capacity(MAGIC.len() + 8 + json.len() + columns);
     out.extend_from_slice(MAGIC);
@@ -121,9 +139,24 @@ pub fn encode(s: &Session) -> Vec<u8> {
     for o in s.peer_connections.iter().flat_map(|p| &p.stats) {
         put_f64s(&mut out, &o.times_ms);
         for c in o.columns.values() {
-            put_f64s(&mut out, &c.numbers);
-            for v in &c.texts {
-                out.extend_from_slice(&v.to_le_bytes());
+            match &c.numbers {
+                n if n.is_empty() => {}
+                Numbers::Const { value, .. } => out.extend_from_slice(&value.to_le_bytes()),
+                Numbers::F32(v) => {
+                    for x in v {
+                        out.extend_from_slice(&x.to_le_bytes());
+                    }
+                }
+                Numbers::F64(v) => put_f64s(&mut out, v),
+            }
+            match &c.texts {
+                t if t.is_empty() => {}
+                Texts::Const { sym, .. } => out.extend_from_slice(&sym.to_le_bytes()),
+                Texts::Syms(v) => {
+                    for x in v {
+                        out.extend_from_slice(&x.to_le_bytes());
+                    }
+                }
             }
         }
     }
@@ -158,6 +191,41 @@ impl<'a> Reader<'a> {
                 .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
                 .collect(),
         )
+    }
+
+    fn f32s(&mut self, n: usize) -> Option<Vec<f32>> {
+        let bytes = self.take(n.checked_mul(4)?)?;
+        Some(
+            bytes
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes(c.try_into().unwrap_or([0; 4])))
+                .collect(),
+        )
+    }
+
+    fn numbers(&mut self, tag: u8, rows: usize) -> Option<Numbers> {
+        Some(match tag {
+            NONE => Numbers::default(),
+            CONST => Numbers::Const {
+                value: f64::from_le_bytes(self.take(8)?.try_into().ok()?),
+                len: rows,
+            },
+            F32 => Numbers::F32(self.f32s(rows)?),
+            F64 => Numbers::F64(self.f64s(rows)?),
+            _ => return None,
+        })
+    }
+
+    fn texts(&mut self, tag: u8, rows: usize) -> Option<Texts> {
+        Some(match tag {
+            NONE => Texts::default(),
+            CONST => Texts::Const {
+                sym: u32::from_le_bytes(self.take(4)?.try_into().ok()?),
+                len: rows,
+            },
+            SYMS => Texts::Syms(self.u32s(rows)?),
+            _ => return None,
+        })
     }
 
     fn u32s(&mut self, n: usize) -> Option<Vec<u32>> {
@@ -259,8 +327,8 @@ impl Decoder {
                     obj.times_ms = r.f64s(o.rows)?;
                     for (name, numbers, texts) in o.columns {
                         let col = Column {
-                            numbers: if numbers { r.f64s(o.rows)? } else { Vec::new() },
-                            texts: if texts { r.u32s(o.rows)? } else { Vec::new() },
+                            numbers: r.numbers(numbers, o.rows)?,
+                            texts: r.texts(texts, o.rows)?,
                         };
                         obj.columns.insert(name, col);
                     }
