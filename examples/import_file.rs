@@ -5,7 +5,8 @@
     clippy::indexing_slicing
 )] // a dev tool, not input handling
 //! Imports the given files once each and prints the time: a target for
-//! profilers (`perf record`, valgrind) over one import.
+//! profilers (`perf record`, valgrind) over one import; then the main
+//! thread's work on the model (chart catalog per connection, summary).
 fn main() {
     for path in std::env::args().skip(1) {
         let bytes = std::fs::read(&path).unwrap_or_default();
@@ -18,5 +19,22 @@ fn main() {
                 .map_err(|e| e.kind),
             t.elapsed().as_secs_f64() * 1000.0
         );
+        // What the page does on the main thread after the transfer: one
+        // chart catalog step per connection, then the summary.
+        if let Ok(s) = &r {
+            let mut worst = 0.0f64;
+            for p in 0..s.peer_connections.len() {
+                let t = std::time::Instant::now();
+                let charts = rtcview::charts::catalog::metric_charts_of(s, p);
+                std::hint::black_box(charts);
+                worst = worst.max(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            let t = std::time::Instant::now();
+            std::hint::black_box(rtcview::summary::summarize(s));
+            println!(
+                "  charts of one connection: at most {worst:.1} ms; summary {:.1} ms",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+        }
     }
 }

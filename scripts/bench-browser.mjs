@@ -1,6 +1,7 @@
 // Browser benchmark (issue 6): loads generated dumps in the built viewer in
 // headless Chromium and prints, per file: time to first chart and to
-// "opened", peak main-thread JS heap, peak renderer processes' memory (RSS),
+// "opened", peak main-thread JS heap, peak renderer processes' memory (PSS
+// and RSS),
 // the longest main-thread task during the load, and Chromium's own JSON.parse
 // of the same bytes (every line for rtcstats; document plus every `values`
 // string for webrtc-internals). Prints figures; asserts nothing.
@@ -18,17 +19,23 @@ const server = await serve('dist', 0, () => {}, routes);
 const base = `http://127.0.0.1:${server.address().port}/`;
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage', '--enable-precise-memory-info'] });
 
-/** Sum of VmRSS (MB) of the renderer processes of Playwright-launched Chromium. */
-function rendererRss() {
-  let total = 0;
+/** Memory (MB) of the renderer processes of Playwright-launched Chromium
+ *  (the page and its workers live in one): summed RSS, and summed PSS,
+ *  which counts shared pages (Chromium's own code) once across processes
+ *  instead of once per process. */
+function rendererMemory() {
+  let rss = 0;
+  let pss = 0;
   for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
     try {
       const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
       if (!cmd.includes('--type=renderer') || !cmd.includes('playwright')) continue;
-      total += Number(readFileSync(`/proc/${d}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+      const roll = readFileSync(`/proc/${d}/smaps_rollup`, 'utf8');
+      rss += Number(roll.match(/^Rss:\s+(\d+)/m)?.[1] ?? 0);
+      pss += Number(roll.match(/^Pss:\s+(\d+)/m)?.[1] ?? 0);
     } catch { /* gone */ }
   }
-  return total / 1024;
+  return { rss: rss / 1024, pss: pss / 1024 };
 }
 
 const rows = [];
@@ -51,7 +58,8 @@ for (const f of files) {
     });
   });
   let peakRss = 0;
-  const sampler = setInterval(() => { peakRss = Math.max(peakRss, rendererRss()); }, 100);
+  let peakPss = 0;
+  const sampler = setInterval(() => { const m = rendererMemory(); peakRss = Math.max(peakRss, m.rss); peakPss = Math.max(peakPss, m.pss); }, 100);
   const t0 = Date.now();
   await page.goto(`${base}?url=${encodeURIComponent(`bench/${f}`)}`);
   await page.waitForFunction(() => window.__b.t.opened || window.__b.t.failed, null, { timeout: 600000 });
@@ -83,16 +91,16 @@ for (const f of files) {
   }, `${base}bench/${f}`);
   const nav = await page.evaluate(() => performance.timeOrigin);
   const since = (k) => (b.t[k] == null ? null : b.t[k]);
-  rows.push({ f, mb, chart: since('chart'), opened: since('opened'), worker: b.worker, failed: !!b.t.failed, heap: b.heap / 1e6, rss: peakRss, longest: b.longest, parse, wall: Date.now() - t0, nav });
+  rows.push({ f, mb, chart: since('chart'), opened: since('opened'), worker: b.worker, failed: !!b.t.failed, heap: b.heap / 1e6, rss: peakRss, pss: peakPss, longest: b.longest, parse, wall: Date.now() - t0, nav });
   console.error(`${f}: opened ${since('opened')?.toFixed(0)} ms`);
   await page.close();
 }
 await browser.close();
 server.close();
 
-console.log('| file | MB | first chart ms | opened ms | import ms (worker: read, parse, encode) | peak JS heap MB (page) | peak renderer RSS MB | longest main-thread task ms | Chromium JSON.parse ms | import / JSON.parse |');
+console.log('| file | MB | first chart ms | opened ms | import ms (worker: read, parse, encode) | peak JS heap MB (page) | peak renderer PSS MB (RSS) | longest main-thread task ms | Chromium JSON.parse ms | import / JSON.parse |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   const imp = r.worker ? r.worker.readAndParseMs + r.worker.finishMs : null;
-  console.log(`| ${r.f} | ${r.mb.toFixed(1)} | ${r.chart?.toFixed(0) ?? '–'} | ${r.failed ? 'failed' : r.opened.toFixed(0)} | ${imp?.toFixed(0) ?? '–'} | ${r.heap.toFixed(0)} | ${r.rss.toFixed(0)} | ${r.longest.toFixed(0)} | ${r.parse?.toFixed(0) ?? 'cannot (text over V8\'s string limit)'} | ${imp != null && r.parse ? `${(imp / r.parse).toFixed(2)}x` : '–'} |`);
+  console.log(`| ${r.f} | ${r.mb.toFixed(1)} | ${r.chart?.toFixed(0) ?? '–'} | ${r.failed ? 'failed' : r.opened.toFixed(0)} | ${imp?.toFixed(0) ?? '–'} | ${r.heap.toFixed(0)} | ${r.pss.toFixed(0)} (${r.rss.toFixed(0)}) | ${r.longest.toFixed(0)} | ${r.parse?.toFixed(0) ?? 'cannot (text over V8\'s string limit)'} | ${imp != null && r.parse ? `${(imp / r.parse).toFixed(2)}x` : '–'} |`);
 }

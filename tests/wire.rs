@@ -17,23 +17,49 @@ fn round_trip(bytes: &[u8], name: &str) {
     let a = wire::encode(&s);
     let back = wire::decode(&a).unwrap_or_else(|| panic!("{name}: does not decode"));
     assert_eq!(wire::encode(&back), a, "{name}: re-encoding differs");
-    // One stats object per step gives the same session.
-    let mut d = wire::Decoder::new(&a).expect("header");
-    let mut steps = 0;
-    while !d.step(&a, 1).expect("step") {
-        steps += 1;
-    }
-    let stepped = d.finish(&a).expect("finish");
-    assert_eq!(
-        wire::encode(&stepped),
-        a,
-        "{name}: stepwise decoding differs"
-    );
+    // The worker's parts, each pushed as it arrives and decoded one stats
+    // object per step, give the same session.
     let objects: usize = s.peer_connections.iter().map(|p| p.stats.len()).sum();
-    assert!(
-        steps + 1 >= objects,
-        "{name}: {steps} steps for {objects} objects"
-    );
+    for part_bytes in [1, 4096, 1 << 20] {
+        let mut enc = wire::Encoder::new(s.clone(), part_bytes);
+        let mut d = wire::Decoder::new();
+        let (mut steps, mut parts, mut sent) = (0, 0, Vec::new());
+        loop {
+            match d.step(1).expect("step") {
+                wire::Progress::Working => steps += 1,
+                wire::Progress::NeedBytes => match enc.next_part() {
+                    Some(p) => {
+                        parts += 1;
+                        sent.extend_from_slice(&p);
+                        d.push(&p);
+                    }
+                    None => d.end(),
+                },
+                wire::Progress::Done => break,
+            }
+        }
+        assert_eq!(
+            sent, a,
+            "{name}: parts of {part_bytes} differ from the whole"
+        );
+        let stepped = d.finish().expect("finish");
+        assert_eq!(
+            wire::encode(&stepped),
+            a,
+            "{name}: stepwise decoding differs"
+        );
+        assert!(
+            steps >= objects,
+            "{name}: {steps} steps for {objects} objects"
+        );
+        if part_bytes == 1 {
+            assert_eq!(
+                parts,
+                objects + 1,
+                "{name}: one part per object plus the header"
+            );
+        }
+    }
     let sa = serde_json::to_value(summarize(&s)).unwrap();
     let sb = serde_json::to_value(summarize(&back)).unwrap();
     assert_eq!(sa, sb, "{name}: summaries differ");

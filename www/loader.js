@@ -1,8 +1,11 @@
-// Rebuilds the viewer from the import worker's transfer without long tasks:
-// the buffer goes into wasm memory in slices and is decoded in ~20 ms steps,
-// yielding to the browser between them (input and painting continue).
-const SLICE = 8 * 1024 * 1024;
+// Rebuilds the viewer from the import worker's parts without long tasks:
+// each part goes into wasm memory as it arrives and is decoded in ~20 ms
+// steps, yielding to the browser between them (input and painting go on).
+// Decoding overlaps the worker's encoding, and decoded bytes are dropped,
+// so the page never holds the model and the whole transfer at once.
 const BUDGET_MS = 20;
+const WORKING = 0;
+const NEED_BYTES = 1;
 
 const yieldToBrowser = () => new Promise((resolve) => {
   const c = new MessageChannel();
@@ -10,23 +13,35 @@ const yieldToBrowser = () => new Promise((resolve) => {
   c.port2.postMessage(null);
 });
 
-/** @returns {Promise<import('./pkg/rtcview.js').Viewer>} */
-export async function viewerFromTransfer(ViewerLoader, wire, isCancelled = () => false) {
-  const bytes = new Uint8Array(wire);
-  const loader = new ViewerLoader(bytes.length);
-  try {
-    for (let at = 0; at < bytes.length; at += SLICE) {
-      loader.push(bytes.subarray(at, Math.min(at + SLICE, bytes.length)));
-      await yieldToBrowser();
-      if (isCancelled()) return null;
+/** A transfer in progress: `push(part)` each `wirePart`, `end(summary)`
+ *  after the last; `viewer` resolves to the Viewer (null if cancelled). */
+export function transferToViewer(ViewerLoader, isCancelled = () => false) {
+  const loader = new ViewerLoader();
+  const queue = [];
+  let ended = false;
+  let summary;
+  let wake = null;
+  const poke = () => { const w = wake; wake = null; w?.(); };
+  const viewer = (async () => {
+    let told = false;
+    try {
+      for (;;) {
+        if (isCancelled()) { loader.free(); return null; }
+        while (queue.length) loader.push(queue.shift());
+        if (ended && !told) { loader.end(); told = true; }
+        const s = loader.step(BUDGET_MS);
+        if (s === WORKING) await yieldToBrowser();
+        else if (s === NEED_BYTES) await new Promise((resolve) => { wake = resolve; if (queue.length || (ended && !told)) poke(); });
+        else return loader.finish(summary);
+      }
+    } catch (e) {
+      loader.free();
+      throw e;
     }
-    while (!loader.step(BUDGET_MS)) {
-      await yieldToBrowser();
-      if (isCancelled()) return null;
-    }
-  } catch (e) {
-    loader.free();
-    throw e;
-  }
-  return loader.finish();
+  })();
+  return {
+    push(part) { queue.push(new Uint8Array(part)); poke(); },
+    end(s) { summary = s; ended = true; poke(); },
+    viewer,
+  };
 }

@@ -4,7 +4,7 @@
 // Dumps are imported in a Web Worker; every string from a dump goes into the
 // page with textContent, never HTML.
 import init, { ViewerLoader, EmbedSession, version } from './pkg/rtcview.js';
-import { viewerFromTransfer } from './loader.js';
+import { transferToViewer } from './loader.js';
 import { createUI } from './viewer.js';
 
 const $ = (id) => document.getElementById(id);
@@ -56,6 +56,8 @@ function load(job, name, onViewer, onError) {
   $('error').hidden = true;
   progress(0, 0);
   const done = () => { w.terminate(); if (worker === w) worker = null; };
+  let transfer = null;
+  const fail = (kind, message) => { if (loadId === current()) onError(kind, message); };
   w.onmessage = ({ data }) => {
     if (w !== worker) return;
     if (data.progress != null) progress(data.progress, data.total);
@@ -65,15 +67,22 @@ function load(job, name, onViewer, onError) {
     } else if (data.error) {
       done();
       onError(data.error.name, data.error.message);
-    } else if (data.wire) {
+    } else if (data.wirePart) {
+      if (!transfer) {
+        setStatus(`Preparing ${name}…`);
+        transfer = transferToViewer(ViewerLoader, () => loadId !== current());
+        transfer.viewer.then((viewer) => {
+          if (!viewer || loadId !== current()) { viewer?.free(); return; }
+          $('progress').hidden = true;
+          onViewer(viewer);
+        }, (e) => fail(e.name || 'error', e.message || String(e)));
+      }
+      transfer.push(data.wirePart);
+    } else if (data.wireEnd) {
       done();
       performance.mark('rtcview:worker-import', { detail: data.timings });
-      setStatus(`Preparing ${name}…`);
-      viewerFromTransfer(ViewerLoader, data.wire, () => loadId !== current()).then((viewer) => {
-        if (!viewer || loadId !== current()) { viewer?.free(); return; }
-        $('progress').hidden = true;
-        onViewer(viewer);
-      }, (e) => onError(e.name || 'error', e.message || String(e)));
+      if (transfer) transfer.end(data.summary);
+      else fail('internal', 'the import worker sent no model');
     }
   };
   w.onerror = (e) => { if (w === worker) onError('worker', e.message || 'the import worker failed'); };

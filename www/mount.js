@@ -1,7 +1,7 @@
 // mount(element, options): the viewer inside a host page's element, no
 // iframe. Same component and import worker as the standalone page.
 import init, { ViewerLoader, version } from './pkg/rtcview.js';
-import { viewerFromTransfer } from './loader.js';
+import { transferToViewer } from './loader.js';
 import { createUI } from './viewer.js';
 
 let wasm = null;
@@ -39,6 +39,7 @@ export function mount(element, options = {}) {
     emit('error', { code, message });
   };
 
+  let generation = 0;
   /** Loads a dump: a URL (string or URL), a File/Blob, or bytes (ArrayBuffer / typed array). */
   async function load(source, name) {
     await ready();
@@ -58,6 +59,7 @@ export function mount(element, options = {}) {
       return;
     }
     name ??= job.label ?? 'session';
+    const current = ++generation;
     worker?.terminate();
     ui.clear();
     status.classList.remove('rv-error');
@@ -65,22 +67,34 @@ export function mount(element, options = {}) {
     const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     worker = w;
     return new Promise((resolve) => {
+      let transfer = null;
       w.onmessage = ({ data }) => {
         if (w !== worker) return;
         if (data.progress != null) status.textContent = `Reading ${name}… ${(data.progress / 1048576).toFixed(1)} MB`;
         else if (data.importing != null) status.textContent = `Building the model of ${name}…`;
-        else if (data.error || data.wire) {
+        else if (data.error) {
           w.terminate();
           worker = null;
-          if (data.error) { fail(data.error.name, data.error.message); resolve(null); return; }
-          viewerFromTransfer(ViewerLoader, data.wire, () => destroyed || worker !== null).then((viewer) => {
-            if (!viewer) { resolve(null); return; }
-            const summary = JSON.parse(viewer.summary());
-            ui.render(viewer, name);
-            status.textContent = '';
-            emit('statsReady', summary);
-            resolve(summary);
-          }, (e) => { fail(e.name || 'error', e.message || String(e)); resolve(null); });
+          fail(data.error.name, data.error.message);
+          resolve(null);
+        } else if (data.wirePart) {
+          if (!transfer) {
+            transfer = transferToViewer(ViewerLoader, () => destroyed || generation !== current);
+            transfer.viewer.then((viewer) => {
+              if (!viewer) { resolve(null); return; }
+              const summary = JSON.parse(viewer.summary());
+              ui.render(viewer, name);
+              status.textContent = '';
+              emit('statsReady', summary);
+              resolve(summary);
+            }, (e) => { fail(e.name || 'error', e.message || String(e)); resolve(null); });
+          }
+          transfer.push(data.wirePart);
+        } else if (data.wireEnd) {
+          w.terminate();
+          worker = null;
+          if (transfer) transfer.end(data.summary);
+          else { fail('internal', 'the import worker sent no model'); resolve(null); }
         }
       };
       w.onerror = (e) => { if (w === worker) { fail('worker', e.message || 'the import worker failed'); resolve(null); } };

@@ -1,7 +1,7 @@
 // The import worker: reads a dump (File, URL or bytes) as a stream and
 // hands each chunk to the wasm importer as it arrives (gunzipped and parsed
 // at once: the whole text of an rtcstats dump is never held), then sends the
-// model back as one transferable buffer (see src/model/wire.rs). The page
+// summary and the model back in transferable parts (see src/model/wire.rs). The page
 // stays responsive however long the import takes; a new load terminates
 // this worker.
 import init, { ImportStream } from './pkg/rtcview.js';
@@ -13,9 +13,10 @@ const ready = init();
 const LIMIT = 1 << 30;
 const tooLarge = (bytes) => ({ error: { name: 'too_large', message: `too large (${(bytes / 1048576).toFixed(1)} MB; limit ${LIMIT / 1048576} MB)` } });
 
-/** Streams `stream` into the importer with progress; returns the transfer
- *  buffer, or an `{error}` message. Throws the importer's error (named
- *  after its kind) as soon as a chunk shows the input cannot be read. */
+/** Streams `stream` into the importer with progress, then posts the
+ *  model's parts; returns the closing `{wireEnd}` message, or `{error}`.
+ *  Throws the importer's error (named after its kind) as soon as a chunk
+ *  shows the input cannot be read. */
 async function importStream(stream, total) {
   await ready;
   const t0 = performance.now();
@@ -41,9 +42,15 @@ async function importStream(stream, total) {
   postMessage({ progress: done, total });
   postMessage({ importing: done });
   const t1 = performance.now();
-  const wire = input.finishToWire();
+  const summary = input.finish();
+  // The model leaves in parts, each freed in wasm once copied out: the
+  // page decodes them while the next ones are encoded.
+  for (let part = input.nextPart(); part !== undefined; part = input.nextPart()) {
+    postMessage({ wirePart: part.buffer }, [part.buffer]);
+  }
+  input.free();
   // Timings for the page's performance timeline (and the benchmark).
-  return { wire, timings: { readAndParseMs: t1 - t0, finishMs: performance.now() - t1 } };
+  return { wireEnd: true, summary, timings: { readAndParseMs: t1 - t0, finishMs: performance.now() - t1 } };
 }
 
 onmessage = async ({ data }) => {
@@ -72,8 +79,7 @@ onmessage = async ({ data }) => {
     } else {
       result = await importStream(new Blob([data.bytes]).stream(), data.bytes.byteLength);
     }
-    if (result.error) { postMessage(result); return; }
-    postMessage(result, [result.wire.buffer]);
+    postMessage(result);
   } catch (e) {
     postMessage({ error: { name: e?.name || 'error', message: e?.message || String(e) } });
   }

@@ -65,7 +65,18 @@ impl EmbedSession {
     pub fn admit(&mut self, viewer: &mut Viewer) -> String {
         // Masking rewrites text only; the chart catalog refers to numeric
         // columns by index and its labels carry no addresses, so it stays.
-        actions(&self.embed.admit(&mut viewer.session))
+        let acts = self.embed.admit(&mut viewer.session);
+        // Filtering and masking changed the session: keep the summary that
+        // went to the host (statsReady.v1) for the page, not the worker's.
+        viewer.summary_json = acts.iter().find_map(|a| match a {
+            crate::embed::Action::Post { message, .. }
+                if message.get("msg").and_then(|m| m.as_str()) == Some("statsReady.v1") =>
+            {
+                message.get("data").map(|d| d.to_string())
+            }
+            _ => None,
+        });
+        actions(&acts)
     }
 
     /// A fetch or import failed (`fetch_failed`, `not_a_dump`, `too_large`).

@@ -26,10 +26,13 @@ fn json<T: Serialize + ?Sized>(v: &T) -> String {
 /// The import worker's side of a load: chunks are pushed as the file or
 /// the response streams in and are gunzipped and parsed at once (see
 /// `formats::stream`), so a line-oriented dump is never held whole. At the
-/// end the model is encoded in the transfer format.
+/// end the summary is computed here (off the page's main thread) and the
+/// model leaves in parts of the transfer format, each stats object freed
+/// once encoded.
 #[wasm_bindgen(js_name = ImportStream)]
 pub struct WorkerImport {
-    stream: crate::formats::ImportStream,
+    stream: Option<crate::formats::ImportStream>,
+    encoder: Option<crate::model::wire::Encoder>,
 }
 
 impl Default for WorkerImport {
@@ -38,86 +41,122 @@ impl Default for WorkerImport {
     }
 }
 
+/// Size of the transfer's parts: big enough that posting them costs
+/// nothing, small enough that neither side holds much more than the model.
+const PART_BYTES: usize = 4 << 20;
+
 #[wasm_bindgen(js_class = ImportStream)]
 impl WorkerImport {
     #[wasm_bindgen(constructor)]
     pub fn new() -> WorkerImport {
         WorkerImport {
-            stream: crate::formats::ImportStream::new(Default::default()),
+            stream: Some(crate::formats::ImportStream::new(Default::default())),
+            encoder: None,
         }
     }
 
     /// Takes the next chunk. Throws an `Error` named after the error kind
     /// when the input cannot be a dump (or is too large): stop reading.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
-        self.stream
+        let stream = self
+            .stream
+            .as_mut()
+            .ok_or_else(|| js_error("internal", "push() after finish()"))?;
+        stream
             .push(chunk)
             .map_err(|e| js_error(e.kind.as_str(), &e.to_string()))
     }
 
-    /// Ends the input; returns the model in the transfer format. Throws an
-    /// `Error` named after the error kind.
-    #[wasm_bindgen(js_name = finishToWire)]
-    pub fn finish_to_wire(self) -> Result<Vec<u8>, JsValue> {
-        let session = self
+    /// Ends the input and builds the session; returns its summary (JSON).
+    /// Throws an `Error` named after the error kind.
+    pub fn finish(&mut self) -> Result<String, JsValue> {
+        let stream = self
             .stream
+            .take()
+            .ok_or_else(|| js_error("internal", "finish() twice"))?;
+        let session = stream
             .finish()
             .map_err(|e| js_error(e.kind.as_str(), &e.to_string()))?;
-        Ok(crate::model::wire::encode(&session))
+        let summary = json(&crate::summary::summarize(&session));
+        self.encoder = Some(crate::model::wire::Encoder::new(session, PART_BYTES));
+        Ok(summary)
+    }
+
+    /// The next part of the model in the transfer format, `undefined` after
+    /// the last.
+    #[wasm_bindgen(js_name = nextPart)]
+    pub fn next_part(&mut self) -> Option<Vec<u8>> {
+        self.encoder.as_mut()?.next_part()
     }
 }
 
-/// Builds a [`Viewer`] from the import worker's transfer in short steps:
-/// `push` the buffer in slices, call `step` until it returns true, then
-/// `finish`. Each call does a bounded amount of work, so the page's main
-/// thread never blocks for long, however large the session.
+/// Builds a [`Viewer`] from the import worker's parts in short steps:
+/// `push` each part as it arrives, `end` after the last, call `step` until
+/// it says done, then `finish`. Each call does a bounded amount of work,
+/// so the page's main thread never blocks for long, however large the
+/// session; decoded bytes are dropped as it goes.
 #[wasm_bindgen]
 pub struct ViewerLoader {
-    bytes: Vec<u8>,
-    decoder: Option<crate::model::wire::Decoder>,
+    decoder: crate::model::wire::Decoder,
     session: Option<Session>,
     charts: Vec<Chart>,
     next_pc: usize,
 }
 
+impl Default for ViewerLoader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What [`ViewerLoader::step`] returns.
+const STEP_WORKING: u8 = 0;
+const STEP_NEED_BYTES: u8 = 1;
+const STEP_DONE: u8 = 2;
+
 #[wasm_bindgen]
 impl ViewerLoader {
     #[wasm_bindgen(constructor)]
-    pub fn new(total_bytes: usize) -> ViewerLoader {
+    pub fn new() -> ViewerLoader {
         ViewerLoader {
-            bytes: Vec::with_capacity(total_bytes),
-            decoder: None,
+            decoder: crate::model::wire::Decoder::new(),
             session: None,
             charts: Vec::new(),
             next_pc: 0,
         }
     }
 
-    /// Appends a slice of the transfer.
-    pub fn push(&mut self, chunk: &[u8]) {
-        self.bytes.extend_from_slice(chunk);
+    /// Appends a part of the transfer.
+    pub fn push(&mut self, part: &[u8]) {
+        self.decoder.push(part);
     }
 
-    /// Works for about `budget_ms`; true when the viewer is ready to `finish`.
-    pub fn step(&mut self, budget_ms: f64) -> Result<bool, JsValue> {
+    /// No more parts will come.
+    pub fn end(&mut self) {
+        self.decoder.end();
+    }
+
+    /// Works for about `budget_ms`. Returns 0 (call again), 1 (push the next
+    /// part first) or 2 (ready to `finish`).
+    pub fn step(&mut self, budget_ms: f64) -> Result<u8, JsValue> {
+        use crate::model::wire::Progress;
         let start = js_sys::Date::now();
         let spent = || js_sys::Date::now() - start >= budget_ms;
         let broken = || js_error("internal", "the import worker sent an unreadable model");
         if self.session.is_none() {
-            if self.decoder.is_none() {
-                self.decoder =
-                    Some(crate::model::wire::Decoder::new(&self.bytes).ok_or_else(broken)?);
-            }
             loop {
-                let d = self.decoder.as_mut().ok_or_else(broken)?;
-                if d.step(&self.bytes, 16).ok_or_else(broken)? {
-                    let d = self.decoder.take().ok_or_else(broken)?;
-                    self.session = Some(d.finish(&self.bytes).ok_or_else(broken)?);
-                    self.bytes = Vec::new();
-                    break;
+                // One stats object at a time: a big one is a few MB.
+                match self.decoder.step(1).ok_or_else(broken)? {
+                    Progress::Working => {}
+                    Progress::NeedBytes => return Ok(STEP_NEED_BYTES),
+                    Progress::Done => {
+                        let d = std::mem::take(&mut self.decoder);
+                        self.session = Some(d.finish().ok_or_else(broken)?);
+                        break;
+                    }
                 }
                 if spent() {
-                    return Ok(false);
+                    return Ok(STEP_WORKING);
                 }
             }
         }
@@ -128,15 +167,16 @@ impl ViewerLoader {
                 self.next_pc,
             ));
             self.next_pc += 1;
-            if spent() {
-                return Ok(self.next_pc >= session.peer_connections.len());
+            if spent() && self.next_pc < session.peer_connections.len() {
+                return Ok(STEP_WORKING);
             }
         }
-        Ok(true)
+        Ok(STEP_DONE)
     }
 
-    /// The viewer (after `step` returned true).
-    pub fn finish(self) -> Result<Viewer, JsValue> {
+    /// The viewer (after `step` said done), with the summary the worker
+    /// computed, if given.
+    pub fn finish(self, summary: Option<String>) -> Result<Viewer, JsValue> {
         let session = self
             .session
             .ok_or_else(|| js_error("internal", "finish() before the last step"))?;
@@ -144,6 +184,7 @@ impl ViewerLoader {
             session,
             metric: self.charts,
             raw: None,
+            summary_json: summary,
         })
     }
 }
@@ -153,6 +194,9 @@ pub struct Viewer {
     pub(crate) session: Session,
     metric: Vec<Chart>,
     raw: Option<Vec<Chart>>,
+    /// The summary's JSON, computed once (by the worker when it can): it
+    /// walks every sample, a long task on the main thread for a big dump.
+    pub(crate) summary_json: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -172,12 +216,16 @@ impl Viewer {
             session,
             metric,
             raw: None,
+            summary_json: None,
         })
     }
 
     /// The `rtcview-summary/1` document.
-    pub fn summary(&self) -> String {
-        json(&crate::summary::summarize(&self.session))
+    pub fn summary(&mut self) -> String {
+        let session = &self.session;
+        self.summary_json
+            .get_or_insert_with(|| json(&crate::summary::summarize(session)))
+            .clone()
     }
 
     /// `[start, end]` in unix ms, or `[]` when nothing in the dump has a time.

@@ -83,8 +83,75 @@ struct StatsSkeleton {
     columns: Vec<(String, u8, u8)>,
 }
 
-/// Encodes a finished session.
+/// Encodes a finished session in one buffer.
 pub fn encode(s: &Session) -> Vec<u8> {
+    let mut out = header(s);
+    let columns: usize = s
+        .peer_connections
+        .iter()
+        .flat_map(|p| &p.stats)
+        .map(object_bytes_hint)
+        .sum();
+    out.reserve(columns);
+    for o in s.peer_connections.iter().flat_map(|p| &p.stats) {
+        put_object(&mut out, o);
+    }
+    out
+}
+
+/// Encodes a finished session in parts of about `part_bytes`, dropping each
+/// stats object once encoded: the import worker posts every part as it is
+/// made, so neither side ever holds the model and the whole transfer at once.
+pub struct Encoder {
+    session: Session,
+    header_sent: bool,
+    pc: usize,
+    obj: usize,
+    part_bytes: usize,
+}
+
+impl Encoder {
+    pub fn new(session: Session, part_bytes: usize) -> Encoder {
+        Encoder {
+            session,
+            header_sent: false,
+            pc: 0,
+            obj: 0,
+            part_bytes: part_bytes.max(1),
+        }
+    }
+
+    /// The next part, `None` after the last.
+    pub fn next_part(&mut self) -> Option<Vec<u8>> {
+        if !self.header_sent {
+            self.header_sent = true;
+            return Some(header(&self.session));
+        }
+        let mut out: Vec<u8> = Vec::new();
+        while out.len() < self.part_bytes {
+            let Some(pc) = self.session.peer_connections.get_mut(self.pc) else {
+                break;
+            };
+            let Some(o) = pc.stats.get_mut(self.obj) else {
+                self.pc += 1;
+                self.obj = 0;
+                continue;
+            };
+            let o = std::mem::take(o);
+            out.reserve(object_bytes_hint(&o));
+            put_object(&mut out, &o);
+            self.obj += 1;
+        }
+        (!out.is_empty()).then_some(out)
+    }
+}
+
+fn object_bytes_hint(o: &StatsObject) -> usize {
+    o.heap_bytes() + 12 * o.columns.len()
+}
+
+/// Magic, skeleton length and skeleton.
+fn header(s: &Session) -> Vec<u8> {
     let skeleton = Skeleton {
         source: s.source.clone(),
         user_agent: s.user_agent.clone(),
@@ -126,18 +193,16 @@ pub fn encode(s: &Session) -> Vec<u8> {
         strings: s.strings.strings().map(str::to_string).collect(),
     };
     let json = serde_json::to_vec(&skeleton).unwrap_or_default();
-    let columns: usize = s
-        .peer_connections
-        .iter()
-        .flat_map(|p| &p.stats)
-        .map(|o| o.heap_bytes() + 12 * o.columns.len())
-        .sum();
-    let mut out = Vec::with_capacity(MAGIC.len() + 8 + json.len() + columns);
+    let mut out = Vec::with_capacity(MAGIC.len() + 8 + json.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&(json.len() as u64).to_le_bytes());
     out.extend_from_slice(&json);
-    for o in s.peer_connections.iter().flat_map(|p| &p.stats) {
-        put_f64s(&mut out, &o.times_ms);
+    out
+}
+
+fn put_object(out: &mut Vec<u8>, o: &StatsObject) {
+    {
+        put_f64s(out, &o.times_ms);
         for c in o.columns.values() {
             match &c.numbers {
                 n if n.is_empty() => {}
@@ -147,7 +212,7 @@ pub fn encode(s: &Session) -> Vec<u8> {
                         out.extend_from_slice(&x.to_le_bytes());
                     }
                 }
-                Numbers::F64(v) => put_f64s(&mut out, v),
+                Numbers::F64(v) => put_f64s(out, v),
             }
             match &c.texts {
                 t if t.is_empty() => {}
@@ -160,7 +225,6 @@ pub fn encode(s: &Session) -> Vec<u8> {
             }
         }
     }
-    out
 }
 
 fn put_f64s(out: &mut Vec<u8>, v: &[f64]) {
@@ -241,15 +305,34 @@ impl<'a> Reader<'a> {
 
 /// Decodes what [`encode`] wrote; `None` for anything else (never panics).
 pub fn decode(bytes: &[u8]) -> Option<Session> {
-    let mut d = Decoder::new(bytes)?;
-    while !d.step(bytes, usize::MAX)? {}
-    d.finish(bytes)
+    let mut d = Decoder::new();
+    d.push(bytes);
+    d.end();
+    while d.step(usize::MAX)? != Progress::Done {}
+    d.finish()
 }
 
-/// Incremental decoding, a few stats objects per step, so a page can
-/// rebuild a large session without blocking its main thread.
+/// What a [`Decoder::step`] achieved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Decoded something; call again.
+    Working,
+    /// The next stats object has not fully arrived: push more.
+    NeedBytes,
+    /// Every stats object is decoded and the input has ended.
+    Done,
+}
+
+/// Incremental decoding as the parts arrive, a few stats objects per step,
+/// so a page can rebuild a large session without blocking its main thread.
+/// Bytes are dropped once decoded.
+#[derive(Default)]
 pub struct Decoder {
-    skeleton: std::vec::IntoIter<PcSkeleton>,
+    buf: Vec<u8>,
+    /// Decoded bytes at the front of `buf`.
+    pos: usize,
+    ended: bool,
+    skeleton: Option<std::vec::IntoIter<PcSkeleton>>,
     rest: Option<SkeletonRest>,
     current: Option<(
         PcSkeleton,
@@ -257,7 +340,6 @@ pub struct Decoder {
         Vec<StatsObject>,
     )>,
     done: Vec<PeerConnection>,
-    pos: usize,
 }
 
 struct SkeletonRest {
@@ -270,58 +352,122 @@ struct SkeletonRest {
     strings: Vec<String>,
 }
 
+/// Bytes a stats object takes in the transfer, from its skeleton.
+fn object_len(o: &StatsSkeleton) -> Option<usize> {
+    let mut n = o.rows.checked_mul(8)?;
+    for &(_, numbers, texts) in &o.columns {
+        n = n.checked_add(match numbers {
+            NONE => 0,
+            CONST => 8,
+            F32 => o.rows.checked_mul(4)?,
+            F64 => o.rows.checked_mul(8)?,
+            _ => return None,
+        })?;
+        n = n.checked_add(match texts {
+            NONE => 0,
+            CONST => 4,
+            SYMS => o.rows.checked_mul(4)?,
+            _ => return None,
+        })?;
+    }
+    Some(n)
+}
+
 impl Decoder {
-    /// Reads the header and skeleton; `None` if `bytes` is not a transfer.
-    pub fn new(bytes: &[u8]) -> Option<Decoder> {
-        let mut r = Reader { rest: bytes };
-        if r.take(MAGIC.len())? != MAGIC {
-            return None;
-        }
-        let len = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
-        let skeleton: Skeleton =
-            serde_json::from_slice(r.take(usize::try_from(len).ok()?)?).ok()?;
-        let pos = bytes.len() - r.rest.len();
-        Some(Decoder {
-            skeleton: skeleton.peer_connections.into_iter(),
-            rest: Some(SkeletonRest {
-                source: skeleton.source,
-                user_agent: skeleton.user_agent,
-                metadata: skeleton.metadata,
-                get_user_media: skeleton.get_user_media,
-                client_events: skeleton.client_events,
-                diagnostics: skeleton.diagnostics,
-                strings: skeleton.strings,
-            }),
-            current: None,
-            done: Vec::new(),
-            pos,
-        })
+    pub fn new() -> Decoder {
+        Decoder::default()
     }
 
-    /// Decodes up to `max_objects` stats objects. `Some(true)` when all are
-    /// decoded, `None` on damaged input.
-    pub fn step(&mut self, bytes: &[u8], max_objects: usize) -> Option<bool> {
+    /// Appends the next part of the transfer.
+    pub fn push(&mut self, bytes: &[u8]) {
+        // Drop what is decoded once it is most of the buffer (amortized:
+        // each byte is moved at most once more).
+        if self.pos > 0 && self.pos >= self.buf.len() / 2 {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+        }
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// No more parts will come.
+    pub fn end(&mut self) {
+        self.ended = true;
+    }
+
+    fn unread(&self) -> &[u8] {
+        self.buf.get(self.pos..).unwrap_or_default()
+    }
+
+    /// Reads the header and skeleton once they are all there.
+    fn start(&mut self) -> Option<Progress> {
         let mut r = Reader {
-            rest: bytes.get(self.pos..)?,
+            rest: self.unread(),
         };
+        let Some(magic) = r.take(MAGIC.len()) else {
+            return self.need_bytes();
+        };
+        if magic != MAGIC {
+            return None;
+        }
+        let Some(len) = r.take(8) else {
+            return self.need_bytes();
+        };
+        let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
+        let Some(json) = r.take(len) else {
+            return self.need_bytes();
+        };
+        let skeleton: Skeleton = serde_json::from_slice(json).ok()?;
+        self.pos += MAGIC.len() + 8 + len;
+        self.skeleton = Some(skeleton.peer_connections.into_iter());
+        self.rest = Some(SkeletonRest {
+            source: skeleton.source,
+            user_agent: skeleton.user_agent,
+            metadata: skeleton.metadata,
+            get_user_media: skeleton.get_user_media,
+            client_events: skeleton.client_events,
+            diagnostics: skeleton.diagnostics,
+            strings: skeleton.strings,
+        });
+        Some(Progress::Working)
+    }
+
+    /// `NeedBytes`, or damage (`None`) once the input has ended.
+    fn need_bytes(&self) -> Option<Progress> {
+        (!self.ended).then_some(Progress::NeedBytes)
+    }
+
+    /// Decodes up to `max_objects` stats objects of what has arrived.
+    /// `None` on damaged input.
+    pub fn step(&mut self, max_objects: usize) -> Option<Progress> {
+        if self.skeleton.is_none() {
+            return self.start();
+        }
         let mut budget = max_objects.max(1);
         loop {
             if self.current.is_none() {
-                match self.skeleton.next() {
+                match self.skeleton.as_mut()?.next() {
                     Some(mut pc) => {
                         let stats = std::mem::take(&mut pc.stats);
                         let n = stats.len();
                         self.current = Some((pc, stats.into_iter(), Vec::with_capacity(n)));
                     }
-                    None => {
-                        self.pos = bytes.len() - r.rest.len();
-                        return Some(true);
-                    }
+                    None if self.unread().is_empty() && self.ended => return Some(Progress::Done),
+                    None if self.unread().is_empty() => return Some(Progress::NeedBytes),
+                    // Bytes beyond the last object: not a transfer we wrote.
+                    None => return None,
                 }
             }
             let (_, objects, built) = self.current.as_mut()?;
-            match objects.next() {
+            match objects.as_slice().first() {
                 Some(o) => {
+                    if self.buf.len() - self.pos < object_len(o)? {
+                        return (!self.ended).then_some(Progress::NeedBytes);
+                    }
+                    let o = objects.next()?;
+                    let mut r = Reader {
+                        rest: self.buf.get(self.pos..)?,
+                    };
+                    let before = r.rest.len();
                     let mut obj = StatsObject::new(&o.id);
                     obj.stats_type = o.stats_type;
                     obj.times_ms = r.f64s(o.rows)?;
@@ -332,11 +478,11 @@ impl Decoder {
                         };
                         obj.columns.insert(name, col);
                     }
+                    self.pos += before - r.rest.len();
                     built.push(obj);
                     budget -= 1;
                     if budget == 0 {
-                        self.pos = bytes.len() - r.rest.len();
-                        return Some(false);
+                        return Some(Progress::Working);
                     }
                 }
                 None => {
@@ -360,9 +506,13 @@ impl Decoder {
         }
     }
 
-    /// The session, once every step returned `true` and nothing is left over.
-    pub fn finish(mut self, bytes: &[u8]) -> Option<Session> {
-        if self.pos != bytes.len() || self.current.is_some() || self.skeleton.next().is_some() {
+    /// The session, once a step returned `Done`.
+    pub fn finish(mut self) -> Option<Session> {
+        if !self.ended
+            || !self.unread().is_empty()
+            || self.current.is_some()
+            || self.skeleton.as_mut()?.next().is_some()
+        {
             return None;
         }
         let rest = self.rest.take()?;
