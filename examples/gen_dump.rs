@@ -11,7 +11,8 @@
 //!
 //! `format`: `rtcstats` (fileFormat 3 as rtcstats-js writes it: compressed
 //! methods, ids, properties and deltas), `rtcstats-chrome` (Chrome's writer:
-//! full reports every poll) or `internals` (webrtc-internals, series capped at
+//! full reports every poll), `rtcstats-one-stream` (compressed, only the
+//! outbound video report: long series in small files) or `internals` (webrtc-internals, series capped at
 //! 1000 points like Chrome). One poll per second per peer connection, each
 //! with the ~20 stats objects of an audio+video call in both directions,
 //! counters growing with jitter from a fixed-seed generator (reproducible).
@@ -264,7 +265,7 @@ const START_MS: f64 = 1_770_000_000_000.0;
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [format, minutes, pcs, out] = args.as_slice() else {
-        eprintln!("usage: gen_dump <rtcstats|rtcstats-chrome|internals> <minutes> <pcs> <out>");
+        eprintln!("usage: gen_dump <rtcstats|rtcstats-chrome|rtcstats-one-stream|internals> <minutes> <pcs> <out>");
         std::process::exit(64);
     };
     let polls = minutes.parse::<usize>().unwrap_or(1) * 60;
@@ -272,8 +273,11 @@ fn main() -> std::io::Result<()> {
     let mut rng = Rng(42);
     let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(out)?);
     match format.as_str() {
-        "rtcstats" | "rtcstats-chrome" => {
-            let compressed = format == "rtcstats";
+        "rtcstats" | "rtcstats-chrome" | "rtcstats-one-stream" => {
+            let compressed = format != "rtcstats-chrome";
+            // One outbound video report per poll: a series of a million
+            // points in a file of tens of MB (the chart redraw benchmark).
+            let one_stream = format == "rtcstats-one-stream";
             writeln!(w, "RTCStatsDump")?;
             if compressed {
                 writeln!(
@@ -312,7 +316,10 @@ fn main() -> std::io::Result<()> {
             for k in 0..polls {
                 for p in 0..pcs {
                     let ts = START_MS + 1000.0 * (k + 1) as f64 + 3.0 * p as f64;
-                    let full = poll(k, ts, p, &mut rng, &mut counters[p]);
+                    let mut full = poll(k, ts, p, &mut rng, &mut counters[p]);
+                    if one_stream {
+                        full.retain(|_, r| r["type"] == "outbound-rtp" && r["kind"] == "video");
+                    }
                     let v = if compressed {
                         Value::Object(enc[p].encode(&full))
                     } else {

@@ -217,3 +217,52 @@ fn bands_and_codec_markers() {
         .collect();
     assert_eq!(markers, vec![(5000.0, "codec: VP9")]);
 }
+
+/// Thousands of short quality-limitation runs (a long call) closer than a
+/// pixel draw as one band with one label, not a rectangle and a label
+/// each; zoomed in, every run is its own band again, labels not overlapping.
+#[test]
+fn short_bands_merge_to_the_pixels() {
+    use rtcview::model::{Format, SessionBuilder};
+    use serde_json::json;
+    let mut b = SessionBuilder::new(Format::Rtcstats, "test");
+    let n = 4000;
+    for i in 0..n {
+        let reason = if i % 4 == 1 { "bandwidth" } else { "none" };
+        let r = json!({"type": "outbound-rtp", "kind": "video", "ssrc": 1, "bytesSent": 1000 * i,
+            "packetsSent": 10 * i, "qualityLimitationReason": reason});
+        b.push_report(
+            "pc",
+            "out",
+            1000.0 * (i + 1) as f64,
+            r.as_object().unwrap(),
+            false,
+        );
+    }
+    let s = b.finish();
+    let charts = metric_charts(&s);
+    let c = charts
+        .iter()
+        .find(|c| c.id.ends_with("/bitrate"))
+        .expect("bitrate chart");
+    assert_eq!(c.bands.len(), n / 4, "one band per run");
+    let count = |svg: &str, what: &str| svg.matches(what).count();
+    let frame = |t0_ms: f64, t1_ms: f64| Frame {
+        t0_ms,
+        t1_ms,
+        cursor_ms: None,
+        mark_ms: None,
+        scale: 1.0,
+        dark: false,
+    };
+    let whole = render(&s, c, &frame(1000.0, 1000.0 * n as f64));
+    // Runs 0.5 px apart: one band (and the background), one label.
+    assert_eq!(count(&whole, "\nbandwidth\n"), 1);
+    assert_eq!(count(&whole, "<rect"), 2);
+    // 20 runs in view, about 20 px apart: each its own band; labels
+    // (about 60 px wide) only where the previous one has ended.
+    let zoomed = render(&s, c, &frame(1000.0, 80_000.0));
+    assert_eq!(count(&zoomed, "<rect"), 21);
+    let labels = count(&zoomed, "\nbandwidth\n");
+    assert!((5..=10).contains(&labels), "{labels} labels for 20 bands");
+}

@@ -27,8 +27,10 @@ export function transferToViewer(ViewerLoader, isCancelled = () => false) {
     try {
       for (;;) {
         if (isCancelled()) { loader.free(); return null; }
-        while (queue.length) loader.push(queue.shift());
-        if (ended && !told) { loader.end(); told = true; }
+        // One part per turn: a burst of queued parts copied in one go
+        // would be a long task of its own.
+        if (queue.length) loader.push(queue.shift());
+        if (ended && !told && !queue.length) { loader.end(); told = true; }
         const s = loader.step(BUDGET_MS);
         if (s === WORKING) await yieldToBrowser();
         else if (s === NEED_BYTES) await new Promise((resolve) => { wake = resolve; if (queue.length || (ended && !told)) poke(); });

@@ -174,8 +174,11 @@ export function createUI(root, options = {}) {
     if (canvas.width !== w) canvas.width = w;
     if (canvas.height !== h) canvas.height = h;
     try {
+      const start = performance.now();
       fig.rect = state.viewer.drawChart(canvas, fig.dataset.id, state.t0, state.t1, state.cursor ?? undefined, state.mark ?? undefined, dpr, dark());
       fig.dpr = dpr;
+      // On the page's performance timeline: what a zoom or pan costs.
+      performance.measure('rtcview:draw', { start, detail: fig.dataset.id });
     } catch (e) {
       fig.querySelector('.readout').textContent = `could not draw: ${e.message}`;
     }

@@ -90,7 +90,8 @@ impl WorkerImport {
     }
 }
 
-/// Builds a [`Viewer`] from the import worker's parts in short steps:
+/// Builds a [`Viewer`] from the import worker's parts (the model and the
+/// chart catalog the worker built) in short steps:
 /// `push` each part as it arrives, `end` after the last, call `step` until
 /// it says done, then `finish`. Each call does a bounded amount of work,
 /// so the page's main thread never blocks for long, however large the
@@ -98,9 +99,7 @@ impl WorkerImport {
 #[wasm_bindgen]
 pub struct ViewerLoader {
     decoder: crate::model::wire::Decoder,
-    session: Option<Session>,
-    charts: Vec<Chart>,
-    next_pc: usize,
+    ready: Option<(Session, Vec<Chart>)>,
 }
 
 impl Default for ViewerLoader {
@@ -120,9 +119,7 @@ impl ViewerLoader {
     pub fn new() -> ViewerLoader {
         ViewerLoader {
             decoder: crate::model::wire::Decoder::new(),
-            session: None,
-            charts: Vec::new(),
-            next_pc: 0,
+            ready: None,
         }
     }
 
@@ -141,48 +138,37 @@ impl ViewerLoader {
     pub fn step(&mut self, budget_ms: f64) -> Result<u8, JsValue> {
         use crate::model::wire::Progress;
         let start = js_sys::Date::now();
-        let spent = || js_sys::Date::now() - start >= budget_ms;
         let broken = || js_error("internal", "the import worker sent an unreadable model");
-        if self.session.is_none() {
-            loop {
-                // One stats object at a time: a big one is a few MB.
-                match self.decoder.step(1).ok_or_else(broken)? {
-                    Progress::Working => {}
-                    Progress::NeedBytes => return Ok(STEP_NEED_BYTES),
-                    Progress::Done => {
-                        let d = std::mem::take(&mut self.decoder);
-                        self.session = Some(d.finish().ok_or_else(broken)?);
-                        break;
-                    }
-                }
-                if spent() {
-                    return Ok(STEP_WORKING);
+        if self.ready.is_some() {
+            return Ok(STEP_DONE);
+        }
+        loop {
+            // One column or one derived series at a time: a million-row
+            // stats object is tens of MB, too much for one step.
+            match self.decoder.step(1).ok_or_else(broken)? {
+                Progress::Working => {}
+                Progress::NeedBytes => return Ok(STEP_NEED_BYTES),
+                Progress::Done => {
+                    let d = std::mem::take(&mut self.decoder);
+                    self.ready = Some(d.finish_with_charts().ok_or_else(broken)?);
+                    return Ok(STEP_DONE);
                 }
             }
-        }
-        let session = self.session.as_ref().ok_or_else(broken)?;
-        while self.next_pc < session.peer_connections.len() {
-            self.charts.extend(crate::charts::catalog::metric_charts_of(
-                session,
-                self.next_pc,
-            ));
-            self.next_pc += 1;
-            if spent() && self.next_pc < session.peer_connections.len() {
+            if js_sys::Date::now() - start >= budget_ms {
                 return Ok(STEP_WORKING);
             }
         }
-        Ok(STEP_DONE)
     }
 
     /// The viewer (after `step` said done), with the summary the worker
     /// computed, if given.
     pub fn finish(self, summary: Option<String>) -> Result<Viewer, JsValue> {
-        let session = self
-            .session
+        let (session, metric) = self
+            .ready
             .ok_or_else(|| js_error("internal", "finish() before the last step"))?;
         Ok(Viewer {
             session,
-            metric: self.charts,
+            metric,
             raw: None,
             summary_json: summary,
         })

@@ -6,14 +6,15 @@
 //! Lines refer to the session's columns by index: raw series are never
 //! copied, derived ones are computed once when the catalog is built.
 
+use super::decimate::Blocks;
 use crate::metrics::rtp::Derived;
 use crate::metrics::{rtp_streams, Direction, RtpStream};
 use crate::model::{Interner, Numbers, PeerConnection, Session, StatsObject};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 /// Where a line's values come from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Values {
     /// A column of the time source object, as stored.
     Column(String),
@@ -21,16 +22,20 @@ pub enum Values {
     Derived(Vec<f64>),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Line {
     pub label: String,
     /// (peer connection index, stats object index) whose times the values follow.
     pub times_of: (usize, usize),
     pub values: Values,
+    /// Block summaries for fast decimation, built on the first draw of a
+    /// long line (`charts::decimate::Blocks`).
+    #[serde(skip)]
+    pub blocks: std::sync::OnceLock<Option<Blocks>>,
 }
 
 /// A time range shaded behind the lines (e.g. "bandwidth"-limited quality).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Band {
     pub t0_ms: f64,
@@ -39,14 +44,17 @@ pub struct Band {
 }
 
 /// A vertical marker (e.g. a codec change).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Marker {
     pub t_ms: f64,
     pub label: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Serializable so the import worker can send the catalog it built
+/// (`model::wire`), derived values and all, instead of the page's main
+/// thread computing it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Chart {
     /// Stable id: `<pc index>/<stats id>/<metric>` or `raw/<pc>/<stats id>/<property>`.
     pub id: String,
@@ -132,6 +140,7 @@ fn derived_line(
         label: label.to_string(),
         times_of: (p, obj_index(pc, d.obj)?),
         values: Values::Derived(d.values),
+        blocks: Default::default(),
     })
 }
 
@@ -156,6 +165,7 @@ fn column_line(
         label: label.to_string(),
         times_of: (p, obj_index(pc, obj)?),
         values,
+        blocks: Default::default(),
     })
 }
 
@@ -247,8 +257,7 @@ pub fn metric_charts(session: &Session) -> Vec<Chart> {
         .collect()
 }
 
-/// The metric charts of peer connection `p` (the page builds them one
-/// connection at a time, to keep each task short).
+/// The metric charts of peer connection `p`.
 pub fn metric_charts_of(session: &Session, p: usize) -> Vec<Chart> {
     let strings = &session.strings;
     let mut out = Vec::new();
@@ -465,6 +474,7 @@ pub fn raw_charts(session: &Session) -> Vec<Chart> {
                         label: prop.clone(),
                         times_of: (p, o),
                         values: Values::Column(prop.clone()),
+                        blocks: Default::default(),
                     }],
                     bands: Vec::new(),
                     markers: Vec::new(),

@@ -2,7 +2,11 @@
 //! in the page, the SVG backend in native snapshot tests.
 
 use super::catalog::{line_data, Chart};
-use super::decimate::{decimate, Segment};
+use super::decimate::{decimate_with, Blocks, Segment};
+
+/// Lines at least this long get block summaries (below it a full scan is
+/// already well under a millisecond).
+const LONG_LINE: usize = 16_384;
 use super::theme::Theme;
 use crate::model::Session;
 use plotters::coord::Shift;
@@ -128,7 +132,14 @@ pub fn draw_chart<DB: DrawingBackend>(
         .iter()
         .enumerate()
         .filter_map(|(i, l)| {
-            line_data(session, l).map(|(t, v)| (i, decimate(t, &v, t0, t1, w as usize)))
+            line_data(session, l).map(|(t, v)| {
+                // Long lines get block summaries on their first draw.
+                let blocks = l
+                    .blocks
+                    .get_or_init(|| (t.len() >= LONG_LINE).then(|| Blocks::build(t, &v)))
+                    .as_ref();
+                (i, decimate_with(t, &v, blocks, t0, t1, w as usize))
+            })
         })
         .collect();
     let (y0, y1) = y_range(&segments, chart.zero_based);
@@ -152,39 +163,66 @@ pub fn draw_chart<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
 
-    for b in &chart.bands {
+    // Bands and markers thin out to the pixels like the lines: bands of one
+    // label closer than a pixel merge, and a label is written only where
+    // the previous one ends (a long call has thousands of short
+    // quality-limitation runs; drawing each was most of a redraw).
+    let to_px = |t: f64| (t - t0) / (t1 - t0) * f64::from(w);
+    let mut label_free_px = f64::NEG_INFINITY;
+    let mut merged: Option<(f64, f64, &str)> = None;
+    let visible = chart.bands.iter().filter_map(|b| {
         let (a, z) = (b.t0_ms.max(t0), b.t1_ms.min(t1));
-        if a >= z {
-            continue;
+        (a < z).then_some((a, z, b.label.as_str()))
+    });
+    for band in visible.map(Some).chain(std::iter::once(None)) {
+        if let (Some((a, z, label)), Some((ma, mz, ml))) = (band, merged) {
+            if label == ml && to_px(a) - to_px(mz) < 1.0 {
+                merged = Some((ma, z.max(mz), ml));
+                continue;
+            }
         }
-        ctx.draw_series(std::iter::once(Rectangle::new(
-            [(a, y1), (z, y0)],
-            theme.band.filled(),
-        )))
-        .map_err(err)?;
-        ctx.draw_series(std::iter::once(Text::new(
-            b.label.clone(),
-            (a, y1),
-            font(10.0),
-        )))
-        .map_err(err)?;
+        if let Some((a, z, label)) = std::mem::replace(&mut merged, band) {
+            ctx.draw_series(std::iter::once(Rectangle::new(
+                [(a, y1), (z, y0)],
+                theme.band.filled(),
+            )))
+            .map_err(err)?;
+            if to_px(a) >= label_free_px {
+                label_free_px = to_px(a) + label.len() as f64 * 6.0 * s + 8.0;
+                ctx.draw_series(std::iter::once(Text::new(
+                    label.to_string(),
+                    (a, y1),
+                    font(10.0),
+                )))
+                .map_err(err)?;
+            }
+        }
     }
+    let mut label_free_px = f64::NEG_INFINITY;
+    let mut last_marker_px = f64::NEG_INFINITY;
     for m in chart
         .markers
         .iter()
         .filter(|m| m.t_ms >= t0 && m.t_ms <= t1)
     {
-        ctx.draw_series(std::iter::once(PathElement::new(
-            vec![(m.t_ms, y0), (m.t_ms, y1)],
-            theme.marker.stroke_width(px(1.0).max(1) as u32),
-        )))
-        .map_err(err)?;
-        ctx.draw_series(std::iter::once(Text::new(
-            m.label.clone(),
-            (m.t_ms, y1),
-            font(10.0),
-        )))
-        .map_err(err)?;
+        let x = to_px(m.t_ms);
+        if x - last_marker_px >= 1.0 {
+            last_marker_px = x;
+            ctx.draw_series(std::iter::once(PathElement::new(
+                vec![(m.t_ms, y0), (m.t_ms, y1)],
+                theme.marker.stroke_width(px(1.0).max(1) as u32),
+            )))
+            .map_err(err)?;
+        }
+        if x >= label_free_px {
+            label_free_px = x + m.label.len() as f64 * 6.0 * s + 8.0;
+            ctx.draw_series(std::iter::once(Text::new(
+                m.label.clone(),
+                (m.t_ms, y1),
+                font(10.0),
+            )))
+            .map_err(err)?;
+        }
     }
     for (i, segs) in &segments {
         let color = theme.line(*i);

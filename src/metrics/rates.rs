@@ -15,6 +15,10 @@ pub fn numbers<'a>(obj: &'a StatsObject, property: &str) -> Option<&'a Numbers> 
 /// (jitsi and Safari clients poll every 10 s or more) to 2.5 x the median
 /// poll interval, so a slow poll rate is not mistaken for a gap.
 pub fn gap_limit_ms(obj: &StatsObject) -> f64 {
+    *obj.gap_limit_memo.get_or_init(|| compute_gap_limit_ms(obj))
+}
+
+fn compute_gap_limit_ms(obj: &StatsObject) -> f64 {
     let mut d: Vec<f64> = obj
         .times_ms
         .windows(2)

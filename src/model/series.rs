@@ -306,6 +306,9 @@ pub struct StatsObject {
     /// Rows that start a fresh report (an id removed and sent again): the
     /// fill does not carry values across them.
     barriers: Vec<usize>,
+    /// Memo of `metrics::rates::gap_limit_ms` (a median over every interval:
+    /// worth computing once, not once per derived metric).
+    pub(crate) gap_limit_memo: std::sync::OnceLock<f64>,
 }
 
 impl StatsObject {
@@ -499,6 +502,7 @@ impl StatsObject {
             };
             self.columns.insert(name, column);
         }
+        self.gap_limit_memo = std::sync::OnceLock::new();
         dropped
     }
 

@@ -8,19 +8,24 @@
 //! peer connection, each stats object: times (f64 × rows), then each column
 //! in the form the skeleton names (the model's compact storage, so the
 //! transfer is as small as the model): numbers none / one f64 / f32 × rows /
-//! f64 × rows, then texts none / one u32 / u32 × rows.
+//! f64 × rows, then texts none / one u32 / u32 × rows. Last, the chart
+//! catalog the worker built (`charts::catalog::metric_charts`): u64 LE
+//! length, JSON with every derived series emptied, then those series in
+//! order as f64 arrays, so the page's main thread computes no metric.
 
 use super::{
     Event, GetUserMediaCall, Interner, PeerConnection, Session, SourceInfo, StateChange,
     StatsObject,
 };
+use crate::charts::catalog::{metric_charts, Values};
+use crate::charts::Chart;
 use crate::error::Diagnostic;
 use crate::model::{Column, Numbers, Texts};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-const MAGIC: &[u8; 6] = b"RTCVW2";
+const MAGIC: &[u8; 6] = b"RTCVW3";
 
 // Storage tags of a column's numbers and texts in the skeleton.
 const NONE: u8 = 0;
@@ -90,12 +95,52 @@ pub fn encode(s: &Session) -> Vec<u8> {
         .peer_connections
         .iter()
         .flat_map(|p| &p.stats)
-        .map(object_bytes_hint)
+        .map(|o| o.heap_bytes() + 12 * o.columns.len())
         .sum();
     out.reserve(columns);
     for o in s.peer_connections.iter().flat_map(|p| &p.stats) {
         put_object(&mut out, o);
     }
+    let mut charts = metric_charts(s);
+    let series = take_derived(&mut charts);
+    out.extend_from_slice(&charts_header(
+        &charts,
+        series.iter().map(Vec::len).collect(),
+    ));
+    for v in &series {
+        put_f64s(&mut out, v);
+    }
+    out
+}
+
+/// The charts' derived series, taken out in order (left empty in place).
+fn take_derived(charts: &mut [Chart]) -> Vec<Vec<f64>> {
+    charts
+        .iter_mut()
+        .flat_map(|c| &mut c.lines)
+        .filter_map(|l| match &mut l.values {
+            Values::Derived(v) => Some(std::mem::take(v)),
+            Values::Column(_) => None,
+        })
+        .collect()
+}
+
+#[derive(Serialize, Deserialize)]
+struct ChartsSkeleton {
+    charts: Vec<Chart>,
+    /// Length of each derived series, in order.
+    series_lens: Vec<usize>,
+}
+
+fn charts_header(charts: &[Chart], series_lens: Vec<usize>) -> Vec<u8> {
+    let skeleton = ChartsSkeleton {
+        charts: charts.to_vec(),
+        series_lens,
+    };
+    let json = serde_json::to_vec(&skeleton).unwrap_or_default();
+    let mut out = Vec::with_capacity(8 + json.len());
+    out.extend_from_slice(&(json.len() as u64).to_le_bytes());
+    out.extend_from_slice(&json);
     out
 }
 
@@ -108,16 +153,28 @@ pub struct Encoder {
     pc: usize,
     obj: usize,
     part_bytes: usize,
+    charts: Vec<Chart>,
+    series: std::vec::IntoIter<Vec<f64>>,
+    charts_sent: bool,
+    /// The remaining columns of the object being encoded.
+    columns: Option<std::collections::btree_map::IntoIter<String, Column>>,
 }
 
 impl Encoder {
+    /// Builds the chart catalog (here, in the worker) and gets ready.
     pub fn new(session: Session, part_bytes: usize) -> Encoder {
+        let mut charts = metric_charts(&session);
+        let series = take_derived(&mut charts);
         Encoder {
             session,
             header_sent: false,
             pc: 0,
             obj: 0,
             part_bytes: part_bytes.max(1),
+            charts,
+            series: series.into_iter(),
+            charts_sent: false,
+            columns: None,
         }
     }
 
@@ -127,8 +184,17 @@ impl Encoder {
             self.header_sent = true;
             return Some(header(&self.session));
         }
-        let mut out: Vec<u8> = Vec::new();
+        let mut out: Vec<u8> = Vec::with_capacity(self.part_bytes.min(64 << 20));
+        // Column by column: a million-row object would otherwise be one
+        // part of a hundred MB, copied into the page in one task.
         while out.len() < self.part_bytes {
+            if let Some(columns) = self.columns.as_mut() {
+                match columns.next() {
+                    Some((_, c)) => put_column(&mut out, &c),
+                    None => self.columns = None,
+                }
+                continue;
+            }
             let Some(pc) = self.session.peer_connections.get_mut(self.pc) else {
                 break;
             };
@@ -138,16 +204,24 @@ impl Encoder {
                 continue;
             };
             let o = std::mem::take(o);
-            out.reserve(object_bytes_hint(&o));
-            put_object(&mut out, &o);
+            put_f64s(&mut out, &o.times_ms);
+            self.columns = Some(o.columns.into_iter());
             self.obj += 1;
+        }
+        if out.len() < self.part_bytes && !self.charts_sent {
+            self.charts_sent = true;
+            let lens = self.series.as_slice().iter().map(Vec::len).collect();
+            out.extend_from_slice(&charts_header(&self.charts, lens));
+            self.charts = Vec::new();
+        }
+        while out.len() < self.part_bytes && self.charts_sent {
+            let Some(v) = self.series.next() else {
+                break;
+            };
+            put_f64s(&mut out, &v);
         }
         (!out.is_empty()).then_some(out)
     }
-}
-
-fn object_bytes_hint(o: &StatsObject) -> usize {
-    o.heap_bytes() + 12 * o.columns.len()
 }
 
 /// Magic, skeleton length and skeleton.
@@ -201,27 +275,29 @@ fn header(s: &Session) -> Vec<u8> {
 }
 
 fn put_object(out: &mut Vec<u8>, o: &StatsObject) {
-    {
-        put_f64s(out, &o.times_ms);
-        for c in o.columns.values() {
-            match &c.numbers {
-                n if n.is_empty() => {}
-                Numbers::Const { value, .. } => out.extend_from_slice(&value.to_le_bytes()),
-                Numbers::F32(v) => {
-                    for x in v {
-                        out.extend_from_slice(&x.to_le_bytes());
-                    }
-                }
-                Numbers::F64(v) => put_f64s(out, v),
+    put_f64s(out, &o.times_ms);
+    for c in o.columns.values() {
+        put_column(out, c);
+    }
+}
+
+fn put_column(out: &mut Vec<u8>, c: &Column) {
+    match &c.numbers {
+        n if n.is_empty() => {}
+        Numbers::Const { value, .. } => out.extend_from_slice(&value.to_le_bytes()),
+        Numbers::F32(v) => {
+            for x in v {
+                out.extend_from_slice(&x.to_le_bytes());
             }
-            match &c.texts {
-                t if t.is_empty() => {}
-                Texts::Const { sym, .. } => out.extend_from_slice(&sym.to_le_bytes()),
-                Texts::Syms(v) => {
-                    for x in v {
-                        out.extend_from_slice(&x.to_le_bytes());
-                    }
-                }
+        }
+        Numbers::F64(v) => put_f64s(out, v),
+    }
+    match &c.texts {
+        t if t.is_empty() => {}
+        Texts::Const { sym, .. } => out.extend_from_slice(&sym.to_le_bytes()),
+        Texts::Syms(v) => {
+            for x in v {
+                out.extend_from_slice(&x.to_le_bytes());
             }
         }
     }
@@ -312,6 +388,9 @@ pub fn decode(bytes: &[u8]) -> Option<Session> {
     d.finish()
 }
 
+/// A stats object being decoded: its remaining columns and its rows.
+type PartialObject = (StatsObject, std::vec::IntoIter<(String, u8, u8)>, usize);
+
 /// What a [`Decoder::step`] achieved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
@@ -340,6 +419,14 @@ pub struct Decoder {
         Vec<StatsObject>,
     )>,
     done: Vec<PeerConnection>,
+    /// The stats object being decoded: its remaining columns and rows.
+    partial: Option<PartialObject>,
+    /// The chart catalog, once its header arrived; its derived series are
+    /// filled in as they arrive, at `slots` (chart, line) in order.
+    charts: Option<Vec<Chart>>,
+    slots: Vec<(usize, usize)>,
+    series_lens: Vec<usize>,
+    next_series: usize,
 }
 
 struct SkeletonRest {
@@ -436,13 +523,14 @@ impl Decoder {
         (!self.ended).then_some(Progress::NeedBytes)
     }
 
-    /// Decodes up to `max_objects` stats objects of what has arrived.
+    /// Decodes up to `max_units` columns (a stats object's times count as
+    /// one) of what has arrived.
     /// `None` on damaged input.
-    pub fn step(&mut self, max_objects: usize) -> Option<Progress> {
+    pub fn step(&mut self, max_units: usize) -> Option<Progress> {
         if self.skeleton.is_none() {
             return self.start();
         }
-        let mut budget = max_objects.max(1);
+        let mut budget = max_units.max(1);
         loop {
             if self.current.is_none() {
                 match self.skeleton.as_mut()?.next() {
@@ -451,15 +539,41 @@ impl Decoder {
                         let n = stats.len();
                         self.current = Some((pc, stats.into_iter(), Vec::with_capacity(n)));
                     }
-                    None if self.unread().is_empty() && self.ended => return Some(Progress::Done),
-                    None if self.unread().is_empty() => return Some(Progress::NeedBytes),
-                    // Bytes beyond the last object: not a transfer we wrote.
-                    None => return None,
+                    None => return self.step_charts(budget),
                 }
             }
-            let (_, objects, built) = self.current.as_mut()?;
+            // An object being decoded: one column per unit of work (a
+            // million-row object is tens of MB: too much for one step).
+            if let Some((obj, columns, rows)) = self.partial.as_mut() {
+                let mut r = Reader {
+                    rest: self.buf.get(self.pos..)?,
+                };
+                let before = r.rest.len();
+                match columns.next() {
+                    Some((name, numbers, texts)) => {
+                        let col = Column {
+                            numbers: r.numbers(numbers, *rows)?,
+                            texts: r.texts(texts, *rows)?,
+                        };
+                        obj.columns.insert(name, col);
+                        self.pos += before - r.rest.len();
+                    }
+                    None => {
+                        let (obj, _, _) = self.partial.take()?;
+                        let (_, _, built) = self.current.as_mut()?;
+                        built.push(obj);
+                    }
+                }
+                budget -= 1;
+                if budget == 0 {
+                    return Some(Progress::Working);
+                }
+                continue;
+            }
+            let (_, objects, _) = self.current.as_mut()?;
             match objects.as_slice().first() {
                 Some(o) => {
+                    // Started only once all its bytes are here.
                     if self.buf.len() - self.pos < object_len(o)? {
                         return (!self.ended).then_some(Progress::NeedBytes);
                     }
@@ -471,15 +585,8 @@ impl Decoder {
                     let mut obj = StatsObject::new(&o.id);
                     obj.stats_type = o.stats_type;
                     obj.times_ms = r.f64s(o.rows)?;
-                    for (name, numbers, texts) in o.columns {
-                        let col = Column {
-                            numbers: r.numbers(numbers, o.rows)?,
-                            texts: r.texts(texts, o.rows)?,
-                        };
-                        obj.columns.insert(name, col);
-                    }
                     self.pos += before - r.rest.len();
-                    built.push(obj);
+                    self.partial = Some((obj, o.columns.into_iter(), o.rows));
                     budget -= 1;
                     if budget == 0 {
                         return Some(Progress::Working);
@@ -506,17 +613,87 @@ impl Decoder {
         }
     }
 
+    /// The chart catalog after the stats objects: its header, then one
+    /// derived series per unit of work.
+    fn step_charts(&mut self, mut budget: usize) -> Option<Progress> {
+        if self.charts.is_none() {
+            let mut r = Reader {
+                rest: self.unread(),
+            };
+            let Some(len) = r.take(8) else {
+                return self.need_bytes();
+            };
+            let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
+            let Some(json) = r.take(len) else {
+                return self.need_bytes();
+            };
+            let sk: ChartsSkeleton = serde_json::from_slice(json).ok()?;
+            self.pos += 8 + len;
+            self.slots = sk
+                .charts
+                .iter()
+                .enumerate()
+                .flat_map(|(c, chart)| {
+                    chart.lines.iter().enumerate().filter_map(move |(l, line)| {
+                        matches!(line.values, Values::Derived(_)).then_some((c, l))
+                    })
+                })
+                .collect();
+            if self.slots.len() != sk.series_lens.len() {
+                return None;
+            }
+            self.charts = Some(sk.charts);
+            self.series_lens = sk.series_lens;
+            return Some(Progress::Working);
+        }
+        loop {
+            let k = self.next_series;
+            let Some(&(c, l)) = self.slots.get(k) else {
+                // Bytes beyond the catalog: not a transfer we wrote.
+                return match (self.unread().is_empty(), self.ended) {
+                    (true, true) => Some(Progress::Done),
+                    (true, false) => Some(Progress::NeedBytes),
+                    (false, _) => None,
+                };
+            };
+            let n = *self.series_lens.get(k)?;
+            let mut r = Reader {
+                rest: self.unread(),
+            };
+            let Some(v) = r.f64s(n) else {
+                return self.need_bytes();
+            };
+            self.pos += n * 8;
+            let line = self.charts.as_mut()?.get_mut(c)?.lines.get_mut(l)?;
+            line.values = Values::Derived(v);
+            self.next_series += 1;
+            budget -= 1;
+            if budget == 0 {
+                return Some(Progress::Working);
+            }
+        }
+    }
+
     /// The session, once a step returned `Done`.
-    pub fn finish(mut self) -> Option<Session> {
+    pub fn finish(self) -> Option<Session> {
+        self.finish_with_charts().map(|(s, _)| s)
+    }
+
+    /// The session and the chart catalog the worker built, once a step
+    /// returned `Done`.
+    pub fn finish_with_charts(mut self) -> Option<(Session, Vec<Chart>)> {
         if !self.ended
             || !self.unread().is_empty()
             || self.current.is_some()
+            || self.partial.is_some()
+            || self.next_series != self.slots.len()
             || self.skeleton.as_mut()?.next().is_some()
         {
             return None;
         }
+        let charts = self.charts.take()?;
         let rest = self.rest.take()?;
-        Some(Session {
+        let session = Session {
             source: rest.source,
             user_agent: rest.user_agent,
             metadata: rest.metadata,
@@ -525,6 +702,7 @@ impl Decoder {
             peer_connections: self.done,
             diagnostics: rest.diagnostics,
             strings: Interner::from_strings(rest.strings),
-        })
+        };
+        Some((session, charts))
     }
 }
