@@ -58,11 +58,18 @@ fn main() {
     }
     let s = stream.finish().expect("imports");
     phase("import (file bytes excluded)");
-    let wire = rtcview::model::wire::encode(&s);
-    phase("encode");
-    println!("wire {:.0} MB", mb(wire.len()));
-    drop(wire);
-    phase("free wire");
+    let summary = rtcview::summary::summarize(&s);
+    phase("summary");
+    drop(summary);
+    // As the worker does it: parts posted (here: dropped) one by one.
+    let mut enc = rtcview::model::wire::Encoder::new(s.clone(), 4 << 20);
+    phase("chart catalog (and a clone of the model for the figures below)");
+    let mut wire = 0;
+    while let Some(p) = enc.next_part() {
+        wire += p.len();
+    }
+    phase("encode in parts");
+    println!("transfer {:.0} MB", mb(wire));
     let (mut rows, mut plain, mut held) = (0usize, 0usize, 0usize);
     let mut forms = std::collections::BTreeMap::<&str, (usize, usize)>::new();
     for pc in &s.peer_connections {

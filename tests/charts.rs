@@ -61,8 +61,8 @@ fn the_sample_session_has_a_chart_per_stream_metric() {
     let (_, target) =
         rtcview::charts::catalog::line_data(&s, &out_video.lines[1]).expect("target line");
     let lowest = target
-        .iter()
-        .copied()
+        .to_f64s()
+        .into_iter()
         .filter(|v| v.is_finite())
         .fold(f64::INFINITY, f64::min);
     assert!(

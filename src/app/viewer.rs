@@ -3,7 +3,6 @@
 //! renders every string with `textContent`.
 
 use crate::charts::catalog::line_data;
-use crate::charts::decimate::value_at;
 use crate::charts::{draw_chart, metric_charts, raw_charts, Chart, Frame};
 use crate::metrics::rates::gap_limit_ms;
 use crate::model::Session;
@@ -311,7 +310,7 @@ impl Viewer {
                     .map(gap_limit_ms)
                     .unwrap_or(5000.0);
                 let value = line_data(&self.session, l)
-                    .and_then(|(ts, vs)| value_at(ts, &vs, t, max_age))
+                    .and_then(|(ts, vs)| vs.value_at(ts, t, max_age))
                     .map(|(_, v)| v);
                 Readout {
                     label: &l.label,

@@ -6,7 +6,7 @@
 //! Lines refer to the session's columns by index: raw series are never
 //! copied, derived ones are computed once when the catalog is built.
 
-use super::decimate::Blocks;
+use super::decimate::{decimate_with, value_at, Blocks, Segment};
 use crate::metrics::rtp::Derived;
 use crate::metrics::{rtp_streams, Direction, RtpStream};
 use crate::model::{Interner, Numbers, PeerConnection, Session, StatsObject};
@@ -18,8 +18,10 @@ use std::borrow::Cow;
 pub enum Values {
     /// A column of the time source object, as stored.
     Column(String),
-    /// Computed once, aligned to the time source object's times.
-    Derived(Vec<f64>),
+    /// Computed once (by the import worker), aligned to the time source
+    /// object's times. f32: these are for display (7 significant digits),
+    /// and a long call's catalog is hundreds of MB in f64.
+    Derived(Vec<f32>),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,17 +109,76 @@ impl Chart {
     }
 }
 
-/// Resolves a line to its `(times, values)`; values stored compactly (f32,
-/// constant) are expanded, which costs one pass over the visible line.
-pub fn line_data<'a>(session: &'a Session, line: &'a Line) -> Option<(&'a [f64], Cow<'a, [f64]>)> {
+/// A line's values as stored, read without copying where they allow.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LineValues<'a> {
+    F64(Cow<'a, [f64]>),
+    F32(&'a [f32]),
+}
+
+impl LineValues<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            LineValues::F64(v) => v.len(),
+            LineValues::F32(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn to_f64s(&self) -> Vec<f64> {
+        match self {
+            LineValues::F64(v) => v.to_vec(),
+            LineValues::F32(v) => v.iter().map(|&x| f64::from(x)).collect(),
+        }
+    }
+
+    pub fn blocks(&self, times: &[f64]) -> Blocks {
+        match self {
+            LineValues::F64(v) => Blocks::build(times, v),
+            LineValues::F32(v) => Blocks::build(times, v),
+        }
+    }
+
+    pub fn decimate(
+        &self,
+        times: &[f64],
+        blocks: Option<&Blocks>,
+        t0: f64,
+        t1: f64,
+        width_px: usize,
+    ) -> Vec<Segment> {
+        match self {
+            LineValues::F64(v) => decimate_with(times, v, blocks, t0, t1, width_px),
+            LineValues::F32(v) => decimate_with(times, v, blocks, t0, t1, width_px),
+        }
+    }
+
+    pub fn value_at(&self, times: &[f64], t: f64, max_age_ms: f64) -> Option<(f64, f64)> {
+        match self {
+            LineValues::F64(v) => value_at(times, v, t, max_age_ms),
+            LineValues::F32(v) => value_at(times, v, t, max_age_ms),
+        }
+    }
+}
+
+/// Resolves a line to its `(times, values)`. Constant columns are expanded;
+/// f32 and f64 columns and derived series are borrowed.
+pub fn line_data<'a>(session: &'a Session, line: &'a Line) -> Option<(&'a [f64], LineValues<'a>)> {
     let obj = session
         .peer_connections
         .get(line.times_of.0)?
         .stats
         .get(line.times_of.1)?;
     let values = match &line.values {
-        Values::Column(p) => obj.column(p).map(|c| c.numbers.as_f64s())?,
-        Values::Derived(v) => Cow::Borrowed(v.as_slice()),
+        Values::Column(p) => match &obj.column(p)?.numbers {
+            Numbers::F32(v) => LineValues::F32(v),
+            Numbers::F64(v) => LineValues::F64(Cow::Borrowed(v)),
+            n @ Numbers::Const { .. } => LineValues::F64(n.as_f64s()),
+        },
+        Values::Derived(v) => LineValues::F32(v),
     };
     Some((&obj.times_ms, values))
 }
@@ -139,7 +200,7 @@ fn derived_line(
     Some(Line {
         label: label.to_string(),
         times_of: (p, obj_index(pc, d.obj)?),
-        values: Values::Derived(d.values),
+        values: Values::Derived(d.values.iter().map(|&v| v as f32).collect()),
         blocks: Default::default(),
     })
 }
@@ -159,7 +220,13 @@ fn column_line(
     let values = if scale == 1.0 {
         Values::Column(prop.to_string())
     } else {
-        Values::Derived(c.numbers.as_f64s().iter().map(|v| v * scale).collect())
+        Values::Derived(
+            c.numbers
+                .as_f64s()
+                .iter()
+                .map(|v| (v * scale) as f32)
+                .collect(),
+        )
     };
     Some(Line {
         label: label.to_string(),

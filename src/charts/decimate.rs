@@ -28,7 +28,7 @@ pub struct Blocks {
 }
 
 impl Blocks {
-    pub fn build(times: &[f64], values: &[f64]) -> Blocks {
+    pub fn build<V: Copy + Into<f64>>(times: &[f64], values: &[V]) -> Blocks {
         let n = times.len().min(values.len());
         let blocks = (0..n)
             .step_by(BLOCK)
@@ -38,7 +38,7 @@ impl Blocks {
                 let mut lo = f64::INFINITY;
                 let mut hi = f64::NEG_INFINITY;
                 for i in start..end {
-                    let (t, v) = (times.get(i)?, *values.get(i)?);
+                    let (t, v) = (times.get(i)?, (*values.get(i)?).into());
                     if t.is_nan() || v.is_nan() {
                         return None;
                     }
@@ -127,9 +127,9 @@ pub fn decimate(times: &[f64], values: &[f64], t0: f64, t1: f64, width_px: usize
 
 /// [`decimate`], reading whole blocks from `blocks` (built from the same
 /// `times` and `values`) where a block falls within one pixel column.
-pub fn decimate_with(
+pub fn decimate_with<V: Copy + Into<f64>>(
     times: &[f64],
-    values: &[f64],
+    values: &[V],
     blocks: Option<&Blocks>,
     t0: f64,
     t1: f64,
@@ -150,7 +150,7 @@ pub fn decimate_with(
         seg: Vec::new(),
         bucket: None,
     };
-    let point = |i: usize| Some((*times.get(i)?, *values.get(i)?));
+    let point = |i: usize| Some((*times.get(i)?, (*values.get(i)?).into()));
     let mut i = start;
     while i < end {
         let whole = i % BLOCK == 0 && i + BLOCK <= end;
@@ -187,9 +187,14 @@ pub fn decimate_with(
 
 /// The value in effect at `t`: the last sample at or before `t` that is at
 /// most `max_age_ms` old (hover readouts).
-pub fn value_at(times: &[f64], values: &[f64], t: f64, max_age_ms: f64) -> Option<(f64, f64)> {
+pub fn value_at<V: Copy + Into<f64>>(
+    times: &[f64],
+    values: &[V],
+    t: f64,
+    max_age_ms: f64,
+) -> Option<(f64, f64)> {
     let i = times.partition_point(|&x| x <= t).checked_sub(1)?;
-    let (&ti, &v) = (times.get(i)?, values.get(i)?);
+    let (ti, v): (f64, f64) = (*times.get(i)?, (*values.get(i)?).into());
     (!v.is_nan() && t - ti <= max_age_ms).then_some((ti, v))
 }
 

@@ -2,7 +2,7 @@
 //! in the page, the SVG backend in native snapshot tests.
 
 use super::catalog::{line_data, Chart};
-use super::decimate::{decimate_with, Blocks, Segment};
+use super::decimate::Segment;
 
 /// Lines at least this long get block summaries (below it a full scan is
 /// already well under a millisecond).
@@ -136,9 +136,9 @@ pub fn draw_chart<DB: DrawingBackend>(
                 // Long lines get block summaries on their first draw.
                 let blocks = l
                     .blocks
-                    .get_or_init(|| (t.len() >= LONG_LINE).then(|| Blocks::build(t, &v)))
+                    .get_or_init(|| (t.len() >= LONG_LINE).then(|| v.blocks(t)))
                     .as_ref();
-                (i, decimate_with(t, &v, blocks, t0, t1, w as usize))
+                (i, v.decimate(t, blocks, t0, t1, w as usize))
             })
         })
         .collect();

@@ -239,39 +239,165 @@ impl Column {
     }
 }
 
-/// A column while its object is being built: plain vectors, written at any
-/// row, made compact by `StatsObject::finish`.
+/// A value slot of a column being built: knows its "missing" marker.
+trait Cell: Copy {
+    const MISSING: Self;
+    fn is_missing(&self) -> bool;
+}
+
+impl Cell for f64 {
+    const MISSING: f64 = f64::NAN;
+    fn is_missing(&self) -> bool {
+        self.is_nan()
+    }
+}
+
+impl Cell for f32 {
+    const MISSING: f32 = f32::NAN;
+    fn is_missing(&self) -> bool {
+        self.is_nan()
+    }
+}
+
+impl Cell for Sym {
+    const MISSING: Sym = NO_TEXT;
+    fn is_missing(&self) -> bool {
+        *self == NO_TEXT
+    }
+}
+
+fn set_at<T: Cell>(v: &mut Vec<T>, i: usize, x: T) {
+    if v.len() <= i {
+        v.resize(i + 1, T::MISSING);
+    }
+    if let Some(slot) = v.get_mut(i) {
+        *slot = x;
+    }
+}
+
+/// Each missing value takes the previous row's, except across barriers.
+fn fill_forward<T: Cell>(v: &mut Vec<T>, n: usize, barriers: &[usize]) {
+    if v.is_empty() {
+        return;
+    }
+    v.resize(n, T::MISSING);
+    let mut last = T::MISSING;
+    let mut b = barriers.iter().peekable();
+    for (i, x) in v.iter_mut().enumerate() {
+        while b.next_if(|&&r| r <= i).is_some() {
+            last = T::MISSING;
+        }
+        if x.is_missing() {
+            *x = last;
+        } else {
+            last = *x;
+        }
+    }
+}
+
+fn pad<T: Cell>(v: &mut Vec<T>, n: usize) {
+    if !v.is_empty() {
+        v.resize(n, T::MISSING);
+    }
+}
+
+/// The rows `keep`, in that order.
+fn pick<T: Cell>(v: &mut Vec<T>, keep: &[usize]) {
+    if !v.is_empty() {
+        *v = keep
+            .iter()
+            .map(|&i| v.get(i).copied().unwrap_or(T::MISSING))
+            .collect();
+    }
+}
+
+/// Numbers while building: f32 until a value is not exact in f32 (counts,
+/// frame sizes and fps never are), then f64. Half the import's memory for
+/// most columns (issue 6: the worker holds the whole model while parsing).
+#[derive(Debug, Clone, PartialEq)]
+enum BuildNumbers {
+    F32(Vec<f32>),
+    F64(Vec<f64>),
+}
+
+impl Default for BuildNumbers {
+    fn default() -> Self {
+        BuildNumbers::F32(Vec::new())
+    }
+}
+
+/// A column while its object is being built, written at any row, made
+/// compact by `StatsObject::finish`.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct BuildColumn {
-    numbers: Vec<f64>,
+    numbers: BuildNumbers,
     texts: Vec<Sym>,
 }
 
 impl BuildColumn {
     fn set_number(&mut self, i: usize, v: f64) {
-        if self.numbers.len() <= i {
-            self.numbers.resize(i + 1, f64::NAN);
-        }
-        if let Some(slot) = self.numbers.get_mut(i) {
-            *slot = v;
+        let exact = v.is_nan() || f64::from(v as f32) == v;
+        match &mut self.numbers {
+            BuildNumbers::F32(xs) if exact => set_at(xs, i, v as f32),
+            BuildNumbers::F32(xs) => {
+                let mut wide: Vec<f64> = xs.iter().map(|&x| f64::from(x)).collect();
+                set_at(&mut wide, i, v);
+                self.numbers = BuildNumbers::F64(wide);
+            }
+            BuildNumbers::F64(xs) => set_at(xs, i, v),
         }
     }
 
     fn set_text(&mut self, i: usize, s: Sym) {
-        if self.texts.len() <= i {
-            self.texts.resize(i + 1, NO_TEXT);
-        }
-        if let Some(slot) = self.texts.get_mut(i) {
-            *slot = s;
-        }
+        set_at(&mut self.texts, i, s);
     }
 
-    fn pad(&mut self, len: usize) {
-        if !self.numbers.is_empty() {
-            self.numbers.resize(len, f64::NAN);
+    fn fill_forward(&mut self, n: usize, barriers: &[usize]) {
+        match &mut self.numbers {
+            BuildNumbers::F32(xs) => fill_forward(xs, n, barriers),
+            BuildNumbers::F64(xs) => fill_forward(xs, n, barriers),
         }
-        if !self.texts.is_empty() {
-            self.texts.resize(len, NO_TEXT);
+        fill_forward(&mut self.texts, n, barriers);
+    }
+
+    fn pad(&mut self, n: usize) {
+        match &mut self.numbers {
+            BuildNumbers::F32(xs) => pad(xs, n),
+            BuildNumbers::F64(xs) => pad(xs, n),
+        }
+        pad(&mut self.texts, n);
+    }
+
+    fn pick(&mut self, keep: &[usize]) {
+        match &mut self.numbers {
+            BuildNumbers::F32(xs) => pick(xs, keep),
+            BuildNumbers::F64(xs) => pick(xs, keep),
+        }
+        pick(&mut self.texts, keep);
+    }
+
+    fn compact(mut self) -> Column {
+        // Growth by doubling leaves up to half of each vector unused.
+        match &mut self.numbers {
+            BuildNumbers::F32(xs) => xs.shrink_to_fit(),
+            BuildNumbers::F64(xs) => xs.shrink_to_fit(),
+        }
+        self.texts.shrink_to_fit();
+        let numbers = match self.numbers {
+            BuildNumbers::F32(xs) => match xs.first() {
+                Some(&first) if xs.iter().all(|x| x.to_bits() == first.to_bits()) => {
+                    Numbers::Const {
+                        value: f64::from(first),
+                        len: xs.len(),
+                    }
+                }
+                _ => Numbers::F32(xs),
+            },
+            BuildNumbers::F64(xs) => Numbers::compact(xs),
+        };
+        Column {
+            numbers,
+            texts: Texts::compact(self.texts),
         }
     }
 }
@@ -404,36 +530,7 @@ impl StatsObject {
         let n = self.times_ms.len();
         let barriers = std::mem::take(&mut self.barriers);
         for (_, col) in &mut self.building {
-            if !col.numbers.is_empty() {
-                col.numbers.resize(n, f64::NAN);
-                let mut last = f64::NAN;
-                let mut b = barriers.iter().peekable();
-                for (i, v) in col.numbers.iter_mut().enumerate() {
-                    while b.next_if(|&&r| r <= i).is_some() {
-                        last = f64::NAN;
-                    }
-                    if v.is_nan() {
-                        *v = last;
-                    } else {
-                        last = *v;
-                    }
-                }
-            }
-            if !col.texts.is_empty() {
-                col.texts.resize(n, NO_TEXT);
-                let mut last = NO_TEXT;
-                let mut b = barriers.iter().peekable();
-                for (i, v) in col.texts.iter_mut().enumerate() {
-                    while b.next_if(|&&r| r <= i).is_some() {
-                        last = NO_TEXT;
-                    }
-                    if *v == NO_TEXT {
-                        *v = last;
-                    } else {
-                        last = *v;
-                    }
-                }
-            }
+            col.fill_forward(n, &barriers);
         }
         self.forward_fill = false;
     }
@@ -481,28 +578,15 @@ impl StatsObject {
                 .filter_map(|&i| self.times_ms.get(i).copied())
                 .collect();
             for (_, c) in &mut building {
-                if !c.numbers.is_empty() {
-                    c.numbers = keep
-                        .iter()
-                        .map(|&i| c.numbers.get(i).copied().unwrap_or(f64::NAN))
-                        .collect();
-                }
-                if !c.texts.is_empty() {
-                    c.texts = keep
-                        .iter()
-                        .map(|&i| c.texts.get(i).copied().unwrap_or(NO_TEXT))
-                        .collect();
-                }
+                c.pick(&keep);
             }
         }
         for (name, c) in building {
-            let column = Column {
-                numbers: Numbers::compact(c.numbers),
-                texts: Texts::compact(c.texts),
-            };
-            self.columns.insert(name, column);
+            self.columns.insert(name, c.compact());
         }
         self.gap_limit_memo = std::sync::OnceLock::new();
+        // Growth by doubling left up to half the time column unused.
+        self.times_ms.shrink_to_fit();
         dropped
     }
 

@@ -11,7 +11,7 @@
 //! f64 × rows, then texts none / one u32 / u32 × rows. Last, the chart
 //! catalog the worker built (`charts::catalog::metric_charts`): u64 LE
 //! length, JSON with every derived series emptied, then those series in
-//! order as f64 arrays, so the page's main thread computes no metric.
+//! order as f32 arrays, so the page's main thread computes no metric.
 
 use super::{
     Event, GetUserMediaCall, Interner, PeerConnection, Session, SourceInfo, StateChange,
@@ -108,13 +108,13 @@ pub fn encode(s: &Session) -> Vec<u8> {
         series.iter().map(Vec::len).collect(),
     ));
     for v in &series {
-        put_f64s(&mut out, v);
+        put_f32s(&mut out, v);
     }
     out
 }
 
 /// The charts' derived series, taken out in order (left empty in place).
-fn take_derived(charts: &mut [Chart]) -> Vec<Vec<f64>> {
+fn take_derived(charts: &mut [Chart]) -> Vec<Vec<f32>> {
     charts
         .iter_mut()
         .flat_map(|c| &mut c.lines)
@@ -154,7 +154,7 @@ pub struct Encoder {
     obj: usize,
     part_bytes: usize,
     charts: Vec<Chart>,
-    series: std::vec::IntoIter<Vec<f64>>,
+    series: std::vec::IntoIter<Vec<f32>>,
     charts_sent: bool,
     /// The remaining columns of the object being encoded.
     columns: Option<std::collections::btree_map::IntoIter<String, Column>>,
@@ -218,7 +218,7 @@ impl Encoder {
             let Some(v) = self.series.next() else {
                 break;
             };
-            put_f64s(&mut out, &v);
+            put_f32s(&mut out, &v);
         }
         (!out.is_empty()).then_some(out)
     }
@@ -285,11 +285,7 @@ fn put_column(out: &mut Vec<u8>, c: &Column) {
     match &c.numbers {
         n if n.is_empty() => {}
         Numbers::Const { value, .. } => out.extend_from_slice(&value.to_le_bytes()),
-        Numbers::F32(v) => {
-            for x in v {
-                out.extend_from_slice(&x.to_le_bytes());
-            }
-        }
+        Numbers::F32(v) => put_f32s(out, v),
         Numbers::F64(v) => put_f64s(out, v),
     }
     match &c.texts {
@@ -300,6 +296,12 @@ fn put_column(out: &mut Vec<u8>, c: &Column) {
                 out.extend_from_slice(&x.to_le_bytes());
             }
         }
+    }
+}
+
+fn put_f32s(out: &mut Vec<u8>, v: &[f32]) {
+    for x in v {
+        out.extend_from_slice(&x.to_le_bytes());
     }
 }
 
@@ -660,10 +662,10 @@ impl Decoder {
             let mut r = Reader {
                 rest: self.unread(),
             };
-            let Some(v) = r.f64s(n) else {
+            let Some(v) = r.f32s(n) else {
                 return self.need_bytes();
             };
-            self.pos += n * 8;
+            self.pos += n * 4;
             let line = self.charts.as_mut()?.get_mut(c)?.lines.get_mut(l)?;
             line.values = Values::Derived(v);
             self.next_series += 1;
