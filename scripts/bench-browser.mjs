@@ -5,12 +5,13 @@
 // the longest main-thread task during the load, and Chromium's own JSON.parse
 // of the same bytes (every line for rtcstats; document plus every `values`
 // string for webrtc-internals). Prints figures; asserts nothing.
-//   node scripts/bench-browser.mjs [files in bench-data/...]
+//   node scripts/bench-browser.mjs [files in bench-data/, e.g. big/...]
 import { chromium } from 'playwright-core';
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { serve } from './serve.mjs';
 
-const files = process.argv.slice(2).length ? process.argv.slice(2) : readdirSync('bench-data').sort();
+// Default: the files of scripts/bench.sh; `big/<file>` for those of --big.
+const files = process.argv.slice(2).length ? process.argv.slice(2) : readdirSync('bench-data').filter((f) => statSync(`bench-data/${f}`).isFile()).sort();
 const routes = {};
 for (const f of files) {
   routes[`/bench/${f}`] = (req, res) => { res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': statSync(`bench-data/${f}`).size }); createReadStream(`bench-data/${f}`).pipe(res); };

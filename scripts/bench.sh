@@ -15,6 +15,17 @@ gen rtcstats-chrome 60  4 rtcstats-chrome-60min-4pc.rtcstats
 gen internals       10  1 internals-10min-1pc.json
 gen internals       60  4 internals-60min-4pc.json
 gen internals       60 16 internals-60min-16pc.json
+# --big: the issue-6 sizes for the browser bench (scripts/bench-browser.mjs
+# big/<file>): 527 MB and 1 GB rtcstats, and a million-point series. Not
+# imported by the native bench below (minutes each, and V8 cannot hold a
+# string of the larger ones to compare with).
+if [ "${1:-}" = --big ]; then
+  mkdir -p bench-data/big
+  gen rtcstats            300 16 big/rtcstats-js-300min-16pc.rtcstats
+  gen rtcstats            590 16 big/rtcstats-js-590min-16pc.rtcstats
+  gen rtcstats-chrome     240  8 big/rtcstats-chrome-240min-8pc.rtcstats
+  gen rtcstats-one-stream 16667 1 big/one-stream-1m-polls.rtcstats
+fi
 ls -la bench-data
 cargo bench --bench import
 node scripts/bench-compare.mjs
