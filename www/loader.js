@@ -33,7 +33,10 @@ export function transferToViewer(ViewerLoader, isCancelled = () => false) {
         if (ended && !told && !queue.length) { loader.end(); told = true; }
         const s = loader.step(BUDGET_MS);
         if (s === WORKING) await yieldToBrowser();
-        else if (s === NEED_BYTES) await new Promise((resolve) => { wake = resolve; if (queue.length || (ended && !told)) poke(); });
+        // Waiting for the worker: woken by the next part, or after a while
+        // to notice a cancelled load (its worker is gone; nothing else
+        // would wake this loop, and the loader's memory would never be freed).
+        else if (s === NEED_BYTES) await new Promise((resolve) => { wake = resolve; setTimeout(poke, 250); if (queue.length || (ended && !told)) poke(); });
         else return loader.finish(summary);
       }
     } catch (e) {

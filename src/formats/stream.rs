@@ -20,6 +20,9 @@ const SNIFF_MAX_BYTES: usize = 1 << 20;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// Compressed bytes handed to the gzip decoder at a time.
+const GZIP_PIECE_BYTES: usize = 32 << 10;
+
 enum Stage {
     /// Decoded bytes gathered until the dialect can be told.
     Sniffing(Vec<u8>),
@@ -40,6 +43,8 @@ pub struct ImportStream {
     decoded_bytes: u64,
     /// The gzip stream was damaged: what decoded before it is kept.
     gzip_damage: Option<String>,
+    /// Compressed input not yet handed to the decoder (see `decode`).
+    gzip_piece: Vec<u8>,
     failed: Option<ImportError>,
 }
 
@@ -58,6 +63,7 @@ impl ImportStream {
             input_bytes: 0,
             decoded_bytes: 0,
             gzip_damage: None,
+            gzip_piece: Vec::new(),
             failed: None,
         }
     }
@@ -110,22 +116,43 @@ impl ImportStream {
     }
 
     fn decode(&mut self, chunk: &[u8]) -> Result<(), ImportError> {
-        match &mut self.transport {
-            Some(Transport::Gzip(d)) => {
-                if self.gzip_damage.is_some() {
-                    return Ok(());
-                }
-                // The decoder writes into its Vec; flush hands over all it
-                // has, so each chunk is parsed as soon as it is decoded.
-                let r = d.write_all(chunk).and_then(|()| d.flush());
-                let out = std::mem::take(d.get_mut());
-                if let Err(e) = r {
-                    self.gzip_damage = Some(e.to_string());
-                }
-                self.feed(&out)
-            }
-            _ => self.feed(chunk),
+        if !matches!(self.transport, Some(Transport::Gzip(_))) {
+            return self.feed(chunk);
         }
+        // The decoder is fed fixed pieces at fixed offsets of the input,
+        // whatever the chunks: where a damaged stream stops, and what it
+        // gave before, must not depend on how the file was read.
+        let mut rest = chunk;
+        while !rest.is_empty() {
+            let want = GZIP_PIECE_BYTES - self.gzip_piece.len();
+            let (take, after) = rest.split_at(want.min(rest.len()));
+            self.gzip_piece.extend_from_slice(take);
+            rest = after;
+            if self.gzip_piece.len() == GZIP_PIECE_BYTES {
+                self.gunzip_piece()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Gunzips the gathered piece and parses what it gave.
+    fn gunzip_piece(&mut self) -> Result<(), ImportError> {
+        let piece = std::mem::take(&mut self.gzip_piece);
+        let Some(Transport::Gzip(d)) = &mut self.transport else {
+            return Ok(());
+        };
+        if self.gzip_damage.is_some() {
+            return Ok(());
+        }
+        // The decoder writes into its Vec; flush hands over all it has.
+        let r = d.write_all(&piece).and_then(|()| d.flush());
+        let out = std::mem::take(d.get_mut());
+        if let Err(e) = r {
+            self.gzip_damage = Some(e.to_string());
+        }
+        self.gzip_piece = piece;
+        self.gzip_piece.clear();
+        self.feed(&out)
     }
 
     /// Decoded bytes, in order.
@@ -182,6 +209,9 @@ impl ImportStream {
             let head = std::mem::take(&mut self.raw_head);
             self.start_transport(&head)?;
             self.decode(&head)?;
+        }
+        if !self.gzip_piece.is_empty() {
+            self.gunzip_piece()?;
         }
         if let Some(Transport::Gzip(d)) = &mut self.transport {
             if self.gzip_damage.is_none() {
@@ -345,6 +375,41 @@ mod tests {
         assert!(n > 100 && n < 3000, "{n} connections");
         let garbage = streamed(b"\x1f\x8bnot really gzip", 1 << 30).map(|_| ());
         assert_eq!(garbage.map_err(|e| e.kind), Err(Kind::Malformed));
+    }
+
+    /// Found by the import_chunked fuzz target: a corrupt deflate stream
+    /// gave "not a dump" when read in small chunks (the garbage decoded
+    /// before the corruption was sniffed) but "malformed" in one push.
+    #[test]
+    fn damaged_gzip_gives_one_outcome_whatever_the_chunks() {
+        let text = jitsi_lines(20_000);
+        let mut z = gz(&text);
+        let mid = z.len() / 2;
+        for b in z.iter_mut().skip(mid).take(64) {
+            *b = 0xff;
+        }
+        let outcome = |step: usize| {
+            let mut s = ImportStream::new(ImportOptions::default());
+            let r = z
+                .chunks(step)
+                .try_for_each(|c| s.push(c))
+                .and_then(|()| s.finish());
+            r.map(|s| {
+                (
+                    s.peer_connections.len(),
+                    s.diagnostics.first().map(|d| d.kind),
+                )
+            })
+            .map_err(|e| e.kind)
+        };
+        let whole = outcome(z.len());
+        assert!(
+            matches!(whole, Ok((n, Some(Kind::Truncated))) if n > 0),
+            "{whole:?}"
+        );
+        for step in [1, 221, 4096, 40_000] {
+            assert_eq!(outcome(step), whole, "chunks of {step}");
+        }
     }
 
     #[test]

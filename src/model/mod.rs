@@ -9,11 +9,13 @@
 
 pub mod builder;
 pub mod event;
+mod memo;
 pub mod series;
 pub mod wire;
 
 pub use builder::SessionBuilder;
 pub use event::{Event, StateChange};
+pub use memo::Memo;
 pub use series::{Column, Interner, Numbers, StatsObject, Sym, Texts};
 
 use crate::error::Diagnostic;

@@ -434,7 +434,7 @@ pub struct StatsObject {
     barriers: Vec<usize>,
     /// Memo of `metrics::rates::gap_limit_ms` (a median over every interval:
     /// worth computing once, not once per derived metric).
-    pub(crate) gap_limit_memo: std::sync::OnceLock<f64>,
+    pub(crate) gap_limit_memo: super::Memo<f64>,
 }
 
 impl StatsObject {
@@ -584,7 +584,7 @@ impl StatsObject {
         for (name, c) in building {
             self.columns.insert(name, c.compact());
         }
-        self.gap_limit_memo = std::sync::OnceLock::new();
+        self.gap_limit_memo = Default::default();
         // Growth by doubling left up to half the time column unused.
         self.times_ms.shrink_to_fit();
         dropped
