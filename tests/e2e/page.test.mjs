@@ -185,6 +185,28 @@ test('not a dump: a visible error with its kind', async () => {
   await page.close();
 });
 
+test('parsing starts with the first bytes: a non-dump is refused before the rest arrives', async () => {
+  // 64 KB of text, then the server stalls: the old read-everything-first
+  // worker waited for the whole body; the streaming import refuses at once.
+  let stalled;
+  const slow = await serve(DIST, 0, () => {}, {
+    '/slow.txt': (req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(64 << 20) });
+      res.write(Buffer.alloc(64 << 10, 'minutes of the meeting, not a dump. '));
+      stalled = res;
+    },
+  });
+  const page = await browser.newPage();
+  const t0 = Date.now();
+  await page.goto(`http://127.0.0.1:${slow.address().port}/?url=slow.txt`);
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Could not'), null, { timeout: 15000 });
+  assert.match(await page.textContent('#error'), /^unrecognized: not a WebRTC dump/);
+  assert.ok(Date.now() - t0 < 15000);
+  stalled?.destroy();
+  await page.close();
+  slow.close();
+});
+
 test('?url= loads a dump; a failing URL says so', async () => {
   const { page } = await openPage('?url=sample/session.rtcstats.gz');
   assert.match(await page.textContent('#status'), /^Opened sample\/session/);
