@@ -522,14 +522,15 @@ pub fn raw_charts(session: &Session) -> Vec<Chart> {
                 if !col.has_numbers() {
                     continue;
                 }
-                let constant = match &col.numbers {
-                    Numbers::Const { .. } => true,
-                    n => {
-                        let all = n.as_f64s();
-                        let mut finite = all.iter().filter(|v| v.is_finite());
-                        let first = finite.next();
-                        finite.all(|v| Some(v) == first)
-                    }
+                // Without copying the column, and stopping at the first
+                // different value: on the main thread, for every column.
+                let n = &col.numbers;
+                let constant = matches!(n, Numbers::Const { .. }) || {
+                    let mut finite = (0..n.len())
+                        .filter_map(|i| n.get(i))
+                        .filter(|v| v.is_finite());
+                    let first = finite.next();
+                    finite.all(|v| Some(v) == first)
                 };
                 out.push(Chart {
                     id: format!("raw/{p}/{}/{prop}", obj.id),
