@@ -31,7 +31,7 @@ export function serve(dir, port = 0, log = () => {}, routes = {}, headers = {}) 
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers });
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': body.length, ...headers });
       res.end(body);
       log(200, path);
     } catch {

@@ -256,13 +256,24 @@ fn short_bands_merge_to_the_pixels() {
         dark: false,
     };
     let whole = render(&s, c, &frame(1000.0, 1000.0 * n as f64));
-    // Runs 0.5 px apart: one band (and the background), one label.
+    // Runs 0.5 px apart: one band (and the background), one label, shaded
+    // by the share of time limited (a quarter), not as limited throughout.
     assert_eq!(count(&whole, "\nbandwidth\n"), 1);
     assert_eq!(count(&whole, "<rect"), 2);
+    let band_opacity = |svg: &str| -> f64 {
+        let rect = svg.split("<rect").nth(2).expect("a band");
+        let o = rect.split("opacity=\"").nth(1).expect("opacity");
+        o[..o.find('"').unwrap()].parse().unwrap()
+    };
     // 20 runs in view, about 20 px apart: each its own band; labels
     // (about 60 px wide) only where the previous one has ended.
     let zoomed = render(&s, c, &frame(1000.0, 80_000.0));
     assert_eq!(count(&zoomed, "<rect"), 21);
+    let ratio = band_opacity(&whole) / band_opacity(&zoomed);
+    assert!(
+        (0.2..0.3).contains(&ratio),
+        "merged band shaded at {ratio} of a single run"
+    );
     let labels = count(&zoomed, "\nbandwidth\n");
     assert!((5..=10).contains(&labels), "{labels} labels for 20 bands");
 }

@@ -169,22 +169,32 @@ pub fn draw_chart<DB: DrawingBackend>(
     // quality-limitation runs; drawing each was most of a redraw).
     let to_px = |t: f64| (t - t0) / (t1 - t0) * f64::from(w);
     let mut label_free_px = f64::NEG_INFINITY;
-    let mut merged: Option<(f64, f64, &str)> = None;
+    // (start, end, label, ms actually inside a band): a merged band is
+    // shaded by the share of its span the runs cover, so ten 5 s runs in
+    // 500 s read as "partly limited", not "limited throughout".
+    let mut merged: Option<(f64, f64, &str, f64)> = None;
     let visible = chart.bands.iter().filter_map(|b| {
         let (a, z) = (b.t0_ms.max(t0), b.t1_ms.min(t1));
-        (a < z).then_some((a, z, b.label.as_str()))
+        (a < z).then_some((a, z, b.label.as_str(), z - a))
     });
     for band in visible.map(Some).chain(std::iter::once(None)) {
-        if let (Some((a, z, label)), Some((ma, mz, ml))) = (band, merged) {
+        if let (Some((a, z, label, on)), Some((ma, mz, ml, mon))) = (band, merged) {
             if label == ml && to_px(a) - to_px(mz) < 1.0 {
-                merged = Some((ma, z.max(mz), ml));
+                merged = Some((ma, z.max(mz), ml, mon + on));
                 continue;
             }
         }
-        if let Some((a, z, label)) = std::mem::replace(&mut merged, band) {
+        if let Some((a, z, label, on)) = std::mem::replace(&mut merged, band) {
+            let share = (on / (z - a)).clamp(0.2, 1.0);
+            let fill = RGBAColor(
+                theme.band.0,
+                theme.band.1,
+                theme.band.2,
+                theme.band.3 * share,
+            );
             ctx.draw_series(std::iter::once(Rectangle::new(
                 [(a, y1), (z, y0)],
-                theme.band.filled(),
+                fill.filled(),
             )))
             .map_err(err)?;
             if to_px(a) >= label_free_px {
