@@ -68,11 +68,6 @@ impl ImportStream {
         }
     }
 
-    /// Bytes of input pushed so far.
-    pub fn input_bytes(&self) -> u64 {
-        self.input_bytes
-    }
-
     /// Takes the next chunk of the file. An error means nothing usable can
     /// come of this input (not a dump, too large): stop reading.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), ImportError> {
