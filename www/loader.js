@@ -50,3 +50,15 @@ export function transferToViewer(ViewerLoader, isCancelled = () => false) {
     viewer,
   };
 }
+
+const MB = 1048576;
+
+/** "Reading… 106.0 of 503.1 MB · about 13 s left": bytes read (the worker
+ *  parses as it reads) and, once the rate is known, the time left.
+ *  `startMs` is `performance.now()` when reading began. */
+export function progressText(done, total, startMs) {
+  const secs = (performance.now() - startMs) / 1000;
+  const left = total && done && secs > 0.5 ? (total - done) / (done / secs) : null;
+  const eta = left == null ? '' : left < 1 ? ' · under a second left' : ` · about ${Math.ceil(left)} s left`;
+  return total ? `${(done / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB${eta}` : `${(done / MB).toFixed(1)} MB`;
+}

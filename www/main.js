@@ -4,7 +4,7 @@
 // Dumps are imported in a Web Worker; every string from a dump goes into the
 // page with textContent, never HTML.
 import init, { ViewerLoader, EmbedSession, version } from './pkg/rtcview.js';
-import { transferToViewer } from './loader.js';
+import { progressText, transferToViewer } from './loader.js';
 import { createUI } from './viewer.js';
 
 const $ = (id) => document.getElementById(id);
@@ -26,18 +26,14 @@ function showError(kind, message) {
   $('progress').hidden = true;
 }
 
-/** Shows bytes read (the worker parses as it reads) and, once the rate is
- *  known, an estimate of the time left. */
+/** Shows bytes read and the time left (see `progressText`). */
 let progressStart = 0;
 function progress(done, total) {
   const p = $('progress');
   p.hidden = false;
   if (done === 0) progressStart = performance.now();
   if (total) { p.max = total; p.value = done; } else { p.removeAttribute('value'); }
-  const secs = (performance.now() - progressStart) / 1000;
-  const left = total && done && secs > 0.5 ? (total - done) / (done / secs) : null;
-  const eta = left == null ? '' : left < 1 ? ' · under a second left' : ` · about ${Math.ceil(left)} s left`;
-  setStatus(total ? `Reading… ${(done / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB${eta}` : `Reading… ${(done / MB).toFixed(1)} MB`);
+  setStatus(`Reading… ${progressText(done, total, progressStart)}`);
 }
 
 let worker = null;

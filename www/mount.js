@@ -1,7 +1,7 @@
 // mount(element, options): the viewer inside a host page's element, no
 // iframe. Same component and import worker as the standalone page.
 import init, { ViewerLoader, version } from './pkg/rtcview.js';
-import { transferToViewer } from './loader.js';
+import { progressText, transferToViewer } from './loader.js';
 import { createUI } from './viewer.js';
 
 let wasm = null;
@@ -60,6 +60,7 @@ export function mount(element, options = {}) {
     }
     name ??= job.label ?? 'session';
     const current = ++generation;
+    const started = performance.now();
     worker?.terminate();
     ui.clear();
     status.classList.remove('rv-error');
@@ -70,7 +71,7 @@ export function mount(element, options = {}) {
       let transfer = null;
       w.onmessage = ({ data }) => {
         if (w !== worker) return;
-        if (data.progress != null) status.textContent = `Reading ${name}… ${(data.progress / 1048576).toFixed(1)} MB`;
+        if (data.progress != null) status.textContent = `Reading ${name}… ${progressText(data.progress, data.total, started)}`;
         else if (data.importing != null) status.textContent = `Building the model of ${name}…`;
         else if (data.error) {
           w.terminate();
