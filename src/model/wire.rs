@@ -2,9 +2,11 @@
 //! the model to the page. Small things (events, metadata, diagnostics,
 //! column names) go as a JSON skeleton; every stats column goes as raw
 //! little-endian arrays, so the page rebuilds the model at memory-copy speed
-//! instead of parsing the dump again. One buffer, transferable without copy.
+//! instead of parsing the dump again. The worker sends it in parts of a few
+//! MB ([`Encoder`], cut between columns), each transferable without copy;
+//! the page decodes them as they arrive ([`Decoder`]).
 //!
-//! Layout: `b"RTCVW2"`, u64 LE skeleton length, skeleton JSON, then for each
+//! Layout: `b"RTCVW3"`, u64 LE skeleton length, skeleton JSON, then for each
 //! peer connection, each stats object: times (f64 × rows), then each column
 //! in the form the skeleton names (the model's compact storage, so the
 //! transfer is as small as the model): numbers none / one f64 / f32 × rows /
