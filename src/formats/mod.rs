@@ -105,6 +105,13 @@ pub fn import_with(bytes: &[u8], options: &ImportOptions) -> Result<Session, Imp
             options.max_decoded_bytes,
         ));
     }
+    // A plain JSON document in memory is parsed where it lies; the stream
+    // would gather a copy of it first (it is one value, not lines).
+    if !decompress::is_gzip(bytes) && sniff(bytes).ok() == Some(Sniffed::JsonDocument) {
+        let mut session = webrtc_internals::import_document(bytes)?;
+        stream::add_transport(&mut session, input_len, false, input_len, None);
+        return Ok(session);
+    }
     let mut stream = stream::ImportStream::new(options.clone());
     stream.push(bytes)?;
     stream.finish()

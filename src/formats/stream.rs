@@ -169,26 +169,29 @@ impl ImportStream {
                 doc.extend_from_slice(data);
                 Ok(())
             }
+            // A first chunk that decides on its own is not copied (one
+            // push of a whole file would otherwise be copied whole).
+            Stage::Sniffing(head) if head.is_empty() && sniff_ready(data) => self.start_stage(data),
             Stage::Sniffing(head) => {
                 head.extend_from_slice(data);
                 if !sniff_ready(head) {
                     return Ok(());
                 }
                 let head = std::mem::take(head);
-                self.start_stage(head)
+                self.start_stage(&head)
             }
         }
     }
 
-    fn start_stage(&mut self, head: Vec<u8>) -> Result<(), ImportError> {
-        match sniff(&head)? {
+    fn start_stage(&mut self, head: &[u8]) -> Result<(), ImportError> {
+        match sniff(head)? {
             Sniffed::JsonDocument => {
-                self.stage = Stage::Document(head);
+                self.stage = Stage::Document(head.to_vec());
                 Ok(())
             }
             kind => {
                 let mut li = Box::new(LineImporter::new(kind));
-                let r = li.push(&head);
+                let r = li.push(head);
                 self.stage = Stage::Lines(li);
                 r
             }
@@ -241,26 +244,44 @@ impl ImportStream {
             Stage::Lines(li) => li.finish()?,
             Stage::Document(doc) => webrtc_internals::import_document(&doc)?,
         };
-        if let Some(e) = &self.gzip_damage {
-            session.diagnostics.insert(
-                0,
-                Diagnostic {
-                    severity: Severity::Error,
-                    kind: Kind::Truncated,
-                    message: format!(
-                        "gzip stream is damaged or cut short ({e}); showing what was read"
-                    ),
-                    location: Default::default(),
-                    count: 1,
-                },
-            );
-        }
-        if let Some(src) = session.source.as_mut() {
-            src.bytes = self.input_bytes;
-            src.gzip = gzip;
-            src.decoded_bytes = self.decoded_bytes;
-        }
+        add_transport(
+            &mut session,
+            self.input_bytes,
+            gzip,
+            self.decoded_bytes,
+            self.gzip_damage.as_deref(),
+        );
         Ok(session)
+    }
+}
+
+/// Records how the input came (sizes, gzip) and, for a damaged gzip
+/// stream, says so first among the diagnostics.
+pub(super) fn add_transport(
+    session: &mut Session,
+    input_bytes: u64,
+    gzip: bool,
+    decoded_bytes: u64,
+    gzip_damage: Option<&str>,
+) {
+    if let Some(e) = gzip_damage {
+        session.diagnostics.insert(
+            0,
+            Diagnostic {
+                severity: Severity::Error,
+                kind: Kind::Truncated,
+                message: format!(
+                    "gzip stream is damaged or cut short ({e}); showing what was read"
+                ),
+                location: Default::default(),
+                count: 1,
+            },
+        );
+    }
+    if let Some(src) = session.source.as_mut() {
+        src.bytes = input_bytes;
+        src.gzip = gzip;
+        src.decoded_bytes = decoded_bytes;
     }
 }
 
