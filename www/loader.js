@@ -15,7 +15,7 @@ const yieldToBrowser = () => new Promise((resolve) => {
 
 /** A transfer in progress: `push(part)` each `wirePart`, `end(summary)`
  *  after the last; `viewer` resolves to the Viewer (null if cancelled). */
-export function transferToViewer(ViewerLoader, isCancelled = () => false) {
+function transferToViewer(ViewerLoader, isCancelled = () => false) {
   const loader = new ViewerLoader();
   const queue = [];
   let ended = false;
@@ -61,4 +61,45 @@ export function progressText(done, total, startMs) {
   const left = total && done && secs > 0.5 ? (total - done) / (done / secs) : null;
   const eta = left == null ? '' : left < 1 ? ' · under a second left' : ` · about ${Math.ceil(left)} s left`;
   return total ? `${(done / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB${eta}` : `${(done / MB).toFixed(1)} MB`;
+}
+
+/** Imports `job` ({file} | {url, label, token?} | {bytes}) in a new import
+ *  worker (worker.js, beside this module) and rebuilds the viewer from its
+ *  parts. The page and the npm package's `mount()` both load this way.
+ *  Callbacks: `onProgress(bytesRead, total)`, `onBuilding(bytesRead)` once
+ *  the input has ended, `onPreparing()` at the first part.
+ *  Returns `{ worker, result }`: `result` resolves to `{ viewer }`,
+ *  `{ error: { name, message } }`, or null once `isCancelled()` (the caller
+ *  terminates `worker` when a new load starts). */
+export function importInWorker(ViewerLoader, job, { onProgress = () => {}, onBuilding = () => {}, onPreparing = () => {}, isCancelled = () => false } = {}) {
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  const result = new Promise((resolve) => {
+    const fail = (name, message) => { worker.terminate(); resolve(isCancelled() ? null : { error: { name, message } }); };
+    let transfer = null;
+    worker.onmessage = ({ data }) => {
+      if (isCancelled()) return;
+      if (data.progress != null) onProgress(data.progress, data.total);
+      else if (data.importing != null) onBuilding(data.importing);
+      else if (data.error) fail(data.error.name, data.error.message);
+      else if (data.wirePart) {
+        if (!transfer) {
+          onPreparing();
+          transfer = transferToViewer(ViewerLoader, isCancelled);
+          transfer.viewer.then((viewer) => {
+            if (!viewer || isCancelled()) { viewer?.free(); resolve(null); return; }
+            resolve({ viewer });
+          }, (e) => fail(e.name || 'error', e.message || String(e)));
+        }
+        transfer.push(data.wirePart);
+      } else if (data.wireEnd) {
+        worker.terminate();
+        performance.mark('rtcview:worker-import', { detail: data.timings });
+        if (transfer) transfer.end(data.summary);
+        else fail('internal', 'the import worker sent no model');
+      }
+    };
+    worker.onerror = (e) => { if (!isCancelled()) fail('worker', e.message || 'the import worker failed'); };
+    worker.postMessage(job, job.bytes ? [job.bytes] : []);
+  });
+  return { worker, result };
 }

@@ -4,7 +4,7 @@
 // Dumps are imported in a Web Worker; every string from a dump goes into the
 // page with textContent, never HTML.
 import init, { ViewerLoader, EmbedSession, version } from './pkg/rtcview.js';
-import { progressText, transferToViewer } from './loader.js';
+import { importInWorker, progressText } from './loader.js';
 import { createUI } from './viewer.js';
 
 const $ = (id) => document.getElementById(id);
@@ -44,45 +44,27 @@ let worker = null;
 let loadCount = 0;
 function load(job, name, onViewer, onError) {
   const loadId = ++loadCount;
-  const current = () => loadCount;
+  const isCancelled = () => loadId !== loadCount;
   worker?.terminate();
-  const w = new Worker('worker.js', { type: 'module' });
-  worker = w;
   ui.clear();
   $('error').hidden = true;
   progress(0, 0);
-  const done = () => { w.terminate(); if (worker === w) worker = null; };
-  let transfer = null;
-  const fail = (kind, message) => { if (loadId === current()) onError(kind, message); };
-  w.onmessage = ({ data }) => {
-    if (w !== worker) return;
-    if (data.progress != null) progress(data.progress, data.total);
-    else if (data.importing != null) {
-      setStatus(`Building the model of ${name} (${(data.importing / MB).toFixed(1)} MB read)…`);
+  const run = importInWorker(ViewerLoader, job, {
+    isCancelled,
+    onProgress: progress,
+    onBuilding: (bytes) => {
+      setStatus(`Building the model of ${name} (${(bytes / MB).toFixed(1)} MB read)…`);
       $('progress').removeAttribute('value');
-    } else if (data.error) {
-      done();
-      onError(data.error.name, data.error.message);
-    } else if (data.wirePart) {
-      if (!transfer) {
-        setStatus(`Preparing ${name}…`);
-        transfer = transferToViewer(ViewerLoader, () => loadId !== current());
-        transfer.viewer.then((viewer) => {
-          if (!viewer || loadId !== current()) { viewer?.free(); return; }
-          $('progress').hidden = true;
-          onViewer(viewer);
-        }, (e) => fail(e.name || 'error', e.message || String(e)));
-      }
-      transfer.push(data.wirePart);
-    } else if (data.wireEnd) {
-      done();
-      performance.mark('rtcview:worker-import', { detail: data.timings });
-      if (transfer) transfer.end(data.summary);
-      else fail('internal', 'the import worker sent no model');
-    }
-  };
-  w.onerror = (e) => { if (w === worker) onError('worker', e.message || 'the import worker failed'); };
-  w.postMessage(job, job.bytes ? [job.bytes] : []);
+    },
+    onPreparing: () => setStatus(`Preparing ${name}…`),
+  });
+  worker = run.worker;
+  run.result.then((r) => {
+    if (!r) return;
+    if (r.error) { onError(r.error.name, r.error.message); return; }
+    $('progress').hidden = true;
+    onViewer(r.viewer);
+  });
 }
 
 // ---------- standalone ----------

@@ -1,7 +1,7 @@
 // mount(element, options): the viewer inside a host page's element, no
 // iframe. Same component and import worker as the standalone page.
 import init, { ViewerLoader, version } from './pkg/rtcview.js';
-import { progressText, transferToViewer } from './loader.js';
+import { importInWorker, progressText } from './loader.js';
 import { createUI } from './viewer.js';
 
 let wasm = null;
@@ -65,42 +65,20 @@ export function mount(element, options = {}) {
     ui.clear();
     status.classList.remove('rv-error');
     status.textContent = `Loading ${name}…`;
-    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-    worker = w;
-    return new Promise((resolve) => {
-      let transfer = null;
-      w.onmessage = ({ data }) => {
-        if (w !== worker) return;
-        if (data.progress != null) status.textContent = `Reading ${name}… ${progressText(data.progress, data.total, started)}`;
-        else if (data.importing != null) status.textContent = `Building the model of ${name}…`;
-        else if (data.error) {
-          w.terminate();
-          worker = null;
-          fail(data.error.name, data.error.message);
-          resolve(null);
-        } else if (data.wirePart) {
-          if (!transfer) {
-            transfer = transferToViewer(ViewerLoader, () => destroyed || generation !== current);
-            transfer.viewer.then((viewer) => {
-              if (!viewer) { resolve(null); return; }
-              const summary = JSON.parse(viewer.summary());
-              ui.render(viewer, name);
-              status.textContent = '';
-              emit('statsReady', summary);
-              resolve(summary);
-            }, (e) => { fail(e.name || 'error', e.message || String(e)); resolve(null); });
-          }
-          transfer.push(data.wirePart);
-        } else if (data.wireEnd) {
-          w.terminate();
-          worker = null;
-          if (transfer) transfer.end(data.summary);
-          else { fail('internal', 'the import worker sent no model'); resolve(null); }
-        }
-      };
-      w.onerror = (e) => { if (w === worker) { fail('worker', e.message || 'the import worker failed'); resolve(null); } };
-      w.postMessage(job, job.bytes ? [job.bytes] : []);
+    const run = importInWorker(ViewerLoader, job, {
+      isCancelled: () => destroyed || generation !== current,
+      onProgress: (done, total) => { status.textContent = `Reading ${name}… ${progressText(done, total, started)}`; },
+      onBuilding: () => { status.textContent = `Building the model of ${name}…`; },
     });
+    worker = run.worker;
+    const r = await run.result;
+    if (!r) return null;
+    if (r.error) { fail(r.error.name, r.error.message); return null; }
+    const summary = JSON.parse(r.viewer.summary());
+    ui.render(r.viewer, name);
+    status.textContent = '';
+    emit('statsReady', summary);
+    return summary;
   }
 
   const readyPromise = ready().then(() => { if (!destroyed) emit('ready', { version: version() }); }, (e) => fail('startup', e.message));
