@@ -27,6 +27,18 @@ fn render(session: &rtcview::Session, chart: &rtcview::charts::Chart, frame: &Fr
     svg
 }
 
+/// `t0..t1` in light mode at 1x, no cursor, no mark.
+fn frame(t0_ms: f64, t1_ms: f64) -> Frame {
+    Frame {
+        t0_ms,
+        t1_ms,
+        cursor_ms: None,
+        mark_ms: None,
+        scale: 1.0,
+        dark: false,
+    }
+}
+
 #[test]
 fn the_sample_session_has_a_chart_per_stream_metric() {
     let s = rtcview::import(SAMPLE).expect("imports");
@@ -89,12 +101,8 @@ fn bitrate_chart_snapshot() {
         &s,
         chart,
         &Frame {
-            t0_ms: t0,
-            t1_ms: t1,
             cursor_ms: Some(t0 + 3500.0),
-            mark_ms: None,
-            scale: 1.0,
-            dark: false,
+            ..frame(t0, t1)
         },
     );
     insta::assert_snapshot!(svg);
@@ -110,12 +118,10 @@ fn every_sample_chart_draws_in_both_themes_and_at_2x() {
                 &s,
                 &chart,
                 &Frame {
-                    t0_ms: t0,
-                    t1_ms: t1,
-                    cursor_ms: None,
                     mark_ms: Some(t0 + 1000.0),
                     scale,
                     dark,
+                    ..frame(t0, t1)
                 },
             );
             assert!(svg.contains("<polyline"), "{} drew no line", chart.id);
@@ -132,30 +138,8 @@ fn zooming_draws_only_the_visible_part() {
         .find(|c| c.id.ends_with("/bitrate"))
         .expect("bitrate");
     let (t0, t1) = s.time_range_ms().expect("timed");
-    let full = render(
-        &s,
-        chart,
-        &Frame {
-            t0_ms: t0,
-            t1_ms: t1,
-            cursor_ms: None,
-            mark_ms: None,
-            scale: 1.0,
-            dark: false,
-        },
-    );
-    let zoomed = render(
-        &s,
-        chart,
-        &Frame {
-            t0_ms: t0 + 10_000.0,
-            t1_ms: t0 + 15_000.0,
-            cursor_ms: None,
-            mark_ms: None,
-            scale: 1.0,
-            dark: false,
-        },
-    );
+    let full = render(&s, chart, &frame(t0, t1));
+    let zoomed = render(&s, chart, &frame(t0 + 10_000.0, t0 + 15_000.0));
     let points = |svg: &str| svg.matches(',').count();
     assert!(
         points(&zoomed) < points(&full),
@@ -247,14 +231,6 @@ fn short_bands_merge_to_the_pixels() {
         .expect("bitrate chart");
     assert_eq!(c.bands.len(), n / 4, "one band per run");
     let count = |svg: &str, what: &str| svg.matches(what).count();
-    let frame = |t0_ms: f64, t1_ms: f64| Frame {
-        t0_ms,
-        t1_ms,
-        cursor_ms: None,
-        mark_ms: None,
-        scale: 1.0,
-        dark: false,
-    };
     let whole = render(&s, c, &frame(1000.0, 1000.0 * n as f64));
     // Runs 0.5 px apart: one band (and the background), one label, shaded
     // by the share of time limited (a quarter), not as limited throughout.

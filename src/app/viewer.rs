@@ -18,6 +18,11 @@ fn js_error(kind: &str, message: &str) -> JsValue {
     JsValue::from(err)
 }
 
+/// An import error as a JS `Error` named after its kind.
+fn import_error(e: crate::ImportError) -> JsValue {
+    js_error(e.kind.as_str(), &e.to_string())
+}
+
 fn json<T: Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
@@ -61,9 +66,7 @@ impl WorkerImport {
             .stream
             .as_mut()
             .ok_or_else(|| js_error("internal", "push() after finish()"))?;
-        stream
-            .push(chunk)
-            .map_err(|e| js_error(e.kind.as_str(), &e.to_string()))
+        stream.push(chunk).map_err(import_error)
     }
 
     /// Ends the input and builds the session; returns its summary (JSON).
@@ -73,9 +76,7 @@ impl WorkerImport {
             .stream
             .take()
             .ok_or_else(|| js_error("internal", "finish() twice"))?;
-        let session = stream
-            .finish()
-            .map_err(|e| js_error(e.kind.as_str(), &e.to_string()))?;
+        let session = stream.finish().map_err(import_error)?;
         let summary = json(&crate::summary::summarize(&session));
         self.encoder = Some(crate::model::wire::Encoder::new(session, PART_BYTES));
         Ok(summary)
@@ -194,8 +195,7 @@ struct Readout<'a> {
 impl Viewer {
     /// Imports a dump. Throws an `Error` named after the error kind.
     pub fn open(bytes: &[u8]) -> Result<Viewer, JsValue> {
-        let session =
-            crate::formats::import(bytes).map_err(|e| js_error(e.kind.as_str(), &e.to_string()))?;
+        let session = crate::formats::import(bytes).map_err(import_error)?;
         let metric = metric_charts(&session);
         Ok(Viewer {
             session,

@@ -220,13 +220,7 @@ fn column_line(
     let values = if scale == 1.0 {
         Values::Column(prop.to_string())
     } else {
-        Values::Derived(
-            c.numbers
-                .as_f64s()
-                .iter()
-                .map(|v| (v * scale) as f32)
-                .collect(),
-        )
+        Values::Derived(c.numbers.iter().map(|v| (v * scale) as f32).collect())
     };
     Some(Line {
         label: label.to_string(),
@@ -526,9 +520,7 @@ pub fn raw_charts(session: &Session) -> Vec<Chart> {
                 // different value: on the main thread, for every column.
                 let n = &col.numbers;
                 let constant = matches!(n, Numbers::Const { .. }) || {
-                    let mut finite = (0..n.len())
-                        .filter_map(|i| n.get(i))
-                        .filter(|v| v.is_finite());
+                    let mut finite = n.iter().filter(|v| v.is_finite());
                     let first = finite.next();
                     finite.all(|v| Some(v) == first)
                 };

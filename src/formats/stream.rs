@@ -133,20 +133,30 @@ impl ImportStream {
     /// Gunzips the gathered piece and parses what it gave.
     fn gunzip_piece(&mut self) -> Result<(), ImportError> {
         let piece = std::mem::take(&mut self.gzip_piece);
+        let r = self.gunzip(|d| d.write_all(&piece).and_then(|()| d.flush()));
+        self.gzip_piece = piece;
+        self.gzip_piece.clear();
+        r
+    }
+
+    /// Runs `step` on the gzip decoder (unless the stream is already known
+    /// damaged), notes damage, and parses all it has decoded: its writer
+    /// holds the output, and flushing or finishing hands over the rest.
+    fn gunzip(
+        &mut self,
+        step: impl FnOnce(&mut flate2::write::MultiGzDecoder<Vec<u8>>) -> std::io::Result<()>,
+    ) -> Result<(), ImportError> {
         let Some(Transport::Gzip(d)) = &mut self.transport else {
             return Ok(());
         };
         if self.gzip_damage.is_some() {
             return Ok(());
         }
-        // The decoder writes into its Vec; flush hands over all it has.
-        let r = d.write_all(&piece).and_then(|()| d.flush());
+        let r = step(d);
         let out = std::mem::take(d.get_mut());
         if let Err(e) = r {
             self.gzip_damage = Some(e.to_string());
         }
-        self.gzip_piece = piece;
-        self.gzip_piece.clear();
         self.feed(&out)
     }
 
@@ -211,16 +221,7 @@ impl ImportStream {
         if !self.gzip_piece.is_empty() {
             self.gunzip_piece()?;
         }
-        if let Some(Transport::Gzip(d)) = &mut self.transport {
-            if self.gzip_damage.is_none() {
-                let r = d.try_finish();
-                let out = std::mem::take(d.get_mut());
-                if let Err(e) = r {
-                    self.gzip_damage = Some(e.to_string());
-                }
-                self.feed(&out)?;
-            }
-        }
+        self.gunzip(|d| d.try_finish())?;
         let gzip = matches!(self.transport, Some(Transport::Gzip(_)));
         if gzip && self.decoded_bytes == 0 {
             return Err(ImportError::new(
@@ -231,18 +232,16 @@ impl ImportStream {
                 ),
             ));
         }
+        // A short file may end before its dialect could be told early.
+        if let Stage::Sniffing(head) = &mut self.stage {
+            let head = std::mem::take(head);
+            self.start_stage(&head)?;
+        }
         let stage = std::mem::replace(&mut self.stage, Stage::Sniffing(Vec::new()));
         let mut session = match stage {
-            Stage::Sniffing(head) => match sniff(&head)? {
-                Sniffed::JsonDocument => webrtc_internals::import_document(&head)?,
-                kind => {
-                    let mut li = LineImporter::new(kind);
-                    li.push(&head)?;
-                    li.finish()?
-                }
-            },
             Stage::Lines(li) => li.finish()?,
-            Stage::Document(doc) => webrtc_internals::import_document(&doc)?,
+            // (Sniffing cannot remain: `start_stage` chose or failed.)
+            Stage::Document(doc) | Stage::Sniffing(doc) => webrtc_internals::import_document(&doc)?,
         };
         add_transport(
             &mut session,

@@ -125,7 +125,7 @@ pub fn interval_loss_pct(obj: &StatsObject, lost: &str, received: &str) -> Vec<f
 /// Raw values scaled (e.g. seconds to ms), NaN where missing.
 pub fn scaled(obj: &StatsObject, property: &str, scale: f64) -> Vec<f64> {
     match numbers(obj, property) {
-        Some(v) => v.as_f64s().iter().map(|x| x * scale).collect(),
+        Some(v) => v.iter().map(|x| x * scale).collect(),
         None => vec![f64::NAN; obj.times_ms.len()],
     }
 }

@@ -122,6 +122,11 @@ impl Numbers {
         }
     }
 
+    /// Every value in row order (`NaN` when missing), without copying.
+    pub fn iter(&self) -> impl Iterator<Item = f64> + '_ {
+        (0..self.len()).map(|i| self.get(i).unwrap_or(f64::NAN))
+    }
+
     /// All values as f64: borrowed when stored so, expanded otherwise.
     pub fn as_f64s(&self) -> Cow<'_, [f64]> {
         match self {

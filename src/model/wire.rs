@@ -110,7 +110,7 @@ pub fn encode(s: &Session) -> Vec<u8> {
         series.iter().map(Vec::len).collect(),
     ));
     for v in &series {
-        put_f32s(&mut out, v);
+        put_all(&mut out, v);
     }
     out
 }
@@ -141,7 +141,7 @@ fn charts_header(charts: &[Chart], series_lens: Vec<usize>) -> Vec<u8> {
     };
     let json = serde_json::to_vec(&skeleton).unwrap_or_default();
     let mut out = Vec::with_capacity(8 + json.len());
-    out.extend_from_slice(&(json.len() as u64).to_le_bytes());
+    (json.len() as u64).put(&mut out);
     out.extend_from_slice(&json);
     out
 }
@@ -206,7 +206,7 @@ impl Encoder {
                 continue;
             };
             let o = std::mem::take(o);
-            put_f64s(&mut out, &o.times_ms);
+            put_all(&mut out, &o.times_ms);
             self.columns = Some(o.columns.into_iter());
             self.obj += 1;
         }
@@ -220,7 +220,7 @@ impl Encoder {
             let Some(v) = self.series.next() else {
                 break;
             };
-            put_f32s(&mut out, &v);
+            put_all(&mut out, &v);
         }
         (!out.is_empty()).then_some(out)
     }
@@ -271,13 +271,13 @@ fn header(s: &Session) -> Vec<u8> {
     let json = serde_json::to_vec(&skeleton).unwrap_or_default();
     let mut out = Vec::with_capacity(MAGIC.len() + 8 + json.len());
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&(json.len() as u64).to_le_bytes());
+    (json.len() as u64).put(&mut out);
     out.extend_from_slice(&json);
     out
 }
 
 fn put_object(out: &mut Vec<u8>, o: &StatsObject) {
-    put_f64s(out, &o.times_ms);
+    put_all(out, &o.times_ms);
     for c in o.columns.values() {
         put_column(out, c);
     }
@@ -286,30 +286,44 @@ fn put_object(out: &mut Vec<u8>, o: &StatsObject) {
 fn put_column(out: &mut Vec<u8>, c: &Column) {
     match &c.numbers {
         n if n.is_empty() => {}
-        Numbers::Const { value, .. } => out.extend_from_slice(&value.to_le_bytes()),
-        Numbers::F32(v) => put_f32s(out, v),
-        Numbers::F64(v) => put_f64s(out, v),
+        Numbers::Const { value, .. } => value.put(out),
+        Numbers::F32(v) => put_all(out, v),
+        Numbers::F64(v) => put_all(out, v),
     }
     match &c.texts {
         t if t.is_empty() => {}
-        Texts::Const { sym, .. } => out.extend_from_slice(&sym.to_le_bytes()),
-        Texts::Syms(v) => {
-            for x in v {
-                out.extend_from_slice(&x.to_le_bytes());
+        Texts::Const { sym, .. } => sym.put(out),
+        Texts::Syms(v) => put_all(out, v),
+    }
+}
+
+/// A number written little-endian in the transfer.
+trait Le: Copy {
+    const SIZE: usize;
+    fn put(self, out: &mut Vec<u8>);
+    /// From exactly `SIZE` bytes (callers cut them so).
+    fn read(bytes: &[u8]) -> Self;
+}
+
+macro_rules! le {
+    ($($t:ty),*) => {$(
+        impl Le for $t {
+            const SIZE: usize = std::mem::size_of::<$t>();
+            fn put(self, out: &mut Vec<u8>) {
+                out.extend_from_slice(&self.to_le_bytes());
+            }
+            fn read(bytes: &[u8]) -> Self {
+                <$t>::from_le_bytes(bytes.try_into().unwrap_or([0; std::mem::size_of::<$t>()]))
             }
         }
-    }
+    )*};
 }
 
-fn put_f32s(out: &mut Vec<u8>, v: &[f32]) {
-    for x in v {
-        out.extend_from_slice(&x.to_le_bytes());
-    }
-}
+le!(f64, f32, u32, u64);
 
-fn put_f64s(out: &mut Vec<u8>, v: &[f64]) {
-    for x in v {
-        out.extend_from_slice(&x.to_le_bytes());
+fn put_all<T: Le>(out: &mut Vec<u8>, v: &[T]) {
+    for &x in v {
+        x.put(out);
     }
 }
 
@@ -327,35 +341,33 @@ impl<'a> Reader<'a> {
         Some(a)
     }
 
-    fn f64s(&mut self, n: usize) -> Option<Vec<f64>> {
-        let bytes = self.take(n.checked_mul(8)?)?;
-        Some(
-            bytes
-                .chunks_exact(8)
-                .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
-                .collect(),
-        )
+    fn one<T: Le>(&mut self) -> Option<T> {
+        self.take(T::SIZE).map(T::read)
     }
 
-    fn f32s(&mut self, n: usize) -> Option<Vec<f32>> {
-        let bytes = self.take(n.checked_mul(4)?)?;
-        Some(
-            bytes
-                .chunks_exact(4)
-                .map(|c| f32::from_le_bytes(c.try_into().unwrap_or([0; 4])))
-                .collect(),
-        )
+    /// A u64-length-prefixed block: `Some(None)` while it has not all
+    /// arrived, `None` for a length no buffer here can hold.
+    fn block(&mut self) -> Option<Option<&'a [u8]>> {
+        let Some(len) = self.one::<u64>() else {
+            return Some(None);
+        };
+        Some(self.take(usize::try_from(len).ok()?))
+    }
+
+    fn array<T: Le>(&mut self, n: usize) -> Option<Vec<T>> {
+        let bytes = self.take(n.checked_mul(T::SIZE)?)?;
+        Some(bytes.chunks_exact(T::SIZE).map(T::read).collect())
     }
 
     fn numbers(&mut self, tag: u8, rows: usize) -> Option<Numbers> {
         Some(match tag {
             NONE => Numbers::default(),
             CONST => Numbers::Const {
-                value: f64::from_le_bytes(self.take(8)?.try_into().ok()?),
+                value: self.one()?,
                 len: rows,
             },
-            F32 => Numbers::F32(self.f32s(rows)?),
-            F64 => Numbers::F64(self.f64s(rows)?),
+            F32 => Numbers::F32(self.array(rows)?),
+            F64 => Numbers::F64(self.array(rows)?),
             _ => return None,
         })
     }
@@ -364,22 +376,12 @@ impl<'a> Reader<'a> {
         Some(match tag {
             NONE => Texts::default(),
             CONST => Texts::Const {
-                sym: u32::from_le_bytes(self.take(4)?.try_into().ok()?),
+                sym: self.one()?,
                 len: rows,
             },
-            SYMS => Texts::Syms(self.u32s(rows)?),
+            SYMS => Texts::Syms(self.array(rows)?),
             _ => return None,
         })
-    }
-
-    fn u32s(&mut self, n: usize) -> Option<Vec<u32>> {
-        let bytes = self.take(n.checked_mul(4)?)?;
-        Some(
-            bytes
-                .chunks_exact(4)
-                .map(|c| u32::from_le_bytes(c.try_into().unwrap_or([0; 4])))
-                .collect(),
-        )
     }
 }
 
@@ -500,15 +502,11 @@ impl Decoder {
         if magic != MAGIC {
             return None;
         }
-        let Some(len) = r.take(8) else {
-            return self.need_bytes();
-        };
-        let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
-        let Some(json) = r.take(len) else {
+        let Some(json) = r.block()? else {
             return self.need_bytes();
         };
         let skeleton: Skeleton = serde_json::from_slice(json).ok()?;
-        self.pos += MAGIC.len() + 8 + len;
+        self.pos = self.buf.len() - r.rest.len();
         self.skeleton = Some(skeleton.peer_connections.into_iter());
         self.rest = Some(SkeletonRest {
             source: skeleton.source,
@@ -588,7 +586,7 @@ impl Decoder {
                     let before = r.rest.len();
                     let mut obj = StatsObject::new(&o.id);
                     obj.stats_type = o.stats_type;
-                    obj.times_ms = r.f64s(o.rows)?;
+                    obj.times_ms = r.array(o.rows)?;
                     self.pos += before - r.rest.len();
                     self.partial = Some((obj, o.columns.into_iter(), o.rows));
                     budget -= 1;
@@ -624,15 +622,11 @@ impl Decoder {
             let mut r = Reader {
                 rest: self.unread(),
             };
-            let Some(len) = r.take(8) else {
-                return self.need_bytes();
-            };
-            let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
-            let Some(json) = r.take(len) else {
+            let Some(json) = r.block()? else {
                 return self.need_bytes();
             };
             let sk: ChartsSkeleton = serde_json::from_slice(json).ok()?;
-            self.pos += 8 + len;
+            self.pos = self.buf.len() - r.rest.len();
             self.slots = sk
                 .charts
                 .iter()
@@ -664,7 +658,7 @@ impl Decoder {
             let mut r = Reader {
                 rest: self.unread(),
             };
-            let Some(v) = r.f32s(n) else {
+            let Some(v) = r.array::<f32>(n) else {
                 return self.need_bytes();
             };
             self.pos += n * 4;
