@@ -418,6 +418,7 @@ impl Handler {
                 let mut untimed = 0usize;
                 for (id, entry) in &stats.entries {
                     let Entry::Report(r) = entry else { continue };
+                    let r = stats.report(r);
                     let own = r
                         .iter()
                         .find(|(k, _)| k == "timestamp")
@@ -454,13 +455,14 @@ impl Handler {
     fn v3_poll(&mut self, pc: &str, stats: Stats<'_>, event_t: Option<f64>) {
         let hoisted = stats.hoisted_t;
         let p = self.b.pc_index(pc);
-        let mut rows: Vec<(usize, f64, Report<'_>)> = Vec::with_capacity(stats.entries.len());
+        let mut rows: Vec<(usize, f64, &Report<'_>)> = Vec::with_capacity(stats.entries.len());
         let mut untimed = 0usize;
         let mut removed: Vec<usize> = Vec::new();
-        for (id, entry) in stats.entries {
+        for (id, entry) in &stats.entries {
             match entry {
-                Entry::Removed => removed.push(self.b.stats_slot(p, &id)),
+                Entry::Removed => removed.push(self.b.stats_slot(p, id)),
                 Entry::Report(r) => {
+                    let r = stats.report(r);
                     // "t" inside a report is its own timestamp.
                     let own = r
                         .iter()
@@ -470,7 +472,7 @@ impl Handler {
                         untimed += 1;
                         continue;
                     };
-                    rows.push((self.b.stats_slot(p, &id), t, r));
+                    rows.push((self.b.stats_slot(p, id), t, r));
                 }
                 Entry::Other => {}
             }

@@ -12,12 +12,14 @@ use std::fmt;
 
 pub use crate::formats::flat::{CowStr, PVal};
 
-pub type Report<'a> = Vec<(Cow<'a, str>, PVal<'a>)>;
+/// The properties of one report, in file order.
+pub type Report<'a> = [(Cow<'a, str>, PVal<'a>)];
 
 /// One entry of a getStats payload.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Entry<'a> {
-    Report(Report<'a>),
+pub enum Entry {
+    /// A report: its properties are `Stats::props[range]`.
+    Report(std::ops::Range<usize>),
     /// `"id": null`: removed (fileFormat 3).
     Removed,
     /// Not an object: ignored.
@@ -25,15 +27,24 @@ pub enum Entry<'a> {
 }
 
 /// A getStats payload: entries in file order, plus the hoisted top-level
-/// time (`"t"` in fileFormat 3).
+/// time (`"t"` in fileFormat 3). Every report's properties are kept back to
+/// back in one list (one allocation per line, not one per report).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stats<'a> {
-    pub entries: Vec<(Cow<'a, str>, Entry<'a>)>,
+    pub entries: Vec<(Cow<'a, str>, Entry)>,
+    pub props: Vec<(Cow<'a, str>, PVal<'a>)>,
     pub hoisted_t: Option<f64>,
 }
 
+impl<'a> Stats<'a> {
+    /// The properties of a report entry.
+    pub fn report(&self, range: &std::ops::Range<usize>) -> &Report<'a> {
+        self.props.get(range.clone()).unwrap_or_default()
+    }
+}
+
 /// A parsed line: `[method, pc, payload, ...rest]`.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Line<'a> {
     pub method: Value,
     pub pc: Value,
@@ -41,28 +52,18 @@ pub struct Line<'a> {
     pub rest: Vec<Value>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub enum Payload<'a> {
     Stats(Stats<'a>),
     Value(Value),
 }
 
 /// True for the spellings of getStats whose payload is read as [`Stats`].
-fn is_stats_method(m: &Value) -> bool {
+pub(super) fn is_stats_method(m: &Value) -> bool {
     match m {
         Value::String(s) => s == "g" || s == "getStats",
         Value::Number(n) => n.as_u64() == Some(1),
         _ => false,
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Entry<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match PVal::deserialize(d)? {
-            PVal::Obj(r) => Ok(Entry::Report(r)),
-            PVal::Null => Ok(Entry::Removed),
-            _ => Ok(Entry::Other),
-        }
     }
 }
 
@@ -83,7 +84,16 @@ impl<'de: 'a, 'a> Deserialize<'de> for Stats<'a> {
                         }
                         continue;
                     }
-                    out.entries.push((k.0, m.next_value::<Entry<'a>>()?));
+                    let entry = match m.next_value::<PVal<'a>>()? {
+                        PVal::Obj(r) => {
+                            let start = out.props.len();
+                            out.props.extend(r);
+                            Entry::Report(start..out.props.len())
+                        }
+                        PVal::Null => Entry::Removed,
+                        _ => Entry::Other,
+                    };
+                    out.entries.push((k.0, entry));
                 }
                 Ok(out)
             }
@@ -164,7 +174,19 @@ impl<'de> DeserializeSeed<'de> for LineSeed {
 
 /// Parses one fileFormat 3 line. `Ok(None)`: an array of fewer than 3
 /// elements. Errors are serde_json's (syntax, EOF, or "not an array").
+///
+/// getStats lines of the usual shape are read by the hand-written scanner
+/// (`super::scan`); every other line, and any line it leaves, by serde_json.
 pub fn parse_line(text: &[u8]) -> Result<Option<Line<'_>>, serde_json::Error> {
+    if let Some(line) = super::scan::stats_line(text) {
+        return Ok(Some(line));
+    }
+    parse_line_serde(text)
+}
+
+/// [`parse_line`] by serde_json alone: the reference the scanner is
+/// tested against.
+pub fn parse_line_serde(text: &[u8]) -> Result<Option<Line<'_>>, serde_json::Error> {
     let mut d = serde_json::Deserializer::from_slice(text);
     let line = LineSeed.deserialize(&mut d)?;
     d.end()?;
@@ -195,6 +217,7 @@ mod tests {
         let Entry::Report(r) = &st.entries[0].1 else {
             panic!("report")
         };
+        let r = st.report(r);
         assert_eq!(
             r[2],
             (Cow::Borrowed("k"), PVal::Str(Cow::Owned("a\"b".into())))

@@ -1,0 +1,382 @@
+//! A hand-written scanner for fileFormat 3 getStats lines, the bulk of every
+//! rtcstats dump.
+//!
+//! Why not serde_json: in the size-optimized wasm build its generic
+//! machinery (a visitor call per token, a `Vec` per report, a `Value` per
+//! odd value) made parsing half of the browser import, about three times
+//! the work of the tokenizing itself (issue 6: import within 2x of the
+//! browser's `JSON.parse`). This scanner reads the common shape of a
+//! getStats line straight into one flat list of properties.
+//!
+//! It is strict JSON, but deliberately incomplete: whenever a line is not
+//! the common shape (another method, escapes in a key it cannot borrow,
+//! deep nesting, a number outside the fast paths that does not parse the
+//! same way, any syntax error) it returns `None` and the caller parses the
+//! line with serde_json, which then gives the same result or the error. So
+//! errors and odd lines are serde_json's behaviour, and a test checks that
+//! every line this scanner accepts parses the same with serde_json.
+
+use super::line::{is_stats_method, Entry, Line, Payload, Stats};
+use crate::formats::flat::PVal;
+use serde_json::Value;
+use std::borrow::Cow;
+
+/// Nesting the scanner reads itself; deeper lines go to serde_json (whose
+/// own limit is 128).
+const MAX_DEPTH: u32 = 64;
+
+/// Powers of ten exact in an f64 (Clinger's fast path).
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// Reads a getStats line (`[method, pc, {payload}, ...rest]` with a stats
+/// method); `None` for any other line or anything the scanner leaves to
+/// serde_json.
+pub fn stats_line(text: &[u8]) -> Option<Line<'_>> {
+    // serde_json rejects invalid UTF-8 inside strings, and outside strings
+    // it is a syntax error: validating the line once lets every string be
+    // borrowed without a check of its own.
+    let s = std::str::from_utf8(text).ok()?;
+    let mut sc = Scan { s, b: text, i: 0 };
+    sc.expect(b'[')?;
+    let method = sc.small_value()?;
+    if !is_stats_method(&method) {
+        return None;
+    }
+    sc.expect(b',')?;
+    let pc = sc.small_value()?;
+    sc.expect(b',')?;
+    let mut stats = Stats::default();
+    sc.payload(&mut stats)?;
+    let mut rest = Vec::new();
+    loop {
+        sc.ws();
+        match sc.peek() {
+            b',' => {
+                sc.i += 1;
+                rest.push(sc.small_value()?);
+            }
+            b']' => {
+                sc.i += 1;
+                break;
+            }
+            _ => return None,
+        }
+    }
+    sc.ws();
+    (sc.i == text.len()).then_some(Line {
+        method,
+        pc,
+        payload: Payload::Stats(stats),
+        rest,
+    })
+}
+
+struct Scan<'a> {
+    s: &'a str,
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Scan<'a> {
+    /// The current byte; 0 past the end (never valid where it is tested).
+    #[inline(always)]
+    fn peek(&self) -> u8 {
+        self.b.get(self.i).copied().unwrap_or(0)
+    }
+
+    #[inline(always)]
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    #[inline(always)]
+    fn expect(&mut self, c: u8) -> Option<()> {
+        self.ws();
+        if self.peek() != c {
+            return None;
+        }
+        self.i += 1;
+        Some(())
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.i + word.len();
+        if self.b.get(self.i..end)? != word {
+            return None;
+        }
+        self.i = end;
+        Some(())
+    }
+
+    /// A string at `"`, borrowed unless it has escapes.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
+        let start = self.i + 1;
+        let mut j = start;
+        loop {
+            match *self.b.get(j)? {
+                b'"' => break,
+                b'\\' => return self.escaped_string(),
+                // Control characters must be escaped in JSON.
+                0..=0x1f => return None,
+                _ => j += 1,
+            }
+        }
+        self.i = j + 1;
+        // Quotes are ASCII, so both ends are character boundaries.
+        Some(Cow::Borrowed(self.s.get(start..j)?))
+    }
+
+    /// A string with escapes: found here, decoded by serde_json.
+    fn escaped_string(&mut self) -> Option<Cow<'a, str>> {
+        let start = self.i;
+        let mut j = start + 1;
+        loop {
+            match *self.b.get(j)? {
+                b'"' => break,
+                b'\\' => j += 2,
+                _ => j += 1,
+            }
+        }
+        let text: String = serde_json::from_slice(self.b.get(start..=j)?).ok()?;
+        self.i = j + 1;
+        Some(Cow::Owned(text))
+    }
+
+    /// A number, giving exactly the f64 serde_json (`float_roundtrip`)
+    /// gives: integers as u64/i64 converted, short decimals by Clinger's
+    /// exact fast path, the rest by the correctly rounded std parser.
+    fn number(&mut self) -> Option<f64> {
+        let start = self.i;
+        let negative = self.peek() == b'-';
+        if negative {
+            self.i += 1;
+        }
+        let mut mantissa: u64 = 0;
+        let int_start = self.i;
+        match self.peek() {
+            b'0' => self.i += 1,
+            b'1'..=b'9' => {
+                while let d @ b'0'..=b'9' = self.peek() {
+                    mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+                    self.i += 1;
+                }
+            }
+            _ => return None,
+        }
+        let mut digits = self.i - int_start;
+        let mut frac_digits = 0;
+        if self.peek() == b'.' {
+            self.i += 1;
+            let frac_start = self.i;
+            while let d @ b'0'..=b'9' = self.peek() {
+                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+                self.i += 1;
+            }
+            frac_digits = self.i - frac_start;
+            if frac_digits == 0 {
+                return None;
+            }
+            digits += frac_digits;
+        }
+        let mut exponent = false;
+        if let b'e' | b'E' = self.peek() {
+            exponent = true;
+            self.i += 1;
+            if let b'+' | b'-' = self.peek() {
+                self.i += 1;
+            }
+            let exp_start = self.i;
+            while self.peek().is_ascii_digit() {
+                self.i += 1;
+            }
+            if self.i == exp_start {
+                return None;
+            }
+        }
+        let magnitude = if !exponent && frac_digits == 0 && digits <= 19 {
+            // Below 10^19, so no overflow: serde_json's u64 (or i64), as f64.
+            mantissa as f64
+        } else if !exponent && digits <= 15 {
+            // Both exact in an f64, so one division is correctly rounded.
+            mantissa as f64 / POW10.get(frac_digits).copied()?
+        } else {
+            // serde_json refuses numbers out of range; std gives infinity.
+            let v: f64 = self.s.get(start..self.i)?.parse().ok()?;
+            return v.is_finite().then_some(v);
+        };
+        Some(if negative { -magnitude } else { magnitude })
+    }
+
+    /// A property value.
+    fn value(&mut self, depth: u32) -> Option<PVal<'a>> {
+        Some(match self.peek() {
+            b'"' => PVal::Str(self.string()?),
+            b'{' => {
+                let mut fields = Vec::new();
+                self.members(&mut fields, depth + 1)?;
+                PVal::Obj(fields)
+            }
+            // Arrays are rare in reports and kept as JSON: serde_json reads them.
+            b'[' => PVal::Json(self.small_value()?),
+            b't' => {
+                self.literal(b"true")?;
+                PVal::Bool(true)
+            }
+            b'f' => {
+                self.literal(b"false")?;
+                PVal::Bool(false)
+            }
+            b'n' => {
+                self.literal(b"null")?;
+                PVal::Null
+            }
+            _ => PVal::Num(self.number()?),
+        })
+    }
+
+    /// An object at `{`: its members appended to `out`.
+    fn members(&mut self, out: &mut Vec<(Cow<'a, str>, PVal<'a>)>, depth: u32) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.i += 1;
+        self.ws();
+        if self.peek() == b'}' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            self.ws();
+            if self.peek() != b'"' {
+                return None;
+            }
+            let key = self.string()?;
+            self.expect(b':')?;
+            self.ws();
+            let v = self.value(depth)?;
+            out.push((key, v));
+            self.ws();
+            match self.peek() {
+                b',' => self.i += 1,
+                b'}' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// The getStats payload: `{"t": time, "<id>": {report} | null, ...}`.
+    fn payload(&mut self, st: &mut Stats<'a>) -> Option<()> {
+        self.ws();
+        if self.peek() != b'{' {
+            return None;
+        }
+        self.i += 1;
+        self.ws();
+        if self.peek() == b'}' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            self.ws();
+            if self.peek() != b'"' {
+                return None;
+            }
+            let key = self.string()?;
+            self.expect(b':')?;
+            self.ws();
+            if key == "t" {
+                if let PVal::Num(t) = self.value(1)? {
+                    st.hoisted_t = Some(t);
+                }
+            } else {
+                let entry = match self.peek() {
+                    b'{' => {
+                        let start = st.props.len();
+                        self.members(&mut st.props, 2)?;
+                        Entry::Report(start..st.props.len())
+                    }
+                    b'n' => {
+                        self.literal(b"null")?;
+                        Entry::Removed
+                    }
+                    _ => {
+                        self.value(1)?;
+                        Entry::Other
+                    }
+                };
+                st.entries.push((key, entry));
+            }
+            self.ws();
+            match self.peek() {
+                b',' => self.i += 1,
+                b'}' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A value outside the payload (method, pc, time, arrays): its extent
+    /// found here, its value read by serde_json.
+    fn small_value(&mut self) -> Option<Value> {
+        self.ws();
+        let start = self.i;
+        self.skip(0)?;
+        serde_json::from_slice(self.b.get(start..self.i)?).ok()
+    }
+
+    /// Moves past one value without reading it (serde_json checks it after).
+    fn skip(&mut self, depth: u32) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match self.peek() {
+            b'"' => {
+                let mut j = self.i + 1;
+                loop {
+                    match *self.b.get(j)? {
+                        b'"' => break,
+                        b'\\' => j += 2,
+                        _ => j += 1,
+                    }
+                }
+                self.i = j + 1;
+            }
+            open @ (b'[' | b'{') => {
+                let close = if open == b'[' { b']' } else { b'}' };
+                self.i += 1;
+                loop {
+                    self.ws();
+                    match self.peek() {
+                        c if c == close => break,
+                        b',' | b':' => self.i += 1,
+                        0 => return None,
+                        _ => self.skip(depth + 1)?,
+                    }
+                }
+                self.i += 1;
+            }
+            _ => {
+                let start = self.i;
+                while let b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'.' | b'+' | b'-' = self.peek()
+                {
+                    self.i += 1;
+                }
+                if self.i == start {
+                    return None;
+                }
+            }
+        }
+        Some(())
+    }
+}
