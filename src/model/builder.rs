@@ -6,7 +6,7 @@
 //! same way, and folds repeated diagnostics.
 
 use super::event::{normalize_state, state_kind, StateKind};
-use super::series::Sample;
+use super::series::{Key, Sample};
 use super::{
     Event, Format, GetUserMediaCall, Interner, PeerConnection, Session, SourceInfo, StateChange,
     StatsObject,
@@ -221,7 +221,15 @@ impl SessionBuilder {
             if matches!(k.as_str(), "id" | "timestamp" | "type") {
                 continue;
             }
-            put_parsed(obj, strings, row, k, &PVal::borrowed(v), legacy_goog, 0);
+            put_parsed(
+                obj,
+                strings,
+                row,
+                Key::top(k),
+                &PVal::borrowed(v),
+                legacy_goog,
+                false,
+            );
         }
     }
 
@@ -275,12 +283,11 @@ impl SessionBuilder {
             _ => obj.push_fresh(t_ms),
         };
         for (k, v) in report.into_iter().flatten() {
-            let name: &str = match compressed.then(|| property_name(k)).flatten() {
-                Some(long) => long,
-                None => k,
-            };
-            match name {
+            let k: &str = k;
+            match k {
+                // Compressed "t" is the timestamp; no code stands for these.
                 "id" | "timestamp" => {}
+                "t" if compressed => {}
                 "type" => {
                     if obj.stats_type.is_none() {
                         obj.stats_type = match v {
@@ -292,7 +299,7 @@ impl SessionBuilder {
                         };
                     }
                 }
-                _ => put_parsed(obj, strings, row, name, v, false, 0),
+                _ => put_parsed(obj, strings, row, Key::top(k), v, false, compressed),
             }
         }
     }
@@ -327,33 +334,53 @@ pub fn goog_number(s: &str) -> Option<f64> {
     s.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
+/// Puts one property value at `row`. Nested objects one level deep become
+/// `name.member` columns; deeper ones and arrays are kept as JSON text.
+/// `compressed`: keys (not nested members) are fileFormat 3 codes.
 pub(crate) fn put_parsed(
     obj: &mut StatsObject,
     strings: &mut Interner,
     row: usize,
-    key: &str,
+    key: Key<'_>,
     v: &PVal<'_>,
     legacy_goog: bool,
-    depth: u8,
+    compressed: bool,
 ) {
+    let name = || {
+        let long = |k: &str| {
+            compressed
+                .then(|| property_name(k))
+                .flatten()
+                .unwrap_or(k)
+                .to_string()
+        };
+        match key.parent {
+            None => long(key.key),
+            Some(p) => format!("{}.{}", long(p), key.key),
+        }
+    };
     match v {
-        PVal::Num(n) => obj.set(row, key, Sample::Number(*n), strings),
+        PVal::Num(n) => obj.set_keyed(row, key, name, Sample::Number(*n), strings),
         // Legacy goog stats report every value as text.
         PVal::Str(s) => match legacy_goog.then(|| goog_number(s)).flatten() {
-            Some(f) => obj.set(row, key, Sample::Number(f), strings),
-            None => obj.set(row, key, Sample::Text(s), strings),
+            Some(f) => obj.set_keyed(row, key, name, Sample::Number(f), strings),
+            None => obj.set_keyed(row, key, name, Sample::Text(s), strings),
         },
-        PVal::Bool(b) => obj.set(
+        PVal::Bool(b) => obj.set_keyed(
             row,
             key,
+            name,
             Sample::Text(if *b { "true" } else { "false" }),
             strings,
         ),
         PVal::Null => {}
-        PVal::Obj(fields) if depth == 0 => {
+        PVal::Obj(fields) if key.parent.is_none() => {
             for (k2, v2) in fields {
-                let name = format!("{key}.{k2}");
-                put_parsed(obj, strings, row, &name, v2, legacy_goog, 1);
+                let member = Key {
+                    parent: Some(key.key),
+                    key: k2,
+                };
+                put_parsed(obj, strings, row, member, v2, legacy_goog, compressed);
             }
         }
         PVal::Obj(fields) => {
@@ -364,11 +391,11 @@ pub(crate) fn put_parsed(
                     .collect(),
             )
             .to_string();
-            obj.set(row, key, Sample::Text(&text), strings);
+            obj.set_keyed(row, key, name, Sample::Text(&text), strings);
         }
         PVal::Json(v) => {
             let text = v.to_string();
-            obj.set(row, key, Sample::Text(&text), strings);
+            obj.set_keyed(row, key, name, Sample::Text(&text), strings);
         }
     }
 }

@@ -272,11 +272,14 @@ impl Cell for Sym {
 }
 
 fn set_at<T: Cell>(v: &mut Vec<T>, i: usize, x: T) {
-    if v.len() <= i {
-        v.resize(i + 1, T::MISSING);
-    }
-    if let Some(slot) = v.get_mut(i) {
+    // Rows arrive in order, so this is nearly always the next one.
+    if i == v.len() {
+        v.push(x);
+    } else if let Some(slot) = v.get_mut(i) {
         *slot = x;
+    } else {
+        v.resize(i, T::MISSING);
+        v.push(x);
     }
 }
 
@@ -407,6 +410,60 @@ impl BuildColumn {
     }
 }
 
+/// A property as its file writes it: a key, or a member `key` of the
+/// nested object under `parent` (`qualityLimitationDurations.cpu`). The
+/// column is found by this raw spelling, so a compressed key (`"96"`) is
+/// looked up in the property table only when its column is created.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Key<'a> {
+    pub parent: Option<&'a str>,
+    pub key: &'a str,
+}
+
+impl<'a> Key<'a> {
+    pub fn top(key: &'a str) -> Self {
+        Key { parent: None, key }
+    }
+
+    /// Whether `raw` (a [`BuildEntry::raw`], split after `split` bytes)
+    /// is this key's spelling.
+    #[inline(always)]
+    fn is(&self, raw: &str, split: usize) -> bool {
+        match self.parent {
+            None => split == 0 && raw == self.key,
+            Some(p) => {
+                split == p.len() + 1
+                    && raw.len() == split + self.key.len()
+                    && raw.get(..p.len()) == Some(p)
+                    && raw.get(split..) == Some(self.key)
+            }
+        }
+    }
+}
+
+/// A short all-digit key (a fileFormat 3 property code) as a number.
+#[inline(always)]
+fn code_of(key: &str) -> Option<usize> {
+    let b = key.as_bytes();
+    if b.is_empty() || b.len() > 3 {
+        return None;
+    }
+    b.iter().try_fold(0usize, |n, &c| {
+        c.is_ascii_digit().then(|| n * 10 + usize::from(c - b'0'))
+    })
+}
+
+/// A column being built, with the raw key it was found by.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct BuildEntry {
+    /// `key`, or `parent.key` with `split` = parent length + 1 (else 0).
+    raw: String,
+    split: usize,
+    /// The property name the column gets.
+    name: String,
+    col: BuildColumn,
+}
+
 /// A value on its way into a column.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Sample<'a> {
@@ -428,8 +485,12 @@ pub struct StatsObject {
     /// repeat their properties in the same order every poll, so the next
     /// property is almost always the one after the last (a map lookup per
     /// value was a third of the import time).
-    building: Vec<(String, BuildColumn)>,
+    building: Vec<BuildEntry>,
     cursor: usize,
+    /// fileFormat 3 deltas list only changed properties, so the cursor
+    /// misses often there: their keys are short codes (`"80"`), and this
+    /// maps a code to its entry + 1 (0: none yet).
+    by_code: Vec<u32>,
     /// fileFormat 3 objects: carried rows are left empty while building and
     /// forward-filled once in `finish` (sequential per column, instead of
     /// copying every column on every poll).
@@ -494,6 +555,8 @@ impl StatsObject {
         row
     }
 
+    /// [`Self::set_keyed`] by property name (tests).
+    #[cfg(test)]
     pub(crate) fn set(
         &mut self,
         row: usize,
@@ -501,30 +564,83 @@ impl StatsObject {
         sample: Sample<'_>,
         strings: &mut Interner,
     ) {
-        let at =
-            |b: &Vec<(String, BuildColumn)>, i: usize| b.get(i).is_some_and(|(n, _)| n == property);
+        self.set_keyed(
+            row,
+            Key::top(property),
+            || property.to_string(),
+            sample,
+            strings,
+        );
+    }
+
+    /// Sets the value of the property written as `key` at `row`; `name`
+    /// gives the column's property name when the column is new.
+    pub(crate) fn set_keyed(
+        &mut self,
+        row: usize,
+        key: Key<'_>,
+        name: impl FnOnce() -> String,
+        sample: Sample<'_>,
+        strings: &mut Interner,
+    ) {
+        let at = |b: &Vec<BuildEntry>, i: usize| b.get(i).is_some_and(|e| key.is(&e.raw, e.split));
+        let code = key.parent.is_none().then(|| code_of(key.key)).flatten();
         let i = if at(&self.building, self.cursor) {
             self.cursor
-        } else if self.cursor > 0 && at(&self.building, self.cursor - 1) {
-            self.cursor - 1
+        } else if let Some(i) = code
+            .and_then(|c| self.by_code.get(c))
+            .and_then(|&i| (i as usize).checked_sub(1))
+            .filter(|&i| at(&self.building, i))
+        {
+            i
         } else {
-            match self.building.iter().position(|(n, _)| n == property) {
+            let i = match self.building.iter().position(|e| key.is(&e.raw, e.split)) {
                 Some(i) => i,
                 None => {
-                    self.building
-                        .push((property.to_string(), BuildColumn::default()));
-                    self.building.len() - 1
+                    // Two spellings of one name (a compressed and a long
+                    // key in one file) share the column.
+                    let name = name();
+                    match self.building.iter().position(|e| e.name == name) {
+                        Some(i) => i,
+                        None => {
+                            let (raw, split) = match key.parent {
+                                None => (key.key.to_string(), 0),
+                                Some(p) => (format!("{p}.{}", key.key), p.len() + 1),
+                            };
+                            self.building.push(BuildEntry {
+                                raw,
+                                split,
+                                name,
+                                col: BuildColumn::default(),
+                            });
+                            self.building.len() - 1
+                        }
+                    }
+                }
+            };
+            if let Some(c) = code {
+                if self.by_code.len() <= c {
+                    self.by_code.resize(c + 1, 0);
+                }
+                if let Some(slot) = self.by_code.get_mut(c).filter(|s| **s == 0) {
+                    *slot = u32::try_from(i + 1).unwrap_or(0);
                 }
             }
+            i
         };
         self.cursor = i + 1;
-        let Some((_, col)) = self.building.get_mut(i) else {
+        let Some(BuildEntry { col, .. }) = self.building.get_mut(i) else {
             return;
         };
         match sample {
             Sample::Number(v) => col.set_number(row, v),
             Sample::Text(s) => {
-                let sym = strings.intern(s);
+                // Text repeats from poll to poll: compare with the last
+                // value before hashing it.
+                let sym = match col.texts.last() {
+                    Some(&last) if strings.resolve(last) == Some(s) => last,
+                    _ => strings.intern(s),
+                };
                 col.set_text(row, sym)
             }
         }
@@ -534,8 +650,8 @@ impl StatsObject {
     fn fill_forward(&mut self) {
         let n = self.times_ms.len();
         let barriers = std::mem::take(&mut self.barriers);
-        for (_, col) in &mut self.building {
-            col.fill_forward(n, &barriers);
+        for e in &mut self.building {
+            e.col.fill_forward(n, &barriers);
         }
         self.forward_fill = false;
     }
@@ -549,9 +665,10 @@ impl StatsObject {
         }
         let mut building = std::mem::take(&mut self.building);
         self.cursor = 0;
+        self.by_code = Vec::new();
         let n = self.times_ms.len();
-        for (_, c) in &mut building {
-            c.pad(n);
+        for e in &mut building {
+            e.col.pad(n);
         }
         let sorted = self
             .times_ms
@@ -582,12 +699,12 @@ impl StatsObject {
                 .iter()
                 .filter_map(|&i| self.times_ms.get(i).copied())
                 .collect();
-            for (_, c) in &mut building {
-                c.pick(&keep);
+            for e in &mut building {
+                e.col.pick(&keep);
             }
         }
-        for (name, c) in building {
-            self.columns.insert(name, c.compact());
+        for e in building {
+            self.columns.insert(e.name, e.col.compact());
         }
         self.gap_limit_memo = Default::default();
         // Growth by doubling left up to half the time column unused.
@@ -670,6 +787,71 @@ mod tests {
                 Some("video")
             ]
         );
+    }
+
+    /// Columns are found by the key as written: a nested member and a
+    /// top-level key spelled like it stay apart, two spellings of one name
+    /// share a column, and a text equal to the last one keeps its symbol.
+    #[test]
+    fn keyed_columns_follow_the_raw_spelling() {
+        let mut s = Interner::default();
+        let mut o = StatsObject::new("x");
+        let long = |k: &str| if k == "80" { "bytesSent" } else { k }.to_string();
+        for (t, v) in [(1.0, 10.0), (2.0, 20.0)] {
+            let r = o.push_fresh(t);
+            let nested = Key {
+                parent: Some("96"),
+                key: "cpu",
+            };
+            o.set_keyed(
+                r,
+                nested,
+                || "quality.cpu".into(),
+                Sample::Number(v),
+                &mut s,
+            );
+            let literal = Key::top("96.cpu");
+            o.set_keyed(r, literal, || "96.cpu".into(), Sample::Number(-v), &mut s);
+            let code = Key::top("80");
+            o.set_keyed(r, code, || long("80"), Sample::Number(v + 1.0), &mut s);
+            o.set_keyed(
+                r,
+                Key::top("k"),
+                || "k".into(),
+                Sample::Text("video"),
+                &mut s,
+            );
+            // Codes are looked up by number, but "01" is not "1".
+            let (one, zero_one) = (Key::top("1"), Key::top("01"));
+            o.set_keyed(r, one, || "1".into(), Sample::Number(1.0), &mut s);
+            o.set_keyed(r, zero_one, || "01".into(), Sample::Number(2.0), &mut s);
+        }
+        let r = o.push_fresh(3.0);
+        let spelled = Key::top("bytesSent");
+        o.set_keyed(
+            r,
+            spelled,
+            || "bytesSent".into(),
+            Sample::Number(99.0),
+            &mut s,
+        );
+        o.finish();
+        let names: Vec<&str> = o.columns.keys().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            vec!["01", "1", "96.cpu", "bytesSent", "k", "quality.cpu"]
+        );
+        let col = |n: &str| {
+            (0..3)
+                .map(|i| o.column(n).and_then(|c| c.number(i)))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(col("quality.cpu"), vec![Some(10.0), Some(20.0), None]);
+        assert_eq!(col("96.cpu"), vec![Some(-10.0), Some(-20.0), None]);
+        assert_eq!(col("bytesSent"), vec![Some(11.0), Some(21.0), Some(99.0)]);
+        assert_eq!(col("1"), vec![Some(1.0), Some(1.0), None]);
+        assert_eq!(col("01"), vec![Some(2.0), Some(2.0), None]);
+        assert_eq!(s.len(), 1);
     }
 
     #[test]

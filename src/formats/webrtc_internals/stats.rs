@@ -6,6 +6,7 @@ use crate::error::{Kind, Location};
 use crate::formats::flat::PVal;
 use crate::formats::text::unix_ms_from_iso8601;
 use crate::model::builder::put_parsed;
+use crate::model::series::Key;
 use crate::model::SessionBuilder;
 use std::collections::HashMap;
 
@@ -255,7 +256,7 @@ pub fn import(b: &mut SessionBuilder, pc_id: &str, series: Vec<(String, Series<'
             };
             for (i, s) in samples.iter().skip(skip).enumerate() {
                 let row = base + offset + i;
-                put_parsed(obj, strings, row, name, s, false, 0);
+                put_parsed(obj, strings, row, Key::top(name), s, false, false);
             }
         }
         for key in too_long {
