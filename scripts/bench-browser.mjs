@@ -60,7 +60,7 @@ for (const f of files) {
   });
   let peakRss = 0;
   let peakPss = 0;
-  const sampler = setInterval(() => { const m = rendererMemory(); peakRss = Math.max(peakRss, m.rss); peakPss = Math.max(peakPss, m.pss); }, 100);
+  const sampler = setInterval(() => { const m = rendererMemory(); peakRss = Math.max(peakRss, m.rss); peakPss = Math.max(peakPss, m.pss); }, Number(process.env.SAMPLE_MS) || 100);
   const t0 = Date.now();
   await page.goto(`${base}?url=${encodeURIComponent(`bench/${f}`)}`);
   await page.waitForFunction(() => window.__b.t.opened || window.__b.t.failed, null, { timeout: 600000 });

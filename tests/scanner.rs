@@ -13,8 +13,9 @@
 mod common;
 
 use proptest::prelude::*;
+use rtcview::formats::flat::PVal;
 use rtcview::formats::rtcstats::line::{parse_line_serde, Line, Payload};
-use rtcview::formats::rtcstats::scan::stats_line;
+use rtcview::formats::scan::{stats_line, values_array};
 use std::io::Read;
 
 /// A line's parse as text; `{:?}` of an f64 keeps its sign and every digit
@@ -257,8 +258,52 @@ fn line() -> impl Strategy<Value = String> {
         })
 }
 
+/// `Some(true)`: the scanner read the `values` text (and agrees with
+/// serde_json's `Vec<PVal>`); `Some(false)`: it left it to serde_json.
+fn check_values(text: &str) -> bool {
+    let Some(fast) = values_array(text) else {
+        return false;
+    };
+    match serde_json::from_str::<Vec<PVal>>(text) {
+        Ok(slow) => assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{text}"),
+        Err(e) => panic!("scanner accepted values serde_json refuses ({e}): {text}"),
+    }
+    true
+}
+
+#[test]
+fn values_arrays_agree() {
+    for text in [
+        "[]",
+        " [ 1 , 2.5 , -0 ] ",
+        r#"["audio","vid\"eo",null,true,{"a":[1]},[2]]"#,
+    ] {
+        assert!(check_values(text), "not scanned: {text}");
+    }
+    for text in ["[1,]", "[01]", "[1] 2", "{}", "[\"a]", ""] {
+        assert!(values_array(text).is_none(), "scanned: {text}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Generated `values` texts: read by the scanner whenever serde_json
+    /// reads them, and to the same values; damaged ones agree or are left.
+    #[test]
+    fn generated_values_agree(items in prop::collection::vec(value(), 0..8), w in ws(), at in any::<prop::sample::Index>(), byte in any::<u8>(), damage in any::<bool>()) {
+        let text = format!("[{}]", items.join(&format!(",{w}")));
+        let read = check_values(&text);
+        prop_assert_eq!(read, serde_json::from_str::<Vec<PVal>>(&text).is_ok(), "{}", text);
+        if damage {
+            let mut bytes = text.into_bytes();
+            let i = at.index(bytes.len());
+            bytes[i] = byte;
+            if let Ok(damaged) = String::from_utf8(bytes) {
+                check_values(&damaged);
+            }
+        }
+    }
 
     /// Generated lines: every one serde_json reads as a getStats line (the
     /// generator writes object payloads, shallow, numbers in range) is read

@@ -8,6 +8,7 @@ pub mod decompress;
 pub mod flat;
 pub mod rtcstats;
 pub mod salvage;
+pub mod scan;
 pub mod stream;
 pub mod text;
 pub mod webrtc_internals;

@@ -334,6 +334,32 @@ pub fn goog_number(s: &str) -> Option<f64> {
     s.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
+/// Puts one property's values at their rows: a series (webrtc-internals
+/// stores a report's values property by property). The column is looked up
+/// once, not once per value.
+pub(crate) fn put_series<'v>(
+    obj: &mut StatsObject,
+    strings: &mut Interner,
+    key: Key<'_>,
+    values: impl Iterator<Item = (usize, &'v PVal<'v>)>,
+) {
+    let mut slot = None;
+    for (row, v) in values {
+        let sample = match v {
+            PVal::Num(n) => Sample::Number(*n),
+            PVal::Str(s) => Sample::Text(s),
+            PVal::Bool(b) => Sample::Text(if *b { "true" } else { "false" }),
+            PVal::Null => continue,
+            PVal::Obj(_) | PVal::Json(_) => {
+                put_parsed(obj, strings, row, key, v, false, false);
+                continue;
+            }
+        };
+        let s = *slot.get_or_insert_with(|| obj.column_slot(key, || key.key.to_string()));
+        obj.set_in(s, row, sample, strings);
+    }
+}
+
 /// Puts one property value at `row`. Nested objects one level deep become
 /// `name.member` columns; deeper ones and arrays are kept as JSON text.
 /// `compressed`: keys (not nested members) are fileFormat 3 codes.

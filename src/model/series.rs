@@ -583,6 +583,13 @@ impl StatsObject {
         sample: Sample<'_>,
         strings: &mut Interner,
     ) {
+        let slot = self.column_slot(key, name);
+        self.set_in(slot, row, sample, strings);
+    }
+
+    /// The column of the property written as `key`, created (named by
+    /// `name`) when new. Valid until `finish`.
+    pub(crate) fn column_slot(&mut self, key: Key<'_>, name: impl FnOnce() -> String) -> usize {
         let at = |b: &Vec<BuildEntry>, i: usize| b.get(i).is_some_and(|e| key.is(&e.raw, e.split));
         let code = key.parent.is_none().then(|| code_of(key.key)).flatten();
         let i = if at(&self.building, self.cursor) {
@@ -629,7 +636,18 @@ impl StatsObject {
             i
         };
         self.cursor = i + 1;
-        let Some(BuildEntry { col, .. }) = self.building.get_mut(i) else {
+        i
+    }
+
+    /// Sets a value of the column `slot` (from [`Self::column_slot`]).
+    pub(crate) fn set_in(
+        &mut self,
+        slot: usize,
+        row: usize,
+        sample: Sample<'_>,
+        strings: &mut Interner,
+    ) {
+        let Some(BuildEntry { col, .. }) = self.building.get_mut(slot) else {
             return;
         };
         match sample {

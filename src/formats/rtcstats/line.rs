@@ -59,7 +59,7 @@ pub enum Payload<'a> {
 }
 
 /// True for the spellings of getStats whose payload is read as [`Stats`].
-pub(super) fn is_stats_method(m: &Value) -> bool {
+pub(crate) fn is_stats_method(m: &Value) -> bool {
     match m {
         Value::String(s) => s == "g" || s == "getStats",
         Value::Number(n) => n.as_u64() == Some(1),
@@ -176,9 +176,9 @@ impl<'de> DeserializeSeed<'de> for LineSeed {
 /// elements. Errors are serde_json's (syntax, EOF, or "not an array").
 ///
 /// getStats lines of the usual shape are read by the hand-written scanner
-/// (`super::scan`); every other line, and any line it leaves, by serde_json.
+/// (`formats::scan`); every other line, and any line it leaves, by serde_json.
 pub fn parse_line(text: &[u8]) -> Result<Option<Line<'_>>, serde_json::Error> {
-    if let Some(line) = super::scan::stats_line(text) {
+    if let Some(line) = crate::formats::scan::stats_line(text) {
         return Ok(Some(line));
     }
     parse_line_serde(text)

@@ -8,7 +8,6 @@ pub mod delta;
 pub mod encode;
 pub mod handler;
 pub mod line;
-pub mod scan;
 pub mod sdp;
 pub mod tables;
 pub mod v0;

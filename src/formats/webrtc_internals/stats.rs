@@ -5,7 +5,7 @@ use super::raw::{Series, SeriesValues};
 use crate::error::{Kind, Location};
 use crate::formats::flat::PVal;
 use crate::formats::text::unix_ms_from_iso8601;
-use crate::model::builder::put_parsed;
+use crate::model::builder::put_series;
 use crate::model::series::Key;
 use crate::model::SessionBuilder;
 use std::collections::HashMap;
@@ -78,9 +78,12 @@ fn is_legacy_id(id: &str) -> bool {
 
 fn parse_samples<'a>(v: &'a SeriesValues<'_>) -> Result<Vec<PVal<'a>>, String> {
     match v {
-        SeriesValues::Text(t) => {
-            serde_json::from_str::<Vec<PVal<'a>>>(t).map_err(|e| e.to_string())
-        }
+        // Most of a webrtc-internals import: the hand-written scanner reads
+        // the usual arrays, serde_json the rest (and gives the errors).
+        SeriesValues::Text(t) => match crate::formats::scan::values_array(t) {
+            Some(values) => Ok(values),
+            None => serde_json::from_str::<Vec<PVal<'a>>>(t).map_err(|e| e.to_string()),
+        },
         SeriesValues::Array(a) => Ok(a.iter().cloned().map(PVal::from).collect()),
         SeriesValues::Missing => Err("no values".into()),
     }
@@ -254,10 +257,13 @@ pub fn import(b: &mut SessionBuilder, pc_id: &str, series: Vec<(String, Series<'
             } else {
                 (0, times.len() - samples.len())
             };
-            for (i, s) in samples.iter().skip(skip).enumerate() {
-                let row = base + offset + i;
-                put_parsed(obj, strings, row, Key::top(name), s, false, false);
-            }
+            let rows = samples.iter().skip(skip).enumerate();
+            put_series(
+                obj,
+                strings,
+                Key::top(name),
+                rows.map(|(i, s)| (base + offset + i, s)),
+            );
         }
         for key in too_long {
             b.warn(

@@ -1,5 +1,5 @@
-//! A hand-written scanner for fileFormat 3 getStats lines, the bulk of every
-//! rtcstats dump.
+//! A hand-written JSON scanner for the bulk of both dump formats: rtcstats
+//! getStats lines and webrtc-internals `values` arrays.
 //!
 //! Why not serde_json: in the size-optimized wasm build its generic
 //! machinery (a visitor call per token, a `Vec` per report, a `Value` per
@@ -8,16 +8,17 @@
 //! browser's `JSON.parse`). This scanner reads the common shape of a
 //! getStats line straight into one flat list of properties.
 //!
-//! It is strict JSON, but deliberately incomplete: whenever a line is not
-//! the common shape (another method, escapes in a key it cannot borrow,
-//! deep nesting, a number outside the fast paths that does not parse the
-//! same way, any syntax error) it returns `None` and the caller parses the
-//! line with serde_json, which then gives the same result or the error. So
-//! errors and odd lines are serde_json's behaviour, and a test checks that
-//! every line this scanner accepts parses the same with serde_json.
+//! It is strict JSON, but deliberately incomplete: whenever its input is
+//! not the common shape (another method, a payload that is not an object,
+//! nesting deeper than 64, a number out of range, any syntax error) it
+//! returns `None` and the caller parses the text with serde_json, which
+//! then gives the other reading or the error. Strings with escapes and
+//! arrays inside reports are found here and decoded by serde_json. So odd
+//! input gets serde_json's behaviour, and tests/scanner.rs checks that
+//! whatever the scanner accepts parses the same with serde_json, to the bit.
 
-use super::line::{is_stats_method, Entry, Line, Payload, Stats};
 use crate::formats::flat::PVal;
+use crate::formats::rtcstats::line::{is_stats_method, Entry, Line, Payload, Stats};
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -72,6 +73,41 @@ pub fn stats_line(text: &[u8]) -> Option<Line<'_>> {
         payload: Payload::Stats(stats),
         rest,
     })
+}
+
+/// Reads a JSON array of values (a webrtc-internals `values` text, which
+/// the document holds as a string and serde_json unescapes) as
+/// serde_json reads it into `Vec<PVal>`; `None` leaves it to serde_json.
+pub fn values_array(text: &str) -> Option<Vec<PVal<'_>>> {
+    let mut sc = Scan {
+        s: text,
+        b: text.as_bytes(),
+        i: 0,
+    };
+    sc.expect(b'[')?;
+    // About one element per 8 bytes of text (a number and its comma);
+    // arrays of shorter elements grow the vector once or twice.
+    let mut out = Vec::with_capacity(text.len() / 8 + 1);
+    sc.ws();
+    if sc.peek() == b']' {
+        sc.i += 1;
+    } else {
+        loop {
+            sc.ws();
+            out.push(sc.value(1)?);
+            sc.ws();
+            match sc.peek() {
+                b',' => sc.i += 1,
+                b']' => {
+                    sc.i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    sc.ws();
+    (sc.i == sc.b.len()).then_some(out)
 }
 
 struct Scan<'a> {
