@@ -5,13 +5,19 @@
 // the longest main-thread task during the load, and Chromium's own JSON.parse
 // of the same bytes (every line for rtcstats; document plus every `values`
 // string for webrtc-internals). Prints figures; asserts nothing.
-//   node scripts/bench-browser.mjs [files in bench-data/, e.g. big/...]
+//   node scripts/bench-browser.mjs [--url] [files in bench-data/, e.g. big/...]
+// Files are opened as a user drops them (a disk-backed File given to the
+// page's file input: the worker streams it from disk); with --url they are
+// fetched from the local server instead (?url=), which on a small machine
+// mostly measures the localhost transfer.
 import { chromium } from 'playwright-core';
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { serve } from './serve.mjs';
 
 // Default: the files of scripts/bench.sh; `big/<file>` for those of --big.
-const files = process.argv.slice(2).length ? process.argv.slice(2) : readdirSync('bench-data').filter((f) => statSync(`bench-data/${f}`).isFile()).sort();
+const viaUrl = process.argv.includes('--url');
+const args = process.argv.slice(2).filter((a) => a !== '--url');
+const files = args.length ? args : readdirSync('bench-data').filter((f) => statSync(`bench-data/${f}`).isFile()).sort();
 const routes = {};
 for (const f of files) {
   routes[`/bench/${f}`] = (req, res) => { res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': statSync(`bench-data/${f}`).size }); createReadStream(`bench-data/${f}`).pipe(res); };
@@ -62,11 +68,22 @@ for (const f of files) {
   let peakPss = 0;
   const sampler = setInterval(() => { const m = rendererMemory(); peakRss = Math.max(peakRss, m.rss); peakPss = Math.max(peakPss, m.pss); }, Number(process.env.SAMPLE_MS) || 100);
   const t0 = Date.now();
-  await page.goto(`${base}?url=${encodeURIComponent(`bench/${f}`)}`);
+  if (viaUrl) {
+    await page.goto(`${base}?url=${encodeURIComponent(`bench/${f}`)}`);
+  } else {
+    // The page opens the bundled sample first; the clock starts when the
+    // file is delivered to the input.
+    await page.goto(base);
+    await page.waitForFunction(() => window.__b.t.opened, null, { timeout: 60000 });
+    await page.evaluate(() => {
+      addEventListener('change', () => { window.__b.t = { delivered: performance.now() }; window.__b.longest = 0; }, true);
+    });
+    await page.setInputFiles('#file', `bench-data/${f}`);
+  }
   await page.waitForFunction(() => window.__b.t.opened || window.__b.t.failed, null, { timeout: 600000 });
   await page.waitForTimeout(300);
   clearInterval(sampler);
-  const b = await page.evaluate(() => ({ ...window.__b, worker: performance.getEntriesByName('rtcview:worker-import')[0]?.detail }));
+  const b = await page.evaluate(() => ({ ...window.__b, worker: performance.getEntriesByName('rtcview:worker-import').at(-1)?.detail }));
   // Zoom and pan: the slowest redraw of one chart, and the points of the
   // longest series drawn (the target: 16 ms with a million points).
   const redraw = await page.evaluate(async () => {
@@ -108,7 +125,7 @@ for (const f of files) {
     return performance.now() - t;
   }, `${base}bench/${f}`);
   const nav = await page.evaluate(() => performance.timeOrigin);
-  const since = (k) => (b.t[k] == null ? null : b.t[k]);
+  const since = (k) => (b.t[k] == null ? null : b.t[k] - (b.t.delivered ?? 0));
   rows.push({ f, mb, chart: since('chart'), opened: since('opened'), worker: b.worker, failed: !!b.t.failed, heap: b.heap / 1e6, rss: peakRss, pss: peakPss, redraw, longest: b.longest, parse, wall: Date.now() - t0, nav });
   console.error(`${f}: opened ${since('opened')?.toFixed(0)} ms`);
   await page.close();

@@ -298,7 +298,7 @@ fn put_column(out: &mut Vec<u8>, c: &Column) {
 }
 
 /// A number written little-endian in the transfer.
-trait Le: Copy {
+trait Le: Copy + bytemuck::Pod {
     const SIZE: usize;
     fn put(self, out: &mut Vec<u8>);
     /// From exactly `SIZE` bytes (callers cut them so).
@@ -321,9 +321,31 @@ macro_rules! le {
 
 le!(f64, f32, u32, u64);
 
+/// Appends a column as little-endian bytes: on little-endian machines
+/// (wasm32, x86, ARM as configured everywhere we run) its memory already is
+/// that, and is copied at once.
 fn put_all<T: Le>(out: &mut Vec<u8>, v: &[T]) {
-    for &x in v {
-        x.put(out);
+    if cfg!(target_endian = "little") {
+        out.extend_from_slice(bytemuck::cast_slice(v));
+    } else {
+        for &x in v {
+            x.put(out);
+        }
+    }
+}
+
+/// A column from little-endian bytes (a multiple of `T::SIZE`); the bytes
+/// need not be aligned for `T`.
+fn get_all<T: Le>(bytes: &[u8]) -> Vec<T> {
+    if cfg!(target_endian = "little") {
+        let mut v = vec![T::zeroed(); bytes.len() / T::SIZE];
+        let dst: &mut [u8] = bytemuck::cast_slice_mut(&mut v);
+        if let Some(src) = bytes.get(..dst.len()) {
+            dst.copy_from_slice(src);
+        }
+        v
+    } else {
+        bytes.chunks_exact(T::SIZE).map(T::read).collect()
     }
 }
 
@@ -356,7 +378,7 @@ impl<'a> Reader<'a> {
 
     fn array<T: Le>(&mut self, n: usize) -> Option<Vec<T>> {
         let bytes = self.take(n.checked_mul(T::SIZE)?)?;
-        Some(bytes.chunks_exact(T::SIZE).map(T::read).collect())
+        Some(get_all(bytes))
     }
 
     fn numbers(&mut self, tag: u8, rows: usize) -> Option<Numbers> {
