@@ -91,7 +91,7 @@ impl LineImporter {
     pub fn push(&mut self, data: &[u8]) -> Result<(), ImportError> {
         let mut rest = data;
         if !self.carry.is_empty() {
-            let Some(i) = rest.iter().position(|&b| b == b'\n') else {
+            let Some(i) = memchr::memchr(b'\n', rest) else {
                 self.carry.extend_from_slice(rest);
                 return Ok(());
             };
@@ -103,7 +103,7 @@ impl LineImporter {
             r?;
             rest = rest.get(i + 1..).unwrap_or_default();
         }
-        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+        while let Some(i) = memchr::memchr(b'\n', rest) {
             self.line(rest.get(..i).unwrap_or_default(), false)?;
             rest = rest.get(i + 1..).unwrap_or_default();
         }
