@@ -16,7 +16,12 @@ import { serve } from './serve.mjs';
 
 // Default: the files of scripts/bench.sh; `big/<file>` for those of --big.
 const viaUrl = process.argv.includes('--url');
-const args = process.argv.slice(2).filter((a) => a !== '--url');
+// --repeat=N: each file N times, interleaved. Memory is sampled in the first
+// round only: reading /proc/<pid>/smaps_rollup every 100 ms takes CPU from
+// the import (about 12 % slower on 2 cores), so with N > 1 the times are the
+// median of the other rounds. Memory and the longest task: the maximum.
+const repeat = Number(process.argv.find((a) => a.startsWith('--repeat='))?.slice(9)) || 1;
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const files = args.length ? args : readdirSync('bench-data').filter((f) => statSync(`bench-data/${f}`).isFile()).sort();
 const routes = {};
 for (const f of files) {
@@ -46,7 +51,8 @@ function rendererMemory() {
 }
 
 const rows = [];
-for (const f of files) {
+for (const [round, f] of Array.from({ length: repeat }, (_, k) => files.map((x) => [k, x])).flat()) {
+  const sampleMemory = round === 0;
   const mb = statSync(`bench-data/${f}`).size / 1e6;
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.addInitScript(() => {
@@ -66,7 +72,7 @@ for (const f of files) {
   });
   let peakRss = 0;
   let peakPss = 0;
-  const sampler = setInterval(() => { const m = rendererMemory(); peakRss = Math.max(peakRss, m.rss); peakPss = Math.max(peakPss, m.pss); }, Number(process.env.SAMPLE_MS) || 100);
+  const sampler = sampleMemory ? setInterval(() => { const m = rendererMemory(); peakRss = Math.max(peakRss, m.rss); peakPss = Math.max(peakPss, m.pss); }, 100) : null;
   const t0 = Date.now();
   if (viaUrl) {
     await page.goto(`${base}?url=${encodeURIComponent(`bench/${f}`)}`);
@@ -126,7 +132,7 @@ for (const f of files) {
   }, `${base}bench/${f}`);
   const nav = await page.evaluate(() => performance.timeOrigin);
   const since = (k) => (b.t[k] == null ? null : b.t[k] - (b.t.delivered ?? 0));
-  rows.push({ f, mb, chart: since('chart'), opened: since('opened'), worker: b.worker, failed: !!b.t.failed, heap: b.heap / 1e6, rss: peakRss, pss: peakPss, redraw, longest: b.longest, parse, wall: Date.now() - t0, nav });
+  rows.push({ f, timed: repeat === 1 || !sampleMemory, mb, chart: since('chart'), opened: since('opened'), worker: b.worker, failed: !!b.t.failed, heap: b.heap / 1e6, rss: peakRss, pss: peakPss, redraw, longest: b.longest, parse, wall: Date.now() - t0, nav });
   console.error(`${f}: opened ${since('opened')?.toFixed(0)} ms`);
   await page.close();
 }
@@ -135,7 +141,20 @@ server.close();
 
 console.log('| file | MB | first chart ms | opened ms | import ms (worker: read, parse, encode) | of which reading and parsing ms | peak JS heap MB (page) | peak renderer PSS MB (RSS) | longest main-thread task ms | slowest chart redraw ms (zoom, pan) | Chromium JSON.parse ms | import / JSON.parse |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const r of rows) {
-  const imp = r.worker ? r.worker.readAndParseMs + r.worker.finishMs : null;
-  console.log(`| ${r.f} | ${r.mb.toFixed(1)} | ${r.chart?.toFixed(0) ?? '–'} | ${r.failed ? 'failed' : r.opened.toFixed(0)} | ${imp?.toFixed(0) ?? '–'} | ${r.worker?.readAndParseMs.toFixed(0) ?? '–'} | ${r.heap.toFixed(0)} | ${r.pss.toFixed(0)} (${r.rss.toFixed(0)}) | ${r.longest.toFixed(0)} | ${r.redraw?.draws ? r.redraw.max.toFixed(1) : '–'} | ${r.parse?.toFixed(0) ?? 'cannot (text over V8\'s string limit)'} | ${imp != null && r.parse ? `${(imp / r.parse).toFixed(2)}x` : '–'} |`);
+const median = (xs) => { const v = xs.filter((x) => x != null).sort((a, b) => a - b); return v.length ? v[(v.length - 1) >> 1] : null; };
+for (const f of files) {
+  const all = rows.filter((r) => r.f === f);
+  const rs = all.filter((r) => r.timed);
+  const pick = (g) => median(rs.map(g));
+  const most = (g) => Math.max(...rs.map(g));
+  const imps = rs.map((r) => (r.worker ? r.worker.readAndParseMs + r.worker.finishMs : null));
+  const imp = median(imps);
+  const read = pick((r) => r.worker?.readAndParseMs);
+  const parse = pick((r) => r.parse);
+  // The ratio of each run, then their median (runs pair import and parse).
+  const ratio = median(rs.map((r, i) => (imps[i] != null && r.parse ? imps[i] / r.parse : null)));
+  const chart = pick((r) => r.chart);
+  const redraw = rs.some((r) => r.redraw?.draws) ? most((r) => r.redraw?.max ?? 0) : null;
+  const failed = all.some((r) => r.failed);
+  console.log(`| ${f} | ${all[0].mb.toFixed(1)} | ${chart?.toFixed(0) ?? '–'} | ${failed ? 'failed' : pick((r) => r.opened).toFixed(0)} | ${imp?.toFixed(0) ?? '–'} | ${read?.toFixed(0) ?? '–'} | ${Math.max(...all.map((r) => r.heap)).toFixed(0)} | ${Math.max(...all.map((r) => r.pss)).toFixed(0)} (${Math.max(...all.map((r) => r.rss)).toFixed(0)}) | ${Math.max(...all.map((r) => r.longest)).toFixed(0)} | ${redraw?.toFixed(1) ?? '–'} | ${parse?.toFixed(0) ?? 'cannot (text over V8\'s string limit)'} | ${ratio != null ? `${ratio.toFixed(2)}x` : '–'} |`);
 }

@@ -10,12 +10,15 @@ const base = `http://127.0.0.1:${server.address().port}/`;
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
 const page = await browser.newPage();
 page.on('console', (m) => console.log('console:', m.text())); page.on('crash', () => console.log('crash')); await page.goto(base + 'bare.html');
-for (const mode of ['read', 'import', 'read', 'import', 'blob-import']) {
+await page.setContent('<input id=f type=file>');
+await page.setInputFiles('#f', `bench-data/${f}`);
+for (const mode of ['file-read', 'file-import', 'file-read', 'file-import', 'read', 'import', 'blob-import']) {
   const r = await page.evaluate(async ({ base, f, mode }) => {
     const src = `import init, { ImportStream } from '${base}pkg/rtcview.js';
       onmessage = async ({ data }) => { await init(); const t0 = performance.now(); let n = 0, chunks = 0;
         let stream;
         if (data.mode === 'blob-import') { const b = await (await fetch(data.url)).blob(); stream = b.stream(); }
+        else if (data.file) stream = data.file.stream();
         else stream = (await fetch(data.url)).body;
         const t1 = performance.now();
         const input = data.mode.includes('import') ? new ImportStream() : null; const reader = stream.getReader();
@@ -23,7 +26,7 @@ for (const mode of ['read', 'import', 'read', 'import', 'blob-import']) {
         const t2 = performance.now(); if (input) { input.finish(); input.free(); }
         postMessage({ ms: t2 - t1, startMs: t1 - t0, finishMs: performance.now() - t2, n, chunks }); };`;
     const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })), { type: 'module' });
-    const out = await new Promise((res) => { w.onmessage = (e) => res(e.data); w.postMessage({ url: `${base}bench/${f}`, mode }); });
+    const out = await new Promise((res) => { w.onmessage = (e) => res(e.data); w.postMessage({ url: `${base}bench/${f}`, mode, file: mode.startsWith('file') ? document.getElementById('f').files[0] : null }); });
     w.terminate();
     return out;
   }, { base, f, mode });
