@@ -36,6 +36,13 @@ const POW10: [f64; 23] = [
 /// method); `None` for any other line or anything the scanner leaves to
 /// serde_json.
 pub fn stats_line(text: &[u8]) -> Option<Line<'_>> {
+    stats_line_sized(text, (0, 0))
+}
+
+/// [`stats_line`], with room made for `(entries, properties)` up front
+/// (the previous line's counts: polls of a connection are alike, and a
+/// vector grown from empty reallocates five or six times per line).
+pub fn stats_line_sized(text: &[u8], capacity: (usize, usize)) -> Option<Line<'_>> {
     // serde_json rejects invalid UTF-8 inside strings, and outside strings
     // it is a syntax error: validating the line once lets every string be
     // borrowed without a check of its own.
@@ -49,7 +56,11 @@ pub fn stats_line(text: &[u8]) -> Option<Line<'_>> {
     sc.expect(b',')?;
     let pc = sc.small_value()?;
     sc.expect(b',')?;
-    let mut stats = Stats::default();
+    let mut stats = Stats {
+        entries: Vec::with_capacity(capacity.0),
+        props: Vec::with_capacity(capacity.1),
+        hoisted_t: None,
+    };
     sc.payload(&mut stats)?;
     let mut rest = Vec::new();
     loop {

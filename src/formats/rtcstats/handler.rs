@@ -3,7 +3,7 @@
 //! they differ in line layout and delta rules, not in what events mean.
 
 use super::delta::{decode_legacy, Reports};
-use super::line::{Entry, Report, Stats};
+use super::line::{Entry, Stats};
 use super::sdp;
 use crate::error::{Kind, Location, Severity};
 use crate::formats::text::{as_f64, json_in_string};
@@ -42,6 +42,7 @@ pub struct Handler {
     pub saw_codes: bool,
     /// How this file's `getstats`/compressed getStats payloads are encoded.
     pub encoding: StatsEncoding,
+    scratch: PollScratch,
 }
 
 /// Legacy goog report types (callback getStats): values are text.
@@ -82,6 +83,7 @@ impl Handler {
             sdp: HashMap::new(),
             saw_codes: false,
             encoding: StatsEncoding::Full,
+            scratch: PollScratch::default(),
         }
     }
 
@@ -455,16 +457,17 @@ impl Handler {
     fn v3_poll(&mut self, pc: &str, stats: Stats<'_>, event_t: Option<f64>) {
         let hoisted = stats.hoisted_t;
         let p = self.b.pc_index(pc);
-        let mut rows: Vec<(usize, f64, &Report<'_>)> = Vec::with_capacity(stats.entries.len());
+        let mut s = std::mem::take(&mut self.scratch);
+        s.rows.clear();
+        s.removed.clear();
         let mut untimed = 0usize;
-        let mut removed: Vec<usize> = Vec::new();
         for (id, entry) in &stats.entries {
             match entry {
-                Entry::Removed => removed.push(self.b.stats_slot(p, id)),
-                Entry::Report(r) => {
-                    let r = stats.report(r);
+                Entry::Removed => s.removed.push(self.b.stats_slot(p, id)),
+                Entry::Report(range) => {
                     // "t" inside a report is its own timestamp.
-                    let own = r
+                    let own = stats
+                        .report(range)
                         .iter()
                         .find(|(k, _)| k == "t" || k == "timestamp")
                         .and_then(|(_, v)| v.as_f64());
@@ -472,48 +475,45 @@ impl Handler {
                         untimed += 1;
                         continue;
                     };
-                    rows.push((self.b.stats_slot(p, id), t, r));
+                    s.rows
+                        .push((self.b.stats_slot(p, id), t, range.clone(), false));
                 }
                 Entry::Other => {}
             }
         }
         let live = self.live.entry(p).or_default();
-        let mut touched = vec![false; live.len()];
-        for o in removed {
+        s.touched.clear();
+        s.touched.resize(live.len(), false);
+        for &o in &s.removed {
             if let Some(l) = live.get_mut(o) {
                 *l = false;
             }
         }
-        let mut carries = Vec::with_capacity(rows.len());
-        for (o, _, _) in &rows {
+        // In file order: an id listed twice in one poll carries the first.
+        for (o, _, _, carry) in &mut s.rows {
             if live.len() <= *o {
-                live.resize(o + 1, false);
-                touched.resize(o + 1, false);
+                live.resize(*o + 1, false);
+                s.touched.resize(*o + 1, false);
             }
-            carries.push(live.get(*o).copied().unwrap_or(false));
-            if let (Some(l), Some(t)) = (live.get_mut(*o), touched.get_mut(*o)) {
+            if let (Some(l), Some(t)) = (live.get_mut(*o), s.touched.get_mut(*o)) {
+                *carry = *l;
                 *l = true;
                 *t = true;
             }
         }
-        let untouched: Vec<usize> = match hoisted {
-            Some(_) => live
-                .iter()
-                .zip(&touched)
-                .enumerate()
-                .filter(|(_, (l, t))| **l && !**t)
-                .map(|(o, _)| o)
-                .collect(),
-            None => Vec::new(),
-        };
-        for ((o, t, r), carry) in rows.iter().zip(carries) {
-            self.b.push_parsed_row(p, *o, *t, Some(r), carry, true);
+        for (o, t, range, carry) in &s.rows {
+            let report = stats.report(range);
+            self.b
+                .push_parsed_row(p, *o, *t, Some(report), *carry, true);
         }
         if let Some(t) = hoisted {
-            for o in untouched {
-                self.b.push_parsed_row(p, o, t, None, true, true);
+            for (o, (l, touched)) in live.iter().zip(&s.touched).enumerate() {
+                if *l && !*touched {
+                    self.b.push_parsed_row(p, o, t, None, true, true);
+                }
             }
         }
+        self.scratch = s;
         if untimed > 0 {
             self.b.warn(
                 Kind::Malformed,
@@ -522,6 +522,16 @@ impl Handler {
             );
         }
     }
+}
+
+/// `v3_poll`'s working lists, kept from poll to poll so that a poll
+/// allocates nothing.
+#[derive(Default)]
+struct PollScratch {
+    /// (stats object, row time, report properties, carries the previous row)
+    rows: Vec<(usize, f64, std::ops::Range<usize>, bool)>,
+    removed: Vec<usize>,
+    touched: Vec<bool>,
 }
 
 fn tracks_of(value: &Value) -> Vec<TrackInfo> {

@@ -178,7 +178,16 @@ impl<'de> DeserializeSeed<'de> for LineSeed {
 /// getStats lines of the usual shape are read by the hand-written scanner
 /// (`formats::scan`); every other line, and any line it leaves, by serde_json.
 pub fn parse_line(text: &[u8]) -> Result<Option<Line<'_>>, serde_json::Error> {
-    if let Some(line) = crate::formats::scan::stats_line(text) {
+    parse_line_sized(text, (0, 0))
+}
+
+/// [`parse_line`] with a size hint for a getStats payload's
+/// `(entries, properties)` (see `scan::stats_line_sized`).
+pub fn parse_line_sized(
+    text: &[u8],
+    capacity: (usize, usize),
+) -> Result<Option<Line<'_>>, serde_json::Error> {
+    if let Some(line) = crate::formats::scan::stats_line_sized(text, capacity) {
         return Ok(Some(line));
     }
     parse_line_serde(text)

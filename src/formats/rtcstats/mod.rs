@@ -51,6 +51,9 @@ pub struct LineImporter {
     line_no: usize,
     /// The start of a line whose end has not arrived yet.
     carry: Vec<u8>,
+    /// (entries, properties) of the last getStats payload: room made for
+    /// the next one.
+    stats_size: (usize, usize),
 }
 
 impl LineImporter {
@@ -68,6 +71,7 @@ impl LineImporter {
             bad_lines: 0,
             line_no: 0,
             carry: Vec::new(),
+            stats_size: (0, 0),
         };
         match kind {
             Sniffed::RtcstatsV3 => {
@@ -195,9 +199,14 @@ impl LineImporter {
         // fileFormat 3 lines go through the flat parser (getStats payloads
         // without a Value tree); the legacy layouts are small and use Value.
         let parsed = match self.layout {
-            Layout::V3 => {
-                line::parse_line(text).map(|l| l.map(|l| (l.method, l.pc, l.payload, l.rest)))
-            }
+            Layout::V3 => line::parse_line_sized(text, self.stats_size).map(|l| {
+                l.map(|l| {
+                    if let line::Payload::Stats(st) = &l.payload {
+                        self.stats_size = (st.entries.len(), st.props.len());
+                    }
+                    (l.method, l.pc, l.payload, l.rest)
+                })
+            }),
             Layout::Absolute => serde_json::from_slice::<Value>(text).and_then(|v| match v {
                 Value::Array(mut items) if items.len() >= 3 => {
                     let rest = items.split_off(3);
