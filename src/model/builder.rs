@@ -299,7 +299,14 @@ impl SessionBuilder {
                         };
                     }
                 }
-                _ => put_parsed(obj, strings, row, Key::top(k), v, false, compressed),
+                // Numbers are nearly every value: straight to the column.
+                _ => match v {
+                    PVal::Num(n) => {
+                        let name = || long_name(k, compressed).to_string();
+                        obj.set_keyed(row, Key::top(k), name, Sample::Number(*n), strings);
+                    }
+                    _ => put_parsed(obj, strings, row, Key::top(k), v, false, compressed),
+                },
             }
         }
     }
@@ -360,6 +367,14 @@ pub(crate) fn put_series<'v>(
     }
 }
 
+/// The property name of a key: compressed codes through the table.
+fn long_name(key: &str, compressed: bool) -> &str {
+    compressed
+        .then(|| property_name(key))
+        .flatten()
+        .unwrap_or(key)
+}
+
 /// Puts one property value at `row`. Nested objects one level deep become
 /// `name.member` columns; deeper ones and arrays are kept as JSON text.
 /// `compressed`: keys (not nested members) are fileFormat 3 codes.
@@ -372,18 +387,9 @@ pub(crate) fn put_parsed(
     legacy_goog: bool,
     compressed: bool,
 ) {
-    let name = || {
-        let long = |k: &str| {
-            compressed
-                .then(|| property_name(k))
-                .flatten()
-                .unwrap_or(k)
-                .to_string()
-        };
-        match key.parent {
-            None => long(key.key),
-            Some(p) => format!("{}.{}", long(p), key.key),
-        }
+    let name = || match key.parent {
+        None => long_name(key.key, compressed).to_string(),
+        Some(p) => format!("{}.{}", long_name(p, compressed), key.key),
     };
     match v {
         PVal::Num(n) => obj.set_keyed(row, key, name, Sample::Number(*n), strings),
