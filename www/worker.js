@@ -21,6 +21,7 @@ async function importStream(stream, total) {
   await ready;
   const t0 = performance.now();
   const input = new ImportStream();
+  if (total) input.sizeHint(total);
   const reader = stream.getReader();
   let done = 0;
   let last = 0;

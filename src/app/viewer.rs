@@ -59,6 +59,17 @@ impl WorkerImport {
         }
     }
 
+    /// The input's size in bytes, when known (file size, Content-Length).
+    #[wasm_bindgen(js_name = sizeHint)]
+    pub fn size_hint(&mut self, bytes: f64) {
+        if let Some(stream) = self.stream.as_mut() {
+            // f64 from JS: a negative or fractional size is no hint.
+            if bytes.is_finite() && bytes >= 0.0 {
+                stream.size_hint(bytes as u64);
+            }
+        }
+    }
+
     /// Takes the next chunk. Throws an `Error` named after the error kind
     /// when the input cannot be a dump (or is too large): stop reading.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsValue> {

@@ -46,6 +46,8 @@ pub struct ImportStream {
     /// Compressed input not yet handed to the decoder (see `decode`).
     gzip_piece: Vec<u8>,
     failed: Option<ImportError>,
+    /// The input's size when known (file size, Content-Length).
+    size_hint: u64,
 }
 
 enum Transport {
@@ -65,7 +67,16 @@ impl ImportStream {
             gzip_damage: None,
             gzip_piece: Vec::new(),
             failed: None,
+            size_hint: 0,
         }
+    }
+
+    /// Tells the input's size, when known: a plain JSON document is then
+    /// gathered into one buffer of that size instead of a growing one (whose
+    /// doublings copied it about twice over and could hold up to twice its
+    /// size).
+    pub fn size_hint(&mut self, input_bytes: u64) {
+        self.size_hint = input_bytes;
     }
 
     /// Takes the next chunk of the file. An error means nothing usable can
@@ -196,7 +207,16 @@ impl ImportStream {
     fn start_stage(&mut self, head: &[u8]) -> Result<(), ImportError> {
         match sniff(head)? {
             Sniffed::JsonDocument => {
-                self.stage = Stage::Document(head.to_vec());
+                let plain = matches!(self.transport, Some(Transport::Plain));
+                let expected = if plain {
+                    self.size_hint.min(self.options.max_decoded_bytes)
+                } else {
+                    0
+                };
+                let room = usize::try_from(expected).unwrap_or(0).max(head.len());
+                let mut doc = Vec::with_capacity(room);
+                doc.extend_from_slice(head);
+                self.stage = Stage::Document(doc);
                 Ok(())
             }
             kind => {
@@ -362,6 +382,35 @@ mod tests {
         });
         input.chunks(100).try_for_each(|c| s.push(c))?;
         s.finish()
+    }
+
+    /// A size hint (right, short, long, absurd) changes nothing but the
+    /// document buffer's first capacity; over the limit stays too large.
+    #[test]
+    fn size_hints_change_no_outcome() {
+        let doc =
+            br#"{"PeerConnections":{"1-1":{"updateLog":[],"stats":{},"url":"x"}},"UserAgent":"u"}"#;
+        let limit = 1 << 20;
+        let run = |input: &[u8], hint: Option<u64>| {
+            let mut s = ImportStream::new(ImportOptions {
+                max_decoded_bytes: limit,
+            });
+            if let Some(h) = hint {
+                s.size_hint(h);
+            }
+            let step = if input.len() > 1000 { 1 << 16 } else { 7 };
+            let pushed = input.chunks(step).try_for_each(|c| s.push(c));
+            format!("{:?}", pushed.and_then(|()| s.finish()))
+        };
+        for input in [doc.to_vec(), gz(doc)] {
+            let plain = run(&input, None);
+            assert!(plain.starts_with("Ok"), "{plain}");
+            for hint in [input.len() as u64, 3, 10 * input.len() as u64, u64::MAX] {
+                assert_eq!(run(&input, Some(hint)), plain, "hint {hint}");
+            }
+        }
+        let big = [&doc[..doc.len() - 1], &vec![b' '; 1 << 20], b"}"].concat();
+        assert!(run(&big, Some(u64::MAX)).contains("TooLarge"));
     }
 
     #[test]
