@@ -195,8 +195,9 @@ impl<'a> Scan<'a> {
     }
 
     /// A number, giving exactly the f64 serde_json (`float_roundtrip`)
-    /// gives: integers as u64/i64 converted, short decimals by Clinger's
-    /// exact fast path, the rest by the correctly rounded std parser.
+    /// gives: integers as u64/i64 converted, decimals whose digits fit in
+    /// 53 bits by Clinger's exact fast path (webrtc-internals times such as
+    /// `1770000000123.456` do), the rest by the correctly rounded std parser.
     fn number(&mut self) -> Option<f64> {
         let start = self.i;
         let negative = self.peek() == b'-';
@@ -248,8 +249,9 @@ impl<'a> Scan<'a> {
         let magnitude = if !exponent && frac_digits == 0 && digits <= 19 {
             // Below 10^19, so no overflow: serde_json's u64 (or i64), as f64.
             mantissa as f64
-        } else if !exponent && digits <= 15 {
-            // Both exact in an f64, so one division is correctly rounded.
+        } else if !exponent && digits <= 19 && mantissa <= 1 << 53 {
+            // Both exact in an f64 (a mantissa of at most 19 digits has not
+            // wrapped), so one division is correctly rounded.
             mantissa as f64 / POW10.get(frac_digits).copied()?
         } else {
             // serde_json refuses numbers out of range; std gives infinity.
