@@ -1,6 +1,7 @@
-// Dev: how long a worker takes to read a dump over fetch alone, to read it
-// into the wasm importer, and to do that from an in-memory Blob.
-import { chromium } from 'playwright-core';
+// Dev: how a worker reads a dump: fetch or a picked File, streamed
+// (default), in 8 MB slices ("slices": arrayBuffer, "sync": FileReaderSync),
+// alone ("read") or into the wasm importer ("import"). Prints times.
+//   node scripts/dev/read-speed.mjs <file in bench-data/> [mode,mode,...]
 import { createReadStream, statSync } from 'node:fs';
 import { serve } from '../serve.mjs';
 const f = process.argv[2];
@@ -12,12 +13,19 @@ const page = await browser.newPage();
 page.on('console', (m) => console.log('console:', m.text())); page.on('crash', () => console.log('crash')); await page.goto(base + 'bare.html');
 await page.setContent('<input id=f type=file>');
 await page.setInputFiles('#f', `bench-data/${f}`);
-for (const mode of ['file-read', 'file-import', 'file-read', 'file-import', 'read', 'import', 'blob-import']) {
+for (const mode of (process.argv[3] || 'file-read,file-import,file-read,file-import,read,import,blob-import').split(',')) {
   const r = await page.evaluate(async ({ base, f, mode }) => {
     const src = `import init, { ImportStream } from '${base}pkg/rtcview.js';
       onmessage = async ({ data }) => { await init(); const t0 = performance.now(); let n = 0, chunks = 0;
         let stream;
         if (data.mode === 'blob-import') { const b = await (await fetch(data.url)).blob(); stream = b.stream(); }
+        else if (data.file && data.mode.includes('slices')) {
+          const file = data.file; const SL = 8 << 20; let off = 0;
+          stream = new ReadableStream({ async pull(c) { if (off >= file.size) { c.close(); return; } const b = new Uint8Array(await file.slice(off, off + SL).arrayBuffer()); off += SL; c.enqueue(b); } }, { highWaterMark: 0 });
+        } else if (data.file && data.mode.includes('sync')) {
+          const file = data.file; const SL = 8 << 20; let off = 0; const fr = new FileReaderSync();
+          stream = new ReadableStream({ pull(c) { if (off >= file.size) { c.close(); return; } const b = new Uint8Array(fr.readAsArrayBuffer(file.slice(off, off + SL))); off += SL; c.enqueue(b); } }, { highWaterMark: 0 });
+        }
         else if (data.file) stream = data.file.stream();
         else stream = (await fetch(data.url)).body;
         const t1 = performance.now();
