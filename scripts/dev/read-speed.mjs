@@ -2,6 +2,7 @@
 // (default), in 8 MB slices ("slices": arrayBuffer, "sync": FileReaderSync),
 // alone ("read") or into the wasm importer ("import"). Prints times.
 //   node scripts/dev/read-speed.mjs <file in bench-data/> [mode,mode,...]
+import { chromium } from 'playwright-core';
 import { createReadStream, statSync } from 'node:fs';
 import { serve } from '../serve.mjs';
 const f = process.argv[2];
