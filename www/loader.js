@@ -14,8 +14,10 @@ const yieldToBrowser = () => new Promise((resolve) => {
 });
 
 /** A transfer in progress: `push(part)` each `wirePart`, `end(summary)`
- *  after the last; `viewer` resolves to the Viewer (null if cancelled). */
-function transferToViewer(ViewerLoader, isCancelled = () => false) {
+ *  after the last; `viewer` resolves to the Viewer (null if cancelled).
+ *  `onTaken()` runs as each part moves into wasm memory (the worker sends
+ *  only a few parts ahead of that). */
+function transferToViewer(ViewerLoader, isCancelled = () => false, onTaken = () => {}) {
   const loader = new ViewerLoader();
   const queue = [];
   let ended = false;
@@ -24,14 +26,18 @@ function transferToViewer(ViewerLoader, isCancelled = () => false) {
   const poke = () => { const w = wake; wake = null; w?.(); };
   const viewer = (async () => {
     let told = false;
+    let needBytes = true;
     try {
       for (;;) {
         if (isCancelled()) { loader.free(); return null; }
-        // One part per turn: a burst of queued parts copied in one go
-        // would be a long task of its own.
-        if (queue.length) loader.push(queue.shift());
+        // A part goes into wasm memory only when the decoder has used up
+        // the previous one (so undecoded bytes wait here, where the worker
+        // counts them), and one per turn: a burst of parts copied in one
+        // go would be a long task of its own.
+        if (needBytes && queue.length) { loader.push(queue.shift()); onTaken(); }
         if (ended && !told && !queue.length) { loader.end(); told = true; }
         const s = loader.step(BUDGET_MS);
+        needBytes = s === NEED_BYTES;
         if (s === WORKING) await yieldToBrowser();
         // Waiting for the worker: woken by the next part, or after a while
         // to notice a cancelled load (its worker is gone; nothing else
@@ -84,7 +90,7 @@ export function importInWorker(ViewerLoader, job, { onProgress = () => {}, onBui
       else if (data.wirePart) {
         if (!transfer) {
           onPreparing();
-          transfer = transferToViewer(ViewerLoader, isCancelled);
+          transfer = transferToViewer(ViewerLoader, isCancelled, () => worker.postMessage({ taken: 1 }));
           transfer.viewer.then((viewer) => {
             if (!viewer || isCancelled()) { viewer?.free(); resolve(null); return; }
             resolve({ viewer });
