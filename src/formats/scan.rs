@@ -322,6 +322,10 @@ impl<'a> Scan<'a> {
     }
 
     /// The getStats payload: `{"t": time, "<id>": {report} | null, ...}`.
+    ///
+    /// Its member loop repeats `members`' on purpose: one loop shared
+    /// through a closure or a `next_key` step measured 4-7 % slower in the
+    /// wasm build (rtcstats-js 60 min 16 PC, Node 20).
     fn payload(&mut self, st: &mut Stats<'a>) -> Option<()> {
         self.ws();
         if self.peek() != b'{' {
