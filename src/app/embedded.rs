@@ -65,7 +65,12 @@ impl EmbedSession {
     pub fn admit(&mut self, viewer: &mut Viewer) -> String {
         // Masking rewrites text only; the chart catalog refers to numeric
         // columns by index and its labels carry no addresses, so it stays.
-        let acts = self.embed.admit(&mut viewer.session);
+        // The worker's summary, when the load came from it.
+        let summary = viewer
+            .summary_json
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok());
+        let acts = self.embed.admit_with_summary(&mut viewer.session, summary);
         // Filtering and masking changed the session: keep the summary that
         // went to the host (statsReady.v1) for the page, not the worker's.
         viewer.summary_json = acts.iter().find_map(|a| match a {

@@ -2,7 +2,7 @@
 //! the session itself is rewritten before anything is shown, so no panel,
 //! chart label or summary can leak an address.
 
-use crate::model::{Interner, Session};
+use crate::model::Session;
 use serde_json::Value;
 
 fn is_hex(b: u8) -> bool {
@@ -125,7 +125,8 @@ fn ipv6_at(b: &[u8], start: usize) -> Option<usize> {
     ok.then_some(len)
 }
 
-fn mask_value(v: &mut Value) {
+/// Masks every string of a JSON value (not its keys).
+pub fn mask_value(v: &mut Value) {
     match v {
         Value::String(s) => {
             let m = mask_text(s);
@@ -166,7 +167,19 @@ pub fn mask_session(s: &mut Session) {
         // Stats ids can embed addresses (legacy `Cand-…`, `Conn-…` are opaque;
         // old internals candidate ids are not addresses), but text values do.
     }
-    s.strings = Interner::from_strings(s.strings.strings().map(mask_text).collect());
+    // Two texts can mask to the same one (two host candidates): symbols
+    // are positions, so the columns are remapped to the new interner.
+    let (strings, map) = s.strings.map_strings(mask_text);
+    for o in s
+        .peer_connections
+        .iter_mut()
+        .flat_map(|pc| pc.stats.iter_mut())
+    {
+        for c in o.columns.values_mut() {
+            c.texts.remap(&map);
+        }
+    }
+    s.strings = strings;
     for d in &mut s.diagnostics {
         d.message = mask_text(&d.message);
     }

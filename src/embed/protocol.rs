@@ -226,6 +226,19 @@ impl Embed {
     /// nothing shown) and masking (without `read:deobfuscated`), then shows
     /// the session and reports `statsReady.v1` with its summary.
     pub fn admit(&mut self, session: &mut Session) -> Vec<Action> {
+        self.admit_with_summary(session, None)
+    }
+
+    /// [`Self::admit`], given the session's summary as imported (the
+    /// worker computes it): when addresses are masked, its strings are
+    /// masked instead of summarizing the masked session again, a pass over
+    /// every sample that is a long task on the main thread for a big dump.
+    /// The two agree (tests/embed.rs checks it on every public dump).
+    pub fn admit_with_summary(
+        &mut self,
+        session: &mut Session,
+        summary: Option<Value>,
+    ) -> Vec<Action> {
         let phase = std::mem::replace(&mut self.phase, Phase::WaitingForLogin);
         let (origin, claims) = match phase {
             Phase::LoggedIn { origin, claims } | Phase::Showing { origin, claims } => {
@@ -246,11 +259,19 @@ impl Embed {
                 return vec![Action::Clear, Action::Post { origin, message: m }];
             }
         }
-        if !claims.may_see_addresses() {
+        let mask = !claims.may_see_addresses();
+        if mask {
             super::mask::mask_session(session);
         }
-        let summary =
-            serde_json::to_value(crate::summary::summarize(session)).unwrap_or(Value::Null);
+        let summary = match summary {
+            Some(mut s) => {
+                if mask {
+                    super::mask::mask_value(&mut s);
+                }
+                s
+            }
+            None => serde_json::to_value(crate::summary::summarize(session)).unwrap_or(Value::Null),
+        };
         self.phase = Phase::Showing {
             origin: origin.clone(),
             claims,

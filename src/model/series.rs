@@ -23,13 +23,24 @@ pub struct Interner {
 }
 
 impl Interner {
-    /// Rebuilds an interner from its strings in symbol order.
+    /// Rebuilds an interner from its strings in symbol order. The strings
+    /// must be distinct (symbols are positions): see [`Self::map_strings`]
+    /// for strings that may become equal.
     pub fn from_strings(strings: Vec<String>) -> Self {
         let mut out = Interner::default();
         for s in strings {
             out.intern(&s);
         }
         out
+    }
+
+    /// An interner of `f` of every string, and the old symbol -> new symbol
+    /// map to remap columns with ([`Texts::remap`]): strings that `f` makes
+    /// equal share one symbol.
+    pub fn map_strings(&self, f: impl Fn(&str) -> String) -> (Interner, Vec<Sym>) {
+        let mut out = Interner::default();
+        let map = self.strings().map(|s| out.intern(&f(s))).collect();
+        (out, map)
     }
 
     /// The interned strings in symbol order.
@@ -172,6 +183,22 @@ impl Default for Texts {
 }
 
 impl Texts {
+    /// Each symbol replaced by `map[symbol]` (missing values stay missing,
+    /// as does a symbol the map does not cover).
+    pub fn remap(&mut self, map: &[Sym]) {
+        let at = |s: Sym| {
+            if s == NO_TEXT {
+                s
+            } else {
+                map.get(s as usize).copied().unwrap_or(NO_TEXT)
+            }
+        };
+        match self {
+            Texts::Const { sym, .. } => *sym = at(*sym),
+            Texts::Syms(v) => v.iter_mut().for_each(|s| *s = at(*s)),
+        }
+    }
+
     pub fn compact(v: Vec<Sym>) -> Texts {
         match v.first() {
             Some(&first) if v.iter().all(|&x| x == first) => Texts::Const {
