@@ -48,6 +48,8 @@ pub struct ImportStream {
     failed: Option<ImportError>,
     /// The input's size when known (file size, Content-Length).
     size_hint: u64,
+    /// A newline has arrived while sniffing.
+    sniffed_newline: bool,
 }
 
 enum Transport {
@@ -68,6 +70,7 @@ impl ImportStream {
             gzip_piece: Vec::new(),
             failed: None,
             size_hint: 0,
+            sniffed_newline: false,
         }
     }
 
@@ -195,7 +198,15 @@ impl ImportStream {
             Stage::Sniffing(head) if head.is_empty() && sniff_ready(data) => self.start_stage(data),
             Stage::Sniffing(head) => {
                 head.extend_from_slice(data);
-                if !sniff_ready(head) {
+                let newline = memchr::memchr(b'\n', data).is_some();
+                self.sniffed_newline |= newline;
+                // A `{` first line is decided only once it ends: until a
+                // newline arrives, do not rescan the head for one on every
+                // chunk (quadratic for a one-line document in small chunks).
+                let waiting = !self.sniffed_newline
+                    && head.len() < SNIFF_MAX_BYTES
+                    && skip_bom_and_space(head).first() == Some(&b'{');
+                if waiting || !sniff_ready(head) {
                     return Ok(());
                 }
                 let head = std::mem::take(head);
@@ -398,8 +409,7 @@ mod tests {
             if let Some(h) = hint {
                 s.size_hint(h);
             }
-            let step = if input.len() > 1000 { 1 << 16 } else { 7 };
-            let pushed = input.chunks(step).try_for_each(|c| s.push(c));
+            let pushed = input.chunks(7).try_for_each(|c| s.push(c));
             format!("{:?}", pushed.and_then(|()| s.finish()))
         };
         for input in [doc.to_vec(), gz(doc)] {
