@@ -352,19 +352,28 @@ pub(crate) fn put_series<'v>(
 ) {
     let mut slot = None;
     for (row, v) in values {
-        let sample = match v {
-            PVal::Num(n) => Sample::Number(*n),
-            PVal::Str(s) => Sample::Text(s),
-            PVal::Bool(b) => Sample::Text(if *b { "true" } else { "false" }),
-            PVal::Null => continue,
-            PVal::Obj(_) | PVal::Json(_) => {
-                put_parsed(obj, strings, row, key, v, false, false);
-                continue;
-            }
+        let Some(sample) = sample_of(v, false) else {
+            put_parsed(obj, strings, row, key, v, false, false);
+            continue;
         };
         let s = *slot.get_or_insert_with(|| obj.column_slot(key, || key.key.to_string()));
         obj.set_in(s, row, sample, strings);
     }
+}
+
+/// A scalar value as a column sample; `None` for null, objects and arrays.
+/// `legacy_goog`: numeric-looking text is a number (callback getStats
+/// reported every value as text).
+fn sample_of<'v>(v: &'v PVal<'_>, legacy_goog: bool) -> Option<Sample<'v>> {
+    Some(match v {
+        PVal::Num(n) => Sample::Number(*n),
+        PVal::Str(s) => match legacy_goog.then(|| goog_number(s)).flatten() {
+            Some(f) => Sample::Number(f),
+            None => Sample::Text(s),
+        },
+        PVal::Bool(b) => Sample::Text(if *b { "true" } else { "false" }),
+        PVal::Null | PVal::Obj(_) | PVal::Json(_) => return None,
+    })
 }
 
 /// The property name of a key: compressed codes through the table.
@@ -391,21 +400,11 @@ pub(crate) fn put_parsed(
         None => long_name(key.key, compressed).to_string(),
         Some(p) => format!("{}.{}", long_name(p, compressed), key.key),
     };
+    if let Some(sample) = sample_of(v, legacy_goog) {
+        obj.set_keyed(row, key, name, sample, strings);
+        return;
+    }
     match v {
-        PVal::Num(n) => obj.set_keyed(row, key, name, Sample::Number(*n), strings),
-        // Legacy goog stats report every value as text.
-        PVal::Str(s) => match legacy_goog.then(|| goog_number(s)).flatten() {
-            Some(f) => obj.set_keyed(row, key, name, Sample::Number(f), strings),
-            None => obj.set_keyed(row, key, name, Sample::Text(s), strings),
-        },
-        PVal::Bool(b) => obj.set_keyed(
-            row,
-            key,
-            name,
-            Sample::Text(if *b { "true" } else { "false" }),
-            strings,
-        ),
-        PVal::Null => {}
         PVal::Obj(fields) if key.parent.is_none() => {
             for (k2, v2) in fields {
                 let member = Key {
@@ -415,19 +414,12 @@ pub(crate) fn put_parsed(
                 put_parsed(obj, strings, row, member, v2, legacy_goog, compressed);
             }
         }
-        PVal::Obj(fields) => {
-            let text = Value::Object(
-                fields
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_value()))
-                    .collect(),
-            )
-            .to_string();
+        // Deeper objects and arrays: kept as JSON text.
+        PVal::Obj(_) | PVal::Json(_) => {
+            let text = v.to_value().to_string();
             obj.set_keyed(row, key, name, Sample::Text(&text), strings);
         }
-        PVal::Json(v) => {
-            let text = v.to_string();
-            obj.set_keyed(row, key, name, Sample::Text(&text), strings);
-        }
+        // Null (scalars were set above).
+        _ => {}
     }
 }

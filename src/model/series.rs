@@ -94,6 +94,11 @@ impl Default for Numbers {
     }
 }
 
+/// Whether `x` is exactly an f32 (`NaN`, "missing", counts as exact).
+fn exact_in_f32(x: f64) -> bool {
+    x.is_nan() || f64::from(x as f32) == x
+}
+
 impl Numbers {
     /// The densest exact form of `v`.
     pub fn compact(v: Vec<f64>) -> Numbers {
@@ -106,7 +111,7 @@ impl Numbers {
                 len: v.len(),
             };
         }
-        if v.iter().all(|&x| x.is_nan() || f64::from(x as f32) == x) {
+        if v.iter().all(|&x| exact_in_f32(x)) {
             return Numbers::F32(v.iter().map(|&x| x as f32).collect());
         }
         Numbers::F64(v)
@@ -371,9 +376,8 @@ struct BuildColumn {
 
 impl BuildColumn {
     fn set_number(&mut self, i: usize, v: f64) {
-        let exact = v.is_nan() || f64::from(v as f32) == v;
         match &mut self.numbers {
-            BuildNumbers::F32(xs) if exact => set_at(xs, i, v as f32),
+            BuildNumbers::F32(xs) if exact_in_f32(v) => set_at(xs, i, v as f32),
             BuildNumbers::F32(xs) => {
                 let mut wide: Vec<f64> = xs.iter().map(|&x| f64::from(x)).collect();
                 set_at(&mut wide, i, v);
