@@ -39,6 +39,14 @@ fn frame(t0_ms: f64, t1_ms: f64) -> Frame {
     }
 }
 
+/// The session's first bitrate chart.
+fn bitrate_chart(s: &rtcview::Session) -> rtcview::charts::Chart {
+    metric_charts(s)
+        .into_iter()
+        .find(|c| c.id.ends_with("/bitrate"))
+        .expect("bitrate chart")
+}
+
 #[test]
 fn the_sample_session_has_a_chart_per_stream_metric() {
     let s = rtcview::import(SAMPLE).expect("imports");
@@ -91,11 +99,7 @@ fn the_sample_session_has_a_chart_per_stream_metric() {
 #[test]
 fn bitrate_chart_snapshot() {
     let s = rtcview::import(V3).expect("imports");
-    let charts = metric_charts(&s);
-    let chart = charts
-        .iter()
-        .find(|c| c.id.ends_with("/bitrate"))
-        .expect("bitrate chart");
+    let chart = &bitrate_chart(&s);
     let (t0, t1) = s.time_range_ms().expect("timed");
     let svg = render(
         &s,
@@ -132,11 +136,7 @@ fn every_sample_chart_draws_in_both_themes_and_at_2x() {
 #[test]
 fn zooming_draws_only_the_visible_part() {
     let s = rtcview::import(SAMPLE).expect("imports");
-    let charts = metric_charts(&s);
-    let chart = charts
-        .iter()
-        .find(|c| c.id.ends_with("/bitrate"))
-        .expect("bitrate");
+    let chart = &bitrate_chart(&s);
     let (t0, t1) = s.time_range_ms().expect("timed");
     let full = render(&s, chart, &frame(t0, t1));
     let zoomed = render(&s, chart, &frame(t0 + 10_000.0, t0 + 15_000.0));
@@ -180,11 +180,7 @@ fn bands_and_codec_markers() {
         );
     }
     let s = b.finish();
-    let charts = metric_charts(&s);
-    let c = charts
-        .iter()
-        .find(|c| c.id.ends_with("/bitrate"))
-        .expect("bitrate chart");
+    let c = &bitrate_chart(&s);
     let bands: Vec<(f64, f64, &str)> = c
         .bands
         .iter()
@@ -224,11 +220,7 @@ fn short_bands_merge_to_the_pixels() {
         );
     }
     let s = b.finish();
-    let charts = metric_charts(&s);
-    let c = charts
-        .iter()
-        .find(|c| c.id.ends_with("/bitrate"))
-        .expect("bitrate chart");
+    let c = &bitrate_chart(&s);
     assert_eq!(c.bands.len(), n / 4, "one band per run");
     let count = |svg: &str, what: &str| svg.matches(what).count();
     let whole = render(&s, c, &frame(1000.0, 1000.0 * n as f64));
