@@ -62,7 +62,7 @@ fn main() {
     phase("summary");
     drop(summary);
     // As the worker does it: parts posted (here: dropped) one by one.
-    let mut enc = rtcview::model::wire::Encoder::new(s.clone(), 4 << 20);
+    let mut enc = rtcview::transfer::Encoder::new(s.clone(), 4 << 20);
     phase("chart catalog (and a clone of the model for the figures below)");
     let mut wire = 0;
     while let Some(p) = enc.next_part() {

@@ -9,13 +9,17 @@
 //! -> [`model::SessionBuilder`]) -> [`model::Session`] -> [`metrics`] ->
 //! [`summary`].
 
+pub mod build;
 pub mod charts;
 pub mod embed;
 pub mod error;
 pub mod formats;
+pub mod json;
+pub mod memo;
 pub mod metrics;
 pub mod model;
 pub mod summary;
+pub mod transfer;
 pub mod view;
 
 #[cfg(target_arch = "wasm32")]

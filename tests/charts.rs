@@ -153,7 +153,8 @@ fn zooming_draws_only_the_visible_part() {
 /// change becomes a marker naming the new codec.
 #[test]
 fn bands_and_codec_markers() {
-    use rtcview::model::{Format, SessionBuilder};
+    use rtcview::build::SessionBuilder;
+    use rtcview::model::Format;
     use serde_json::json;
     let mut b = SessionBuilder::new(Format::Rtcstats, "test");
     for (id, mime) in [("c8", "video/VP8"), ("c9", "video/VP9")] {
@@ -203,7 +204,8 @@ fn bands_and_codec_markers() {
 /// each; zoomed in, every run is its own band again, labels not overlapping.
 #[test]
 fn short_bands_merge_to_the_pixels() {
-    use rtcview::model::{Format, SessionBuilder};
+    use rtcview::build::SessionBuilder;
+    use rtcview::model::Format;
     use serde_json::json;
     let mut b = SessionBuilder::new(Format::Rtcstats, "test");
     let n = 4000;

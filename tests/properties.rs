@@ -215,7 +215,8 @@ proptest! {
     /// is a gap, never a negative spike.
     #[test]
     fn rates_never_negative(steps in prop::collection::vec((1u32..3000, 0u32..100_000, any::<bool>()), 2..60)) {
-        use rtcview::model::{SessionBuilder, Format};
+        use rtcview::build::SessionBuilder;
+        use rtcview::model::Format;
         let mut b = SessionBuilder::new(Format::Rtcstats, "t");
         let (mut t, mut c) = (0.0, 0.0);
         for (dt, dc, reset) in &steps {

@@ -147,8 +147,7 @@ fn streamed_in_chunks_gives_the_same_model() {
         return;
     };
     let encode = |r: Result<rtcview::model::Session, rtcview::ImportError>| {
-        r.map(|s| rtcview::model::wire::encode(&s))
-            .map_err(|e| e.kind)
+        r.map(|s| rtcview::transfer::encode(&s)).map_err(|e| e.kind)
     };
     for path in files {
         let bytes = std::fs::read(&path).expect("readable dump");

@@ -13,9 +13,20 @@
 mod common;
 
 use proptest::prelude::*;
-use rtcview::formats::flat::PVal;
-use rtcview::formats::rtcstats::line::{parse_line_serde, Line, Payload};
-use rtcview::formats::scan::{stats_line, values_array};
+use rtcview::formats::rtcstats::line::SHAPE;
+use rtcview::json::flat::PVal;
+use rtcview::json::lines::{ArrayLine as Line, Payload};
+use rtcview::json::scan::values_array;
+
+/// An rtcstats getStats line by the scanner (`None`: left to serde_json).
+fn stats_line(text: &[u8]) -> Option<Line<'_>> {
+    rtcview::json::scan::array_line(text, SHAPE)
+}
+
+/// The same line by serde_json alone.
+fn parse_line_serde(text: &[u8]) -> Result<Option<Line<'_>>, serde_json::Error> {
+    rtcview::json::lines::parse_line_serde(text, SHAPE)
+}
 use std::io::Read;
 
 /// A line's parse as text; `{:?}` of an f64 keeps its sign and every digit
@@ -116,7 +127,7 @@ fn every_stats_line_scanned(text: &[u8]) -> usize {
         let stats = matches!(
             parse_line_serde(line),
             Ok(Some(Line {
-                payload: Payload::Stats(_),
+                payload: Payload::Flat(_),
                 ..
             }))
         );
@@ -315,7 +326,7 @@ proptest! {
         let read = check(text.as_bytes());
         let stats = matches!(
             parse_line_serde(text.as_bytes()),
-            Ok(Some(Line { payload: Payload::Stats(_), .. }))
+            Ok(Some(Line { payload: Payload::Flat(_), .. }))
         );
         prop_assert_eq!(read, stats, "{}", text);
     }

@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let options = rtcview::ImportOptions { max_decoded_bytes: 1 << 22 };
     let encode = |r: Result<rtcview::Session, rtcview::ImportError>| {
-        r.map(|s| rtcview::model::wire::encode(&s)).map_err(|e| e.kind)
+        r.map(|s| rtcview::transfer::encode(&s)).map_err(|e| e.kind)
     };
     let whole = encode(rtcview::import_with(input, &options));
     let mut stream = rtcview::formats::ImportStream::new(options);
@@ -20,6 +20,6 @@ fuzz_target!(|data: &[u8]| {
     let chunked = encode(pushed.and_then(|()| stream.finish()));
     assert!(whole == chunked, "chunks of {} differ", usize::from(step) + 1);
     if let Ok(bytes) = whole {
-        assert!(rtcview::model::wire::decode(&bytes).is_some());
+        assert!(rtcview::transfer::decode(&bytes).is_some());
     }
 });

@@ -4,13 +4,14 @@
 //! matters, and the sign of zero).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use rtcview::formats::flat::PVal;
-use rtcview::formats::rtcstats::line::parse_line_serde;
-use rtcview::formats::scan::{stats_line, values_array};
+use rtcview::json::flat::PVal;
+use rtcview::formats::rtcstats::line::SHAPE;
+use rtcview::json::lines::parse_line_serde;
+use rtcview::json::scan::{array_line, values_array};
 
 fuzz_target!(|data: &[u8]| {
-    if let Some(fast) = stats_line(data) {
-        match parse_line_serde(data) {
+    if let Some(fast) = array_line(data, SHAPE) {
+        match parse_line_serde(data, SHAPE) {
             Ok(Some(slow)) => assert_eq!(format!("{fast:?}"), format!("{slow:?}")),
             other => panic!("scanner read a line serde_json reads as {other:?}"),
         }

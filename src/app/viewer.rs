@@ -36,7 +36,7 @@ fn json<T: Serialize + ?Sized>(v: &T) -> String {
 #[wasm_bindgen(js_name = ImportStream)]
 pub struct WorkerImport {
     stream: Option<crate::formats::ImportStream>,
-    encoder: Option<crate::model::wire::Encoder>,
+    encoder: Option<crate::transfer::Encoder>,
 }
 
 impl Default for WorkerImport {
@@ -89,7 +89,7 @@ impl WorkerImport {
             .ok_or_else(|| js_error("internal", "finish() twice"))?;
         let session = stream.finish().map_err(import_error)?;
         let summary = json(&crate::summary::summarize(&session));
-        self.encoder = Some(crate::model::wire::Encoder::new(session, PART_BYTES));
+        self.encoder = Some(crate::transfer::Encoder::new(session, PART_BYTES));
         Ok(summary)
     }
 
@@ -109,7 +109,7 @@ impl WorkerImport {
 /// session; decoded bytes are dropped as it goes.
 #[wasm_bindgen]
 pub struct ViewerLoader {
-    decoder: crate::model::wire::Decoder,
+    decoder: crate::transfer::Decoder,
     ready: Option<(Session, Vec<Chart>)>,
 }
 
@@ -129,7 +129,7 @@ impl ViewerLoader {
     #[wasm_bindgen(constructor)]
     pub fn new() -> ViewerLoader {
         ViewerLoader {
-            decoder: crate::model::wire::Decoder::new(),
+            decoder: crate::transfer::Decoder::new(),
             ready: None,
         }
     }
@@ -147,7 +147,7 @@ impl ViewerLoader {
     /// Works for about `budget_ms`. Returns 0 (call again), 1 (push the next
     /// part first) or 2 (ready to `finish`).
     pub fn step(&mut self, budget_ms: f64) -> Result<u8, JsValue> {
-        use crate::model::wire::Progress;
+        use crate::transfer::Progress;
         let start = js_sys::Date::now();
         let broken = || js_error("internal", "the import worker sent an unreadable model");
         if self.ready.is_some() {

@@ -33,7 +33,7 @@ pub struct Line {
     /// Block summaries for fast decimation, built on the first draw of a
     /// long line (`charts::decimate::Blocks`).
     #[serde(skip)]
-    pub blocks: crate::model::Memo<Option<Blocks>>,
+    pub blocks: crate::memo::Memo<Option<Blocks>>,
 }
 
 /// A time range shaded behind the lines (e.g. "bandwidth"-limited quality).

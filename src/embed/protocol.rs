@@ -323,9 +323,9 @@ impl Embed {
 }
 
 /// Maps an import error kind to the protocol's error code.
-pub fn code_for_import_error(kind: crate::Kind) -> &'static str {
+pub fn code_for_import_error(kind: crate::error::Kind) -> &'static str {
     match kind {
-        crate::Kind::TooLarge => "too_large",
+        crate::error::Kind::TooLarge => "too_large",
         _ => "not_a_dump",
     }
 }

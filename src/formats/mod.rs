@@ -5,12 +5,8 @@
 //! file name: see `docs/formats-support.md`.
 
 pub mod decompress;
-pub mod flat;
 pub mod rtcstats;
-pub mod salvage;
-pub mod scan;
 pub mod stream;
-pub mod text;
 pub mod webrtc_internals;
 
 use crate::error::{ImportError, Kind};

@@ -15,25 +15,10 @@ pub fn numbers<'a>(obj: &'a StatsObject, property: &str) -> Option<&'a Numbers> 
 /// (jitsi and Safari clients poll every 10 s or more) to 2.5 x the median
 /// poll interval, so a slow poll rate is not mistaken for a gap.
 pub fn gap_limit_ms(obj: &StatsObject) -> f64 {
-    *obj.gap_limit_memo.get_or_init(|| compute_gap_limit_ms(obj))
-}
-
-fn compute_gap_limit_ms(obj: &StatsObject) -> f64 {
-    let mut d: Vec<f64> = obj
-        .times_ms
-        .windows(2)
-        .filter_map(|w| match w {
-            [a, b] if b > a => Some(b - a),
-            _ => None,
-        })
-        .collect();
-    if d.is_empty() {
-        return MAX_GAP_MS;
+    match obj.typical_interval_ms() {
+        Some(median) => MAX_GAP_MS.max(2.5 * median),
+        None => MAX_GAP_MS,
     }
-    let mid = d.len() / 2;
-    d.select_nth_unstable_by(mid, f64::total_cmp);
-    let median = d.get(mid).copied().unwrap_or(0.0);
-    MAX_GAP_MS.max(2.5 * median)
 }
 
 /// True where row `i` starts a new stream under the same stats id (the SSRC
@@ -157,17 +142,16 @@ impl Stat {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::series::{Interner, Sample};
+    use crate::model::{Column, Numbers, Texts};
+    use std::collections::BTreeMap;
 
     fn object(times: &[f64], prop: &str, vals: &[f64]) -> StatsObject {
-        let mut s = Interner::default();
-        let mut o = StatsObject::new("x");
-        for (t, v) in times.iter().zip(vals) {
-            let r = o.push_time(*t);
-            o.set(r, prop, Sample::Number(*v), &mut s);
-        }
-        o.finish();
-        o
+        let column = Column {
+            numbers: Numbers::compact(vals.to_vec()),
+            texts: Texts::default(),
+        };
+        let columns = BTreeMap::from([(prop.to_string(), column)]);
+        StatsObject::new("x".into(), None, times.to_vec(), columns)
     }
 
     #[test]

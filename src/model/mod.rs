@@ -3,19 +3,14 @@
 //! One [`Session`] holds what a dump says about a call, whatever its dialect:
 //! source metadata, getUserMedia calls, peer connections with their
 //! configuration, ordered event log and state histories, and stats stored as
-//! columnar time series per stats object. Importers never build it directly;
-//! they go through [`builder::SessionBuilder`], which enforces ordering and
-//! folds diagnostics.
+//! columnar time series per stats object. It is finished and read-only:
+//! importers write it only through `crate::build::SessionBuilder`, which
+//! enforces ordering and folds diagnostics; everything else reads it.
 
-pub mod builder;
 pub mod event;
-mod memo;
 pub mod series;
-pub mod wire;
 
-pub use builder::SessionBuilder;
 pub use event::{Event, StateChange};
-pub use memo::Memo;
 pub use series::{Column, Interner, Numbers, StatsObject, Sym, Texts};
 
 use crate::error::Diagnostic;

@@ -8,7 +8,7 @@
 //! with an explicit `null`.
 
 use super::tables::{property_name, stats_type_name};
-use crate::formats::text::as_f64;
+use crate::json::text::as_f64;
 use serde_json::{Map, Value};
 
 pub type Reports = Map<String, Value>;

@@ -5,9 +5,11 @@
 use super::delta::{decode_legacy, Reports};
 use super::line::{Entry, Stats};
 use super::sdp;
+use super::tables::V3Names;
+use crate::build::{GumResult, ObjectRef, PlainNames, Row, SessionBuilder};
 use crate::error::{Kind, Location, Severity};
-use crate::formats::text::{as_f64, json_in_string};
-use crate::model::{Event, Format, GetUserMediaCall, Outcome, SessionBuilder, TrackInfo};
+use crate::json::text::{as_f64, json_in_string};
+use crate::model::{Event, Format, GetUserMediaCall, Outcome, TrackInfo};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -177,14 +179,13 @@ impl Handler {
                     .first()
                     .and_then(Value::as_str)
                     .map(str::to_string);
-                let p = self.b.pc(pc_id);
-                p.configuration = Some(event.value.clone());
+                self.b.set_pc_configuration(pc_id, event.value.clone());
                 if url.is_some() {
-                    p.url = url;
+                    self.b.set_pc_url(pc_id, url);
                 }
             }
             "constraints" => {
-                self.b.pc(pc_id).constraints = Some(event.value.clone());
+                self.b.set_pc_constraints(pc_id, event.value.clone());
             }
             name => {
                 let local = is_local_description_event(name);
@@ -267,32 +268,10 @@ impl Handler {
         if !(success || failure) {
             return;
         }
-        let calls = self.b.get_user_media_mut();
-        let pending = |c: &&mut GetUserMediaCall| c.outcome == Outcome::Pending;
-        let idx = match &correlation {
-            Some(k) if calls.iter().any(|c| c.correlation.as_ref() == Some(k)) => calls
-                .iter()
-                .position(|c| c.outcome == Outcome::Pending && c.correlation.as_ref() == Some(k)),
-            _ => calls
-                .iter()
-                .position(|c| c.outcome == Outcome::Pending && c.request_type == request_type)
-                .or_else(|| calls.iter_mut().position(|c| pending(&c))),
-        };
-        let Some(call) = idx.and_then(|i| calls.get_mut(i)) else {
-            self.b.warn(
-                Kind::Malformed,
-                format!("{method} without a matching request"),
-                Location::default(),
-            );
-            return;
-        };
-        call.result_t_ms = t_ms;
-        if success {
-            call.outcome = Outcome::Success;
-            call.tracks = tracks_of(value);
+        let result = if success {
+            GumResult::Success(tracks_of(value))
         } else {
-            call.outcome = Outcome::Failure;
-            call.error = Some(match value {
+            GumResult::Failure(match value {
                 Value::String(s) => s.clone(),
                 Value::Object(o) => {
                     let name = o
@@ -313,7 +292,17 @@ impl Handler {
                     }
                 }
                 other => other.to_string(),
-            });
+            })
+        };
+        let matched =
+            self.b
+                .complete_get_user_media(correlation.as_deref(), request_type, t_ms, result);
+        if !matched {
+            self.b.warn(
+                Kind::Malformed,
+                format!("{method} without a matching request"),
+                Location::default(),
+            );
         }
     }
 
@@ -418,9 +407,9 @@ impl Handler {
             _ => {
                 let p = self.b.pc_index(pc);
                 let mut untimed = 0usize;
-                for (id, entry) in &stats.entries {
-                    let Entry::Report(r) = entry else { continue };
-                    let r = stats.report(r);
+                for (id, entry) in &stats.members {
+                    let Entry::Object(r) = entry else { continue };
+                    let r = stats.object(r);
                     let own = r
                         .iter()
                         .find(|(k, _)| k == "timestamp")
@@ -431,7 +420,7 @@ impl Handler {
                         continue;
                     };
                     let o = self.b.stats_slot(p, id);
-                    self.b.push_parsed_row(p, o, t, Some(r), false, false);
+                    self.b.push_row(o, t, Some(r), Row::Fresh, &PlainNames);
                 }
                 if untimed > 0 {
                     self.b.warn(
@@ -455,19 +444,19 @@ impl Handler {
     /// report again, unchanged values are carried forward column by column:
     /// the delta's size, not the report set's, drives the cost.
     fn v3_poll(&mut self, pc: &str, stats: Stats<'_>, event_t: Option<f64>) {
-        let hoisted = stats.hoisted_t;
+        let hoisted = stats.hoisted;
         let p = self.b.pc_index(pc);
         let mut s = std::mem::take(&mut self.scratch);
         s.rows.clear();
         s.removed.clear();
         let mut untimed = 0usize;
-        for (id, entry) in &stats.entries {
+        for (id, entry) in &stats.members {
             match entry {
-                Entry::Removed => s.removed.push(self.b.stats_slot(p, id)),
-                Entry::Report(range) => {
+                Entry::Null => s.removed.push(self.b.stats_slot(p, id).obj),
+                Entry::Object(range) => {
                     // "t" inside a report is its own timestamp.
                     let own = stats
-                        .report(range)
+                        .object(range)
                         .iter()
                         .find(|(k, _)| k == "t" || k == "timestamp")
                         .and_then(|(_, v)| v.as_f64());
@@ -476,7 +465,7 @@ impl Handler {
                         continue;
                     };
                     s.rows
-                        .push((self.b.stats_slot(p, id), t, range.clone(), false));
+                        .push((self.b.stats_slot(p, id).obj, t, range.clone(), false));
                 }
                 Entry::Other => {}
             }
@@ -502,14 +491,16 @@ impl Handler {
             }
         }
         for (o, t, range, carry) in &s.rows {
-            let report = stats.report(range);
-            self.b
-                .push_parsed_row(p, *o, *t, Some(report), *carry, true);
+            let report = stats.object(range);
+            let row = if *carry { Row::Carried } else { Row::Fresh };
+            let at = ObjectRef { pc: p, obj: *o };
+            self.b.push_row(at, *t, Some(report), row, &V3Names);
         }
         if let Some(t) = hoisted {
             for (o, (l, touched)) in live.iter().zip(&s.touched).enumerate() {
                 if *l && !*touched {
-                    self.b.push_parsed_row(p, o, t, None, true, true);
+                    let at = ObjectRef { pc: p, obj: o };
+                    self.b.push_row(at, t, None, Row::Carried, &V3Names);
                 }
             }
         }

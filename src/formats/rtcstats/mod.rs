@@ -13,8 +13,8 @@ pub mod tables;
 pub mod v0;
 
 use crate::error::{ImportError, Kind, Location, Severity};
-use crate::formats::text::as_f64;
 use crate::formats::Sniffed;
+use crate::json::text::as_f64;
 use crate::model::Session;
 use handler::{Handler, StatsEncoding};
 use serde_json::Value;
@@ -201,10 +201,10 @@ impl LineImporter {
         let parsed = match self.layout {
             Layout::V3 => line::parse_line_sized(text, self.stats_size).map(|l| {
                 l.map(|l| {
-                    if let line::Payload::Stats(st) = &l.payload {
-                        self.stats_size = (st.entries.len(), st.props.len());
+                    if let line::Payload::Flat(st) = &l.payload {
+                        self.stats_size = (st.members.len(), st.props.len());
                     }
-                    (l.method, l.pc, l.payload, l.rest)
+                    (l.head, l.second, l.payload, l.rest)
                 })
             }),
             Layout::Absolute => serde_json::from_slice::<Value>(text).and_then(|v| match v {
@@ -339,7 +339,7 @@ impl LineImporter {
             _ => self.encoding,
         };
         match payload {
-            line::Payload::Stats(stats) => {
+            line::Payload::Flat(stats) => {
                 self.h
                     .handle_stats(pc.as_deref(), stats, t_ms, Some(line_no))
             }

@@ -308,6 +308,23 @@ pub fn property_code(name: &str) -> Option<String> {
         .map(|i| i.to_string())
 }
 
+/// How fileFormat 3 keys name things, for the builder: property codes and
+/// stats-type codes through the tables above, `"t"` the report's own time.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct V3Names;
+
+impl crate::build::KeyNames for V3Names {
+    fn property(&self, key: &str) -> Option<&'static str> {
+        property_name(key)
+    }
+    fn stats_type(&self, code: f64) -> Option<&'static str> {
+        stats_type_name(code as u64)
+    }
+    fn is_time_key(&self, key: &str) -> bool {
+        key == "t"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

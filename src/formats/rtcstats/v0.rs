@@ -4,8 +4,8 @@
 
 use super::handler::Handler;
 use crate::error::{ImportError, Kind, Location};
-use crate::formats::text::{as_f64, unix_ms_from_iso8601};
 use crate::formats::webrtc_internals::raw::Document;
+use crate::json::text::{as_f64, unix_ms_from_iso8601};
 use crate::model::Session;
 use serde_json::Value;
 

@@ -10,10 +10,11 @@ pub mod raw;
 pub mod stats;
 pub mod update_log;
 
+use crate::build::{GumResult, SessionBuilder};
 use crate::error::{ImportError, Kind, Location, Severity};
-use crate::formats::salvage;
-use crate::formats::text::as_f64;
-use crate::model::{Format, GetUserMediaCall, Outcome, Session, SessionBuilder, TrackInfo};
+use crate::json::salvage;
+use crate::json::text::as_f64;
+use crate::model::{Format, GetUserMediaCall, Outcome, Session, TrackInfo};
 use raw::Document;
 use serde_json::{Map, Value};
 
@@ -104,13 +105,11 @@ pub fn import_document(data: &[u8]) -> Result<Session, ImportError> {
     let mut legacy_stats = false;
     if let Some(pcs) = doc.peer_connections {
         for (pc_id, pc) in pcs.0 {
-            {
-                let p = b.pc(&pc_id);
-                p.url = match &pc.url {
-                    Some(Value::String(u)) => Some(u.clone()),
-                    _ => None,
-                };
-            }
+            let url = match &pc.url {
+                Some(Value::String(u)) => Some(u.clone()),
+                _ => None,
+            };
+            b.set_pc_url(&pc_id, url);
             import_configuration(
                 &mut b,
                 &pc_id,
@@ -175,23 +174,23 @@ fn import_configuration(
     config: Option<&Value>,
     constraints: Option<&Value>,
 ) {
-    let p = b.pc(pc_id);
+    b.ensure_pc(pc_id);
     match config {
         Some(Value::String(text)) if !text.trim().is_empty() => {
             match serde_json::from_str::<Value>(text) {
-                Ok(v) => p.configuration = Some(v),
-                Err(_) => p.configuration_text = Some(text.clone()),
+                Ok(v) => b.set_pc_configuration(pc_id, v),
+                Err(_) => b.set_pc_configuration_text(pc_id, text.clone()),
             }
         }
-        Some(Value::Object(o)) => p.configuration = Some(Value::Object(o.clone())),
+        Some(Value::Object(o)) => b.set_pc_configuration(pc_id, Value::Object(o.clone())),
         _ => {}
     }
     match constraints {
-        Some(Value::String(text)) if !text.trim().is_empty() => {
-            p.constraints =
-                Some(serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone())))
-        }
-        Some(v @ Value::Object(_)) => p.constraints = Some(v.clone()),
+        Some(Value::String(text)) if !text.trim().is_empty() => b.set_pc_constraints(
+            pc_id,
+            serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone())),
+        ),
+        Some(v @ Value::Object(_)) => b.set_pc_constraints(pc_id, v.clone()),
         _ => {}
     }
 }
@@ -266,41 +265,34 @@ fn import_get_user_media(b: &mut SessionBuilder, entries: &[Value]) {
             });
             continue;
         }
-        let calls = b.get_user_media_mut();
-        let call = calls
-            .iter_mut()
-            .rev()
-            .find(|c| c.outcome == Outcome::Pending && key.is_some() && c.correlation == key);
-        let Some(call) = call else {
-            b.warn(
-                Kind::Malformed,
-                "getUserMedia result without a matching request",
-                Location::key(format!("getUserMedia[{i}]")),
-            );
-            continue;
-        };
-        call.result_t_ms = t_ms;
-        if let Some(err) = o.get("error") {
-            call.outcome = Outcome::Failure;
+        let result = if let Some(err) = o.get("error") {
             let name = err
                 .as_str()
                 .map(str::to_string)
                 .unwrap_or_else(|| err.to_string());
             let message = o.get("error_message").and_then(Value::as_str).unwrap_or("");
-            call.error = Some(if message.is_empty() {
+            GumResult::Failure(if message.is_empty() {
                 name
             } else {
                 format!("{name}: {message}")
-            });
+            })
         } else {
-            call.outcome = Outcome::Success;
-            call.tracks = [
-                ("audio", o.get("audio_track_info")),
-                ("video", o.get("video_track_info")),
-            ]
-            .into_iter()
-            .filter_map(|(k, v)| track_info(k, v))
-            .collect();
+            GumResult::Success(
+                [
+                    ("audio", o.get("audio_track_info")),
+                    ("video", o.get("video_track_info")),
+                ]
+                .into_iter()
+                .filter_map(|(k, v)| track_info(k, v))
+                .collect(),
+            )
+        };
+        if !b.complete_get_user_media(key.as_deref(), &request_type, t_ms, result) {
+            b.warn(
+                Kind::Malformed,
+                "getUserMedia result without a matching request",
+                Location::key(format!("getUserMedia[{i}]")),
+            );
         }
     }
 }

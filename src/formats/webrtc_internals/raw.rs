@@ -3,7 +3,7 @@
 //! The `values` text of every series is borrowed from the input when it has
 //! no escapes, so a 300 MB dump is not copied a second time before parsing.
 
-use crate::formats::flat::CowStr;
+use crate::json::flat::CowStr;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;

@@ -2,12 +2,10 @@
 //! (stats id, property), values parsed and placed in time.
 
 use super::raw::{Series, SeriesValues};
+use crate::build::SessionBuilder;
 use crate::error::{Kind, Location};
-use crate::formats::flat::PVal;
-use crate::formats::text::unix_ms_from_iso8601;
-use crate::model::builder::put_series;
-use crate::model::series::Key;
-use crate::model::SessionBuilder;
+use crate::json::flat::PVal;
+use crate::json::text::unix_ms_from_iso8601;
 use std::collections::HashMap;
 
 /// Number of points at which Chrome drops the oldest ones.
@@ -80,7 +78,7 @@ fn parse_samples<'a>(v: &'a SeriesValues<'_>) -> Result<Vec<PVal<'a>>, String> {
     match v {
         // Most of a webrtc-internals import: the hand-written scanner reads
         // the usual arrays, serde_json the rest (and gives the errors).
-        SeriesValues::Text(t) => match crate::formats::scan::values_array(t) {
+        SeriesValues::Text(t) => match crate::json::scan::values_array(t) {
             Some(values) => Ok(values),
             None => serde_json::from_str::<Vec<PVal<'a>>>(t).map_err(|e| e.to_string()),
         },
@@ -238,12 +236,10 @@ pub fn import(b: &mut SessionBuilder, pc_id: &str, series: Vec<(String, Series<'
             })
             .or_else(|| type_from_id(id).map(str::to_string));
 
-        let (obj, strings) = b.stats_object(pc_id, id);
-        obj.stats_type = stats_type;
-        let base = obj.times_ms.len();
-        for &t in &times {
-            obj.push_time(t);
-        }
+        let p = b.pc_index(pc_id);
+        let at = b.stats_slot(p, id);
+        b.set_stats_type(at, stats_type);
+        let base = b.push_times(at, &times);
         let mut too_long = Vec::new();
         for (name, key, samples, _) in &parsed {
             if matches!(*name, "timestamp" | "type") {
@@ -258,12 +254,7 @@ pub fn import(b: &mut SessionBuilder, pc_id: &str, series: Vec<(String, Series<'
                 (0, times.len() - samples.len())
             };
             let rows = samples.iter().skip(skip).enumerate();
-            put_series(
-                obj,
-                strings,
-                Key::top(name),
-                rows.map(|(i, s)| (base + offset + i, s)),
-            );
+            b.put_series(at, name, rows.map(|(i, s)| (base + offset + i, s)));
         }
         for key in too_long {
             b.warn(

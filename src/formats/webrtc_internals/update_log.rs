@@ -1,8 +1,9 @@
 //! `updateLog`: the event log of one peer connection, in three eras.
 
+use crate::build::SessionBuilder;
 use crate::error::{Kind, Location};
-use crate::formats::text::{as_f64, object_from_key_value_text, object_from_lines};
-use crate::model::{Event, SessionBuilder};
+use crate::json::text::{as_f64, object_from_key_value_text, object_from_lines};
+use crate::model::Event;
 use serde_json::{Map, Value};
 
 /// The log era, judged from the entries (features, not versions).

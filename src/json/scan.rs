@@ -1,5 +1,6 @@
-//! A hand-written JSON scanner for the bulk of both dump formats: rtcstats
-//! getStats lines and webrtc-internals `values` arrays.
+//! A hand-written JSON scanner for the bulk of both dump formats: lines
+//! with a flat payload ([`super::lines`]: rtcstats getStats lines) and
+//! arrays of values (webrtc-internals `values`).
 //!
 //! Why not serde_json: in the size-optimized wasm build its generic
 //! machinery (a visitor call per token, a `Vec` per report, a `Value` per
@@ -17,8 +18,8 @@
 //! input gets serde_json's behaviour, and tests/scanner.rs checks that
 //! whatever the scanner accepts parses the same with serde_json, to the bit.
 
-use crate::formats::flat::PVal;
-use crate::formats::rtcstats::line::{is_stats_method, Entry, Line, Payload, Stats};
+use super::flat::PVal;
+use super::lines::{ArrayLine, Flat, Member, Payload, Shape};
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -32,36 +33,40 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
-/// Reads a getStats line (`[method, pc, {payload}, ...rest]` with a stats
-/// method); `None` for any other line or anything the scanner leaves to
-/// serde_json.
-pub fn stats_line(text: &[u8]) -> Option<Line<'_>> {
-    stats_line_sized(text, (0, 0))
+/// Reads a line with a flat payload (`[head, second, {payload}, ...rest]`
+/// whose head `shape` says is flat); `None` for any other line or anything
+/// the scanner leaves to serde_json.
+pub fn array_line(text: &[u8], shape: Shape) -> Option<ArrayLine<'_>> {
+    array_line_sized(text, shape, (0, 0))
 }
 
-/// [`stats_line`], with room made for `(entries, properties)` up front
+/// [`array_line`], with room made for `(members, properties)` up front
 /// (the previous line's counts: polls of a connection are alike, and a
 /// vector grown from empty reallocates five or six times per line).
-pub fn stats_line_sized(text: &[u8], capacity: (usize, usize)) -> Option<Line<'_>> {
+pub fn array_line_sized(
+    text: &[u8],
+    shape: Shape,
+    capacity: (usize, usize),
+) -> Option<ArrayLine<'_>> {
     // serde_json rejects invalid UTF-8 inside strings, and outside strings
     // it is a syntax error: validating the line once lets every string be
     // borrowed without a check of its own.
     let s = std::str::from_utf8(text).ok()?;
     let mut sc = Scan { s, b: text, i: 0 };
     sc.expect(b'[')?;
-    let method = sc.small_value()?;
-    if !is_stats_method(&method) {
+    let head = sc.small_value()?;
+    if !(shape.flat_when)(&head) {
         return None;
     }
     sc.expect(b',')?;
-    let pc = sc.small_value()?;
+    let second = sc.small_value()?;
     sc.expect(b',')?;
-    let mut stats = Stats {
-        entries: Vec::with_capacity(capacity.0),
+    let mut flat = Flat {
+        members: Vec::with_capacity(capacity.0),
         props: Vec::with_capacity(capacity.1),
-        hoisted_t: None,
+        hoisted: None,
     };
-    sc.payload(&mut stats)?;
+    sc.payload(&mut flat, shape.hoisted_key)?;
     let mut rest = Vec::new();
     loop {
         sc.ws();
@@ -78,10 +83,10 @@ pub fn stats_line_sized(text: &[u8], capacity: (usize, usize)) -> Option<Line<'_
         }
     }
     sc.ws();
-    (sc.i == text.len()).then_some(Line {
-        method,
-        pc,
-        payload: Payload::Stats(stats),
+    (sc.i == text.len()).then_some(ArrayLine {
+        head,
+        second,
+        payload: Payload::Flat(flat),
         rest,
     })
 }
@@ -321,12 +326,12 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// The getStats payload: `{"t": time, "<id>": {report} | null, ...}`.
+    /// A flat payload: `{"<hoisted>": number, "<key>": {object} | null, ...}`.
     ///
     /// Its member loop repeats `members`' on purpose: one loop shared
     /// through a closure or a `next_key` step measured 4-7 % slower in the
     /// wasm build (rtcstats-js 60 min 16 PC, Node 20).
-    fn payload(&mut self, st: &mut Stats<'a>) -> Option<()> {
+    fn payload(&mut self, st: &mut Flat<'a>, hoisted_key: &str) -> Option<()> {
         self.ws();
         if self.peek() != b'{' {
             return None;
@@ -345,27 +350,27 @@ impl<'a> Scan<'a> {
             let key = self.string()?;
             self.expect(b':')?;
             self.ws();
-            if key == "t" {
+            if key == hoisted_key {
                 if let PVal::Num(t) = self.value(1)? {
-                    st.hoisted_t = Some(t);
+                    st.hoisted = Some(t);
                 }
             } else {
-                let entry = match self.peek() {
+                let member = match self.peek() {
                     b'{' => {
                         let start = st.props.len();
                         self.members(&mut st.props, 2)?;
-                        Entry::Report(start..st.props.len())
+                        Member::Object(start..st.props.len())
                     }
                     b'n' => {
                         self.literal(b"null")?;
-                        Entry::Removed
+                        Member::Null
                     }
                     _ => {
                         self.value(1)?;
-                        Entry::Other
+                        Member::Other
                     }
                 };
-                st.entries.push((key, entry));
+                st.members.push((key, member));
             }
             self.ws();
             match self.peek() {

@@ -9,8 +9,8 @@
 
 mod common;
 
-use rtcview::model::wire;
 use rtcview::summary::summarize;
+use rtcview::transfer as wire;
 
 fn round_trip(bytes: &[u8], name: &str) {
     let s = rtcview::import(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));

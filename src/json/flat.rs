@@ -21,6 +21,9 @@ pub enum PVal<'a> {
     Json(Value),
 }
 
+/// The properties of one object, in file order.
+pub type Members<'a> = [(Cow<'a, str>, PVal<'a>)];
+
 /// A string borrowed from the input when it has no escapes.
 pub struct CowStr<'a>(pub Cow<'a, str>);
 

@@ -15,14 +15,14 @@
 //! length, JSON with every derived series emptied, then those series in
 //! order as f32 arrays, so the page's main thread computes no metric.
 
-use super::{
-    Event, GetUserMediaCall, Interner, PeerConnection, Session, SourceInfo, StateChange,
-    StatsObject,
-};
 use crate::charts::catalog::{metric_charts, Values};
 use crate::charts::Chart;
 use crate::error::Diagnostic;
 use crate::model::{Column, Numbers, Texts};
+use crate::model::{
+    Event, GetUserMediaCall, Interner, PeerConnection, Session, SourceInfo, StateChange,
+    StatsObject,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -606,9 +606,8 @@ impl Decoder {
                         rest: self.buf.get(self.pos..)?,
                     };
                     let before = r.rest.len();
-                    let mut obj = StatsObject::new(&o.id);
-                    obj.stats_type = o.stats_type;
-                    obj.times_ms = r.array(o.rows)?;
+                    let times = r.array(o.rows)?;
+                    let obj = StatsObject::new(o.id, o.stats_type, times, BTreeMap::new());
                     self.pos += before - r.rest.len();
                     self.partial = Some((obj, o.columns.into_iter(), o.rows));
                     budget -= 1;
