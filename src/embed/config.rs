@@ -115,8 +115,8 @@ impl EmbedConfig {
             for k in ik.keys {
                 let alg = parse_alg(&k.alg)?;
                 let key = match alg {
-                    Algorithm::ES256 => DecodingKey::from_ec_pem(k.pem.as_bytes()),
-                    _ => DecodingKey::from_rsa_pem(k.pem.as_bytes()),
+                    Algorithm::ES256 => super::pem::ec_key(&k.pem),
+                    _ => super::pem::rsa_key(&k.pem),
                 }
                 .map_err(|e| ConfigError(format!("key {:?} of issuer {issuer:?}: {e}", k.kid)))?;
                 keys.push(Key {

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod config;
 pub mod filter;
 pub mod mask;
+pub mod pem;
 pub mod protocol;
 pub mod provider;
 

@@ -100,11 +100,10 @@ mod tests {
     #[test]
     fn rejects_other_algorithms_and_wrong_keys() {
         let rsa =
-            DecodingKey::from_rsa_pem(include_bytes!("../../tests/fixtures/keys/rsa-public.pem"))
+            super::super::pem::rsa_key(include_str!("../../tests/fixtures/keys/rsa-public.pem"))
                 .expect("rsa key");
-        let ec =
-            DecodingKey::from_ec_pem(include_bytes!("../../tests/fixtures/keys/ec-public.pem"))
-                .expect("ec key");
+        let ec = super::super::pem::ec_key(include_str!("../../tests/fixtures/keys/ec-public.pem"))
+            .expect("ec key");
         assert!(verifier(&Algorithm::RS256, &rsa).is_ok());
         assert!(verifier(&Algorithm::ES256, &ec).is_ok());
         assert!(verifier(&Algorithm::ES256, &rsa).is_err());
