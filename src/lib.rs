@@ -13,6 +13,7 @@ pub mod build;
 pub mod charts;
 pub mod embed;
 pub mod error;
+pub mod findings;
 pub mod formats;
 pub mod json;
 pub mod memo;

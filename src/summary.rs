@@ -3,11 +3,11 @@
 //! a public contract (docs/summary-schema.md); add fields, never rename.
 
 use crate::error::{Diagnostic, Severity};
+use crate::findings::{Check, Finding, Score};
 use crate::metrics::rtp::Derived;
 use crate::metrics::{rtp_streams, selected_candidate_pair, Direction, SelectedPair, Stat};
-use crate::model::{Outcome, PeerConnection, Session, StateChange};
+use crate::model::{Outcome, Session, StateChange};
 use serde::Serialize;
-use serde_json::Value;
 
 pub const SCHEMA: &str = "rtcview-summary/1";
 
@@ -22,6 +22,13 @@ pub struct Summary {
     pub get_user_media: Vec<GumSummary>,
     pub peer_connections: Vec<PcSummary>,
     pub diagnostics: Vec<DiagSummary>,
+    /// The verdict (docs/findings.md): most severe first.
+    pub findings: Vec<Finding>,
+    /// What every rule looked at, or why it could not.
+    pub checks: Vec<Check>,
+    /// The rules' version.
+    pub ruleset: &'static str,
+    pub score: Score,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -106,43 +113,8 @@ fn stat(d: Option<Derived<'_>>) -> Option<Stat> {
     })
 }
 
-/// ICE server URLs from a parsed configuration (`urls` string or array,
-/// legacy `url`) or from old Chrome's JS-like text (`iceServers: [a, b]`).
-pub fn ice_server_urls(pc: &PeerConnection) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(servers) = pc
-        .configuration
-        .as_ref()
-        .and_then(|c| c.get("iceServers"))
-        .and_then(Value::as_array)
-    {
-        for s in servers {
-            for key in ["urls", "url"] {
-                match s.get(key) {
-                    Some(Value::String(u)) => out.push(u.clone()),
-                    Some(Value::Array(us)) => {
-                        out.extend(us.iter().filter_map(Value::as_str).map(str::to_string))
-                    }
-                    _ => {}
-                }
-            }
-        }
-    } else if let Some(text) = &pc.configuration_text {
-        if let Some(rest) = text.split_once("iceServers: [").map(|(_, r)| r) {
-            if let Some((list, _)) = rest.split_once(']') {
-                out.extend(
-                    list.split(',')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_string),
-                );
-            }
-        }
-    }
-    out
-}
-
 pub fn summarize(session: &Session) -> Summary {
+    let analysis = crate::findings::analyze(session);
     let strings = &session.strings;
     let (format, dialect, bytes, gzip, decoded_bytes) = match &session.source {
         Some(s) => (
@@ -187,7 +159,7 @@ pub fn summarize(session: &Session) -> Summary {
             PcSummary {
                 id: pc.id.clone(),
                 url: pc.url.clone(),
-                ice_servers: ice_server_urls(pc),
+                ice_servers: pc.ice_server_urls(),
                 events: pc.events.len(),
                 connection_states: pc.connection_states.clone(),
                 ice_connection_states: pc.ice_connection_states.clone(),
@@ -224,6 +196,10 @@ pub fn summarize(session: &Session) -> Summary {
             .collect(),
         peer_connections,
         diagnostics: session.diagnostics.iter().map(diag).collect(),
+        findings: analysis.findings,
+        checks: analysis.checks,
+        ruleset: analysis.ruleset,
+        score: analysis.score,
     }
 }
 

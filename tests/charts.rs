@@ -34,6 +34,7 @@ fn frame(t0_ms: f64, t1_ms: f64) -> Frame {
         t1_ms,
         cursor_ms: None,
         mark_ms: None,
+        highlight_ms: Vec::new(),
         scale: 1.0,
         dark: false,
     }
@@ -123,6 +124,7 @@ fn every_sample_chart_draws_in_both_themes_and_at_2x() {
                 &chart,
                 &Frame {
                     mark_ms: Some(t0 + 1000.0),
+                    highlight_ms: vec![(t0 + 2000.0, t0 + 5000.0)],
                     scale,
                     dark,
                     ..frame(t0, t1)
@@ -246,4 +248,35 @@ fn short_bands_merge_to_the_pixels() {
     );
     let labels = count(&zoomed, "\nbandwidth\n");
     assert!((5..=10).contains(&labels), "{labels} labels for 20 bands");
+}
+
+/// The finding being looked at is shaded on every chart: one more filled
+/// rectangle in the highlight colour per range in view, at least a pixel
+/// wide for an instant; none for a range outside the view.
+#[test]
+fn a_findings_ranges_are_shaded() {
+    let s = rtcview::import(SAMPLE).expect("imports");
+    let (t0, t1) = s.time_range_ms().expect("timed");
+    let chart = metric_charts(&s).into_iter().next().expect("a chart");
+    let rects = |svg: &str| svg.matches("<rect").count();
+    let plain = render(&s, &chart, &frame(t0, t1));
+    let shaded = render(
+        &s,
+        &chart,
+        &Frame {
+            highlight_ms: vec![(t0 + 2000.0, t0 + 5000.0), (t0 + 9000.0, t0 + 9000.0)],
+            ..frame(t0, t1)
+        },
+    );
+    assert_eq!(rects(&shaded), rects(&plain) + 2);
+    assert!(shaded.contains("#D92D20"), "the highlight colour");
+    let outside = render(
+        &s,
+        &chart,
+        &Frame {
+            highlight_ms: vec![(t1 + 1000.0, t1 + 2000.0)],
+            ..frame(t0, t1)
+        },
+    );
+    assert_eq!(rects(&outside), rects(&plain));
 }

@@ -27,7 +27,7 @@ const MAY_DEPEND_ON: &[(&str, &[&str])] = &[
     ("findings", &["metrics", "model", "error"]),
     ("summary", &["findings", "metrics", "model", "error"]),
     ("charts", &["metrics", "model", "memo"]),
-    ("view", &["metrics", "model"]),
+    ("view", &["charts", "findings", "metrics", "model"]),
     ("transfer", &["charts", "model", "error"]),
     ("embed", &["summary", "model", "error"]),
 ];

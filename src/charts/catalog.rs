@@ -60,6 +60,12 @@ pub struct Marker {
 pub struct Chart {
     /// Stable id: `<pc index>/<stats id>/<metric>` or `raw/<pc>/<stats id>/<property>`.
     pub id: String,
+    /// What it shows: `bitrate`, `loss`, ... for metric charts (see
+    /// [`METRICS`]), the property for raw ones.
+    pub metric: String,
+    /// The stats object it is about: the stream's (`inbound-rtp`,
+    /// `outbound-rtp`), the selected candidate pair's, or the raw object's.
+    pub stats_id: String,
     /// Heading of the group the chart belongs to.
     pub group: String,
     pub pc_id: String,
@@ -81,6 +87,8 @@ pub struct Chart {
 #[serde(rename_all = "camelCase")]
 pub struct ChartInfo<'a> {
     pub id: &'a str,
+    pub metric: &'a str,
+    pub stats_id: &'a str,
     pub group: &'a str,
     pub pc_id: &'a str,
     pub title: &'a str,
@@ -96,6 +104,8 @@ impl Chart {
     pub fn info(&self) -> ChartInfo<'_> {
         ChartInfo {
             id: &self.id,
+            metric: &self.metric,
+            stats_id: &self.stats_id,
             group: &self.group,
             pc_id: &self.pc_id,
             title: &self.title,
@@ -311,6 +321,21 @@ fn stream_label(s: &RtpStream<'_>) -> String {
     out
 }
 
+/// The metrics a chart can show: per stream, then per connection.
+pub const METRICS: &[&str] = &[
+    "bitrate",
+    "loss",
+    "packets",
+    "jitter",
+    "rtt",
+    "fps",
+    "resolution",
+    "concealment",
+    "jitterbuffer",
+    "icertt",
+    "bwe",
+];
+
 /// Charts of derived metrics, per stream and per connection.
 pub fn metric_charts(session: &Session) -> Vec<Chart> {
     (0..session.peer_connections.len())
@@ -336,6 +361,8 @@ pub fn metric_charts_of(session: &Session, p: usize) -> Vec<Chart> {
                     }
                     out.push(Chart {
                         id: format!("{base}/{metric}"),
+                        metric: metric.to_string(),
+                        stats_id: s.obj.id.clone(),
                         group: group.clone(),
                         pc_id: pc.id.clone(),
                         title: title.to_string(),
@@ -417,6 +444,15 @@ pub fn metric_charts_of(session: &Session, p: usize) -> Vec<Chart> {
                     true,
                 );
             }
+            if s.direction == Direction::Inbound && !video {
+                push(
+                    "concealment",
+                    "Concealed audio",
+                    "%",
+                    vec![derived_line(p, pc, "concealed", s.concealment_pct())],
+                    true,
+                );
+            }
             if s.direction == Direction::Inbound {
                 push(
                     "jitterbuffer",
@@ -464,6 +500,8 @@ pub fn metric_charts_of(session: &Session, p: usize) -> Vec<Chart> {
                 if let Some(line) = column_line(p, pc, pair, prop, title, scale) {
                     out.push(Chart {
                         id: format!("{p}/{}/{metric}", pair.id),
+                        metric: metric.to_string(),
+                        stats_id: pair.id.clone(),
                         group: group.clone(),
                         pc_id: pc.id.clone(),
                         title: title.to_string(),
@@ -526,6 +564,8 @@ pub fn raw_charts(session: &Session) -> Vec<Chart> {
                 };
                 out.push(Chart {
                     id: format!("raw/{p}/{}/{prop}", obj.id),
+                    metric: prop.clone(),
+                    stats_id: obj.id.clone(),
                     group: group.clone(),
                     pc_id: pc.id.clone(),
                     title: prop.clone(),

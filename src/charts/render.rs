@@ -24,6 +24,8 @@ pub struct Frame {
     pub cursor_ms: Option<f64>,
     /// A time marked by clicking the event log.
     pub mark_ms: Option<f64>,
+    /// The time ranges of the finding the user is looking at, shaded.
+    pub highlight_ms: Vec<(f64, f64)>,
     pub scale: f64,
     pub dark: bool,
 }
@@ -206,6 +208,19 @@ pub fn draw_chart<DB: DrawingBackend>(
                 )))
                 .map_err(err)?;
             }
+        }
+    }
+    // The finding being looked at: its ranges, at least a pixel wide (an
+    // instant, an ICE restart, still shows).
+    let min_width = (t1 - t0) / f64::from(w.max(1));
+    for &(a, z) in &frame.highlight_ms {
+        let (a, z) = (a.max(t0), z.min(t1).max(a.max(t0) + min_width));
+        if a <= t1 && z >= t0 {
+            ctx.draw_series(std::iter::once(Rectangle::new(
+                [(a, y1), (z, y0)],
+                theme.highlight.filled(),
+            )))
+            .map_err(err)?;
         }
     }
     let mut label_free_px = f64::NEG_INFINITY;

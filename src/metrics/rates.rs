@@ -98,6 +98,26 @@ pub fn delta_ratio(obj: &StatsObject, num: &str, den: &str, scale: f64) -> Vec<f
     })
 }
 
+/// Increase of a cumulative counter since the previous sample, at each
+/// later sample of a continuous interval; `NaN` elsewhere (the first sample,
+/// a gap, an SSRC change, a counter that went backwards).
+pub fn counter_deltas(obj: &StatsObject, counter: &str) -> Vec<f64> {
+    per_interval(obj, counter, None, |_, dv, _| (dv >= 0.0).then_some(dv))
+}
+
+/// Change of a value since the previous sample, at each later sample of a
+/// continuous interval, whatever its sign (`packetsLost` can go down:
+/// duplicates); `NaN` elsewhere.
+pub fn signed_deltas(obj: &StatsObject, property: &str) -> Vec<f64> {
+    per_interval(obj, property, None, |_, dv, _| Some(dv))
+}
+
+/// Length (ms) of each continuous interval over which `property` has
+/// values, at the interval's later sample; `NaN` elsewhere.
+pub fn interval_ms(obj: &StatsObject, property: &str) -> Vec<f64> {
+    per_interval(obj, property, None, |dt, _, _| Some(dt))
+}
+
 /// Interval loss %: `100 * Δlost / (Δreceived + Δlost)`, `Δlost` clamped at 0
 /// (duplicates can make the cumulative count go down).
 pub fn interval_loss_pct(obj: &StatsObject, lost: &str, received: &str) -> Vec<f64> {

@@ -1,7 +1,7 @@
 //! RTP streams of a peer connection and their derived metrics, for standard
 //! (`inbound-rtp`/`outbound-rtp`) and legacy goog (`ssrc_*_send/recv`) stats.
 
-use super::rates::{delta_ratio, interval_loss_pct, numbers, rate_per_s, scaled};
+use super::rates::{counter_deltas, delta_ratio, interval_loss_pct, numbers, rate_per_s, scaled};
 use crate::model::{Interner, PeerConnection, StatsObject};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -284,6 +284,34 @@ impl<'a> RtpStream<'a> {
         };
         numbers(self.obj, counter)?;
         Some(self.own(rate_per_s(self.obj, counter, 1.0)))
+    }
+
+    /// Audible concealment over each interval, % of the samples received:
+    /// concealed minus silent-concealed samples (concealment during silence
+    /// is inaudible) against `totalSamplesReceived`.
+    pub fn concealment_pct(&self) -> Option<Derived<'a>> {
+        numbers(self.obj, "concealedSamples")?;
+        let concealed = counter_deltas(self.obj, "concealedSamples");
+        let silent = counter_deltas(self.obj, "silentConcealedSamples");
+        let total = counter_deltas(self.obj, "totalSamplesReceived");
+        let values = concealed
+            .iter()
+            .zip(&total)
+            .enumerate()
+            .map(|(i, (c, t))| {
+                let s = silent
+                    .get(i)
+                    .copied()
+                    .filter(|x| x.is_finite())
+                    .unwrap_or(0.0);
+                if *t > 0.0 {
+                    100.0 * (c - s).max(0.0) / t
+                } else {
+                    f64::NAN
+                }
+            })
+            .collect();
+        Some(self.own(values))
     }
 
     /// Average jitter-buffer delay per emitted sample/frame over each interval, ms.

@@ -113,6 +113,61 @@ pub struct PeerConnection {
 }
 
 impl PeerConnection {
+    /// The ICE servers of the configuration: one list of URLs per server
+    /// (`urls` as a string or an array, legacy `url`), or, from old
+    /// Chrome's JS-like text (`iceServers: [a, b]`), one server per URL.
+    /// The one reading of ICE servers: the summary and the Configuration
+    /// panel both use it.
+    pub fn ice_servers(&self) -> Vec<Vec<String>> {
+        if let Some(servers) = self
+            .configuration
+            .as_ref()
+            .and_then(|c| c.get("iceServers"))
+            .and_then(Value::as_array)
+        {
+            return servers
+                .iter()
+                .map(|s| {
+                    let mut urls = Vec::new();
+                    for key in ["urls", "url"] {
+                        match s.get(key) {
+                            Some(Value::String(u)) => urls.push(u.clone()),
+                            Some(Value::Array(us)) => {
+                                urls.extend(us.iter().filter_map(Value::as_str).map(str::to_string))
+                            }
+                            _ => {}
+                        }
+                    }
+                    urls
+                })
+                .collect();
+        }
+        let Some(text) = &self.configuration_text else {
+            return Vec::new();
+        };
+        let Some((list, _)) = text
+            .split_once("iceServers: [")
+            .and_then(|(_, rest)| rest.split_once(']'))
+        else {
+            return Vec::new();
+        };
+        list.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| vec![s.to_string()])
+            .collect()
+    }
+
+    /// Every ICE server URL, in order.
+    pub fn ice_server_urls(&self) -> Vec<String> {
+        self.ice_servers().into_iter().flatten().collect()
+    }
+
+    /// Whether the configuration is known at all (JSON or old text).
+    pub fn has_configuration(&self) -> bool {
+        self.configuration.is_some() || self.configuration_text.is_some()
+    }
+
     pub fn stats_object(&self, id: &str) -> Option<&StatsObject> {
         self.stats
             .binary_search_by(|o| o.id.as_str().cmp(id))
@@ -193,5 +248,45 @@ impl Session {
             }
         }
         (lo <= hi).then_some((lo, hi))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// One reading of ICE servers for the summary and the Configuration
+    /// panel (the panel used to ignore old text configurations and the
+    /// legacy `url` beside `urls`).
+    #[test]
+    fn ice_servers_in_every_spelling() {
+        let pc = PeerConnection {
+            configuration: Some(json!({"iceServers": [
+                {"urls": "stun:a.example"},
+                {"urls": ["turn:b.example", "turns:b.example"], "username": "u", "credential": "c"},
+                {"url": "turn:c.example"}
+            ]})),
+            ..Default::default()
+        };
+        assert_eq!(
+            pc.ice_servers(),
+            vec![
+                vec!["stun:a.example".to_string()],
+                vec!["turn:b.example".into(), "turns:b.example".into()],
+                vec!["turn:c.example".into()],
+            ]
+        );
+        let old = PeerConnection {
+            configuration_text: Some(
+                "{ iceServers: [stun:a.example, turn:b.example], iceTransportPolicy: all }".into(),
+            ),
+            ..Default::default()
+        };
+        assert_eq!(
+            old.ice_server_urls(),
+            vec!["stun:a.example", "turn:b.example"]
+        );
+        assert!(PeerConnection::default().ice_servers().is_empty());
     }
 }

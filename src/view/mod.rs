@@ -4,6 +4,7 @@
 //! the page as JSON); the page renders every string as text.
 
 pub mod events;
+pub mod findings;
 pub mod ice;
 pub mod lanes;
 pub mod sdp;
@@ -33,21 +34,10 @@ pub fn configuration(pc: &crate::model::PeerConnection) -> Configuration {
         fields: Vec::new(),
         text: pc.configuration_text.clone(),
     };
+    out.ice_servers = pc.ice_servers();
     if let Some(Value::Object(cfg)) = &pc.configuration {
         for (k, v) in cfg {
             if k == "iceServers" {
-                for s in v.as_array().into_iter().flatten() {
-                    let urls = match s.get("urls").or_else(|| s.get("url")) {
-                        Some(Value::String(u)) => vec![u.clone()],
-                        Some(Value::Array(us)) => us
-                            .iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_string)
-                            .collect(),
-                        _ => Vec::new(),
-                    };
-                    out.ice_servers.push(urls);
-                }
                 continue;
             }
             let text = match v {

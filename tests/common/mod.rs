@@ -9,19 +9,31 @@
 
 use std::path::PathBuf;
 
-/// `../shared/dumps/public` next to the repository, if present.
+/// `../shared/dumps/public` next to the repository. When it is absent the
+/// real-dump tests skip with a visible message, except under `CI=true`,
+/// where a missing folder is a failure naming it (CI always has it).
 pub fn public_dumps_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/dumps/public");
-    dir.is_dir().then_some(dir)
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "{} is missing: under CI=true the real-dump tests must run",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "SKIPPED: {} is absent; the real-dump tests did not run",
+        dir.display()
+    );
+    None
 }
 
 /// Every dump file in the public set (SOURCES.md excluded), sorted; `None`
-/// (with a message) when the folder is absent.
+/// (with a message) when the folder is absent outside CI.
 pub fn public_dumps() -> Option<Vec<PathBuf>> {
-    let Some(dir) = public_dumps_dir() else {
-        eprintln!("SKIPPED: ../shared/dumps/public is absent; the real-dump tests did not run");
-        return None;
-    };
+    let dir = public_dumps_dir()?;
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -32,11 +44,39 @@ pub fn public_dumps() -> Option<Vec<PathBuf>> {
 }
 
 pub fn public_dump(name: &str) -> Option<Vec<u8>> {
-    let Some(dir) = public_dumps_dir() else {
-        eprintln!("SKIPPED: ../shared/dumps/public is absent");
-        return None;
-    };
-    std::fs::read(dir.join(name)).ok()
+    let dir = public_dumps_dir()?;
+    Some(std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}")))
+}
+
+/// Checks that every finding's evidence names a stats object of the
+/// session and a property it has (or its time); returns the problems.
+pub fn evidence_problems(
+    session: &rtcview::Session,
+    analysis: &rtcview::findings::Analysis,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &analysis.findings {
+        for e in &f.evidence {
+            let Some(id) = &e.stats_id else { continue };
+            let objects: Vec<_> = session
+                .peer_connections
+                .iter()
+                .filter(|p| f.peer_connection.as_deref().is_none_or(|id| id == p.id))
+                .filter_map(|p| p.stats_object(id))
+                .collect();
+            if objects.is_empty() {
+                out.push(format!("{} ({}): no stats object {id}", f.id, f.kind));
+            } else if e.property != "timestamp"
+                && !objects.iter().any(|o| o.column(&e.property).is_some())
+            {
+                out.push(format!(
+                    "{} ({}): {id} has no property {}",
+                    f.id, f.kind, e.property
+                ));
+            }
+        }
+    }
+    out
 }
 
 pub fn gzip(data: &[u8]) -> Vec<u8> {

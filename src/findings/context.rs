@@ -1,0 +1,370 @@
+//! What every rule needs to know about a peer connection before judging
+//! it: its streams, when it was connected, and the stretches where no rule
+//! may judge media (disconnected, just restarted).
+
+use super::StreamRef;
+use crate::metrics::{rtp_streams, Direction, RtpStream};
+use crate::model::{Event, Interner, PeerConnection, Session, StateChange, StatsObject};
+use serde_json::Value;
+
+/// Bandwidth episodes that end within this long of the connection coming
+/// up are the bandwidth estimate's ramp-up, not a limit: libwebrtc starts
+/// at 300 kbit/s and probes upwards, and the first seconds of every call
+/// are "bandwidth-limited" by design.
+pub const RAMP_UP_MS: f64 = 30_000.0;
+
+/// The first seconds of a stream (or of any series a rule reads) are not
+/// judged: a jitter buffer filling, an encoder's first frames, counters
+/// that start with a burst.
+pub const STARTUP_MS: f64 = 10_000.0;
+
+/// Seconds after an ICE restart during which media rules stay silent: the
+/// new path is checked and switched to a few seconds after the call (5 s in
+/// the restart-ice scenario), and packets in flight on the old one are lost.
+pub const AFTER_RESTART_MS: f64 = 10_000.0;
+
+/// One RTP stream with what the rules say about it.
+pub struct Stream<'a> {
+    pub rtp: RtpStream<'a>,
+    pub reference: StreamRef,
+    /// "inbound video", "outbound audio".
+    pub label: String,
+}
+
+impl Stream<'_> {
+    pub fn is_video(&self) -> bool {
+        self.rtp.kind.as_deref() == Some("video")
+    }
+
+    pub fn is_audio(&self) -> bool {
+        self.rtp.kind.as_deref() == Some("audio")
+    }
+
+    pub fn inbound(&self) -> bool {
+        self.rtp.direction == Direction::Inbound
+    }
+
+    pub fn obj(&self) -> &StatsObject {
+        self.rtp.obj
+    }
+}
+
+/// A peer connection as the rules see it.
+pub struct Pc<'a> {
+    pub pc: &'a PeerConnection,
+    /// The session's text values (stats objects' texts live there).
+    pub strings: &'a Interner,
+    pub streams: Vec<Stream<'a>>,
+    /// Stretches where ICE (or the connection) was connected.
+    pub connected: Vec<(f64, f64)>,
+    /// Stretches where ICE or the connection was disconnected or failed.
+    pub down: Vec<(f64, f64)>,
+    /// ICE restarts: times.
+    pub restarts: Vec<f64>,
+    /// The last time anything about this connection was recorded.
+    pub end_ms: f64,
+}
+
+impl<'a> Pc<'a> {
+    pub fn id(&self) -> &str {
+        &self.pc.id
+    }
+
+    /// Whether media rules may judge the interval `(t0, t1]`: connected, not
+    /// down, not right after a restart.
+    pub fn judgeable(&self, t0: f64, t1: f64) -> bool {
+        let overlaps = |&(a, b): &(f64, f64)| a < t1 && t0 < b;
+        !self.down.iter().any(overlaps)
+            && !self
+                .restarts
+                .iter()
+                .any(|&r| r < t1 && t0 < r + AFTER_RESTART_MS)
+    }
+
+    /// [`Self::judgeable`] for every interval of `times` (interval `i` ends
+    /// at `times[i]`), leaving out the series' first [`STARTUP_MS`].
+    pub fn judgeable_rows(&self, times: &[f64]) -> Vec<bool> {
+        let first = times.first().copied().unwrap_or(f64::NAN);
+        times
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| {
+                let t0 = i
+                    .checked_sub(1)
+                    .and_then(|p| times.get(p))
+                    .copied()
+                    .unwrap_or(t);
+                t0 >= first + STARTUP_MS && self.judgeable(t0, t)
+            })
+            .collect()
+    }
+
+    /// A property of the selected candidate pair over time: at each row of
+    /// the transport, the value the pair selected then had at its latest
+    /// sample (an ICE restart or a path change moves to another pair).
+    /// Rows: (time, pair id, value).
+    pub fn selected_pair_series(&self, property: &str) -> Vec<(f64, &'a str, f64)> {
+        let Some(t) = self
+            .pc
+            .stats
+            .iter()
+            .filter(|o| o.stats_type.as_deref() == Some("transport"))
+            .find(|t| t.column("selectedCandidatePairId").is_some())
+        else {
+            return Vec::new();
+        };
+        let Some(sel) = t.column("selectedCandidatePairId") else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, &time) in t.times_ms.iter().enumerate() {
+            let Some(id) = sel.text(i, self.strings) else {
+                continue;
+            };
+            let Some(pair) = self.pc.stats_object(id) else {
+                continue;
+            };
+            let Some(col) = pair.column(property) else {
+                continue;
+            };
+            let row = pair.times_ms.partition_point(|&x| x <= time);
+            if let Some(v) = row.checked_sub(1).and_then(|r| col.number(r)) {
+                out.push((time, pair.id.as_str(), v));
+            }
+        }
+        out
+    }
+
+    /// [`Self::judgeable_rows`] of a stream, and only where it carried
+    /// packets: a stream with nothing on the wire is paused (by the sender,
+    /// the application or an SFU), and rate and quality rules have nothing
+    /// to judge there.
+    pub fn flowing_rows(&self, s: &Stream<'_>) -> Vec<bool> {
+        let obj = s.obj();
+        let counter = match (s.inbound(), s.rtp.legacy) {
+            (true, _) => "packetsReceived",
+            (false, _) => "packetsSent",
+        };
+        let d = crate::metrics::rates::counter_deltas(obj, counter);
+        self.judgeable_rows(&obj.times_ms)
+            .into_iter()
+            .zip(d.iter().chain(std::iter::repeat(&f64::NAN)))
+            .map(|(k, p)| k && *p > 0.0)
+            .collect()
+    }
+
+    /// Whether an episode lies within the ramp-up after the connection first
+    /// came up (see [`RAMP_UP_MS`]).
+    pub fn in_ramp_up(&self, e: &super::series::Episode) -> bool {
+        let Some(&(up, _)) = self.connected.first() else {
+            return false;
+        };
+        e.start_ms >= up - 1000.0 && e.end_ms <= up + RAMP_UP_MS
+    }
+
+    /// Stats objects of one type.
+    pub fn of_type<'s>(&'s self, t: &'s str) -> impl Iterator<Item = &'s StatsObject> + 's {
+        self.pc
+            .stats
+            .iter()
+            .filter(move |o| o.stats_type.as_deref() == Some(t))
+    }
+}
+
+/// The session as the rules see it.
+pub struct Context<'a> {
+    pub session: &'a Session,
+    pub pcs: Vec<Pc<'a>>,
+    /// Start and end of everything timed in the dump.
+    pub range_ms: Option<(f64, f64)>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(session: &'a Session) -> Context<'a> {
+        let range_ms = session.time_range_ms();
+        let session_end = range_ms.map(|r| r.1).unwrap_or(f64::NAN);
+        let pcs = session
+            .peer_connections
+            .iter()
+            .map(|pc| pc_context(session, pc, session_end))
+            .collect();
+        Context {
+            session,
+            pcs,
+            range_ms,
+        }
+    }
+
+    pub fn text<'s>(&'s self, obj: &StatsObject, i: usize, property: &str) -> Option<&'s str> {
+        obj.column(property)?.text(i, &self.session.strings)
+    }
+}
+
+fn pc_context<'a>(session: &'a Session, pc: &'a PeerConnection, session_end: f64) -> Pc<'a> {
+    let strings = &session.strings;
+    let streams = rtp_streams(pc, strings)
+        .into_iter()
+        .map(|rtp| {
+            let dir = match rtp.direction {
+                Direction::Inbound => "inbound",
+                Direction::Outbound => "outbound",
+            };
+            let label = format!("{dir} {}", rtp.kind.as_deref().unwrap_or("media"));
+            let reference = StreamRef {
+                direction: rtp.direction,
+                kind: rtp.kind.clone(),
+                ssrc: rtp.ssrc,
+                stats_id: rtp.obj.id.clone(),
+            };
+            Stream {
+                rtp,
+                reference,
+                label,
+            }
+        })
+        .collect();
+    let end_ms = pc_end(pc).unwrap_or(session_end);
+    let ice = &pc.ice_connection_states;
+    let conn = &pc.connection_states;
+    let mut connected = stretches(ice, &["connected", "completed"], end_ms);
+    if connected.is_empty() {
+        connected = stretches(conn, &["connected"], end_ms);
+    }
+    let mut down = stretches(ice, &["disconnected", "failed"], end_ms);
+    down.extend(stretches(conn, &["disconnected", "failed"], end_ms));
+    down.sort_by(|a, b| a.0.total_cmp(&b.0));
+    Pc {
+        pc,
+        strings,
+        streams,
+        connected,
+        down,
+        restarts: restarts(&pc.events),
+        end_ms,
+    }
+}
+
+/// The last time of an event or a stats sample of this connection.
+fn pc_end(pc: &PeerConnection) -> Option<f64> {
+    let events = pc.events.iter().filter_map(|e| e.t_ms);
+    let stats = pc.stats.iter().filter_map(|o| o.times_ms.last().copied());
+    events
+        .chain(stats)
+        .filter(|t| t.is_finite())
+        .reduce(f64::max)
+}
+
+/// Stretches of a state history whose state is one of `states`; the last
+/// one lasts until `end_ms`.
+pub fn stretches(changes: &[StateChange], states: &[&str], end_ms: f64) -> Vec<(f64, f64)> {
+    let timed: Vec<(f64, &str)> = changes
+        .iter()
+        .filter_map(|c| c.t_ms.map(|t| (t, c.state.as_str())))
+        .collect();
+    let mut out = Vec::new();
+    for (i, &(t, s)) in timed.iter().enumerate() {
+        if !states.contains(&s) {
+            continue;
+        }
+        let next = timed.get(i + 1).map(|n| n.0).unwrap_or(end_ms.max(t));
+        match out.last_mut() {
+            Some((_, b)) if *b >= t => *b = next,
+            _ => out.push((t, next)),
+        }
+    }
+    out
+}
+
+/// ICE restarts: a `restartIce()` call, an offer asked with `iceRestart`,
+/// or a local description whose ICE ufrag differs from the previous one.
+/// Signs closer than 10 s are one restart.
+pub fn restarts(events: &[Event]) -> Vec<f64> {
+    let mut out: Vec<f64> = Vec::new();
+    let mut ufrag: Option<String> = None;
+    for e in events {
+        let Some(t) = e.t_ms else { continue };
+        let sign = match e.name.as_str() {
+            "restartIce" => true,
+            "createOffer" => e
+                .value
+                .get("iceRestart")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            "setLocalDescription" | "setLocalDescriptionOnSuccess" => {
+                match e
+                    .value
+                    .get("sdp")
+                    .and_then(Value::as_str)
+                    .and_then(ice_ufrag)
+                {
+                    Some(u) => {
+                        let changed = ufrag.as_deref().is_some_and(|old| old != u);
+                        ufrag = Some(u.to_string());
+                        changed
+                    }
+                    None => false,
+                }
+            }
+            _ => false,
+        };
+        if sign && !out.last().is_some_and(|&r| t - r < 10_000.0) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// The first `a=ice-ufrag:` of an SDP.
+fn ice_ufrag(sdp: &str) -> Option<&str> {
+    sdp.lines()
+        .find_map(|l| l.trim().strip_prefix("a=ice-ufrag:"))
+        .map(str::trim)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ch(t: f64, s: &str) -> StateChange {
+        StateChange {
+            t_ms: Some(t),
+            state: s.into(),
+        }
+    }
+
+    #[test]
+    fn stretches_of_states() {
+        let h = [
+            ch(0.0, "checking"),
+            ch(1.0, "connected"),
+            ch(5.0, "disconnected"),
+            ch(8.0, "connected"),
+            ch(9.0, "completed"),
+        ];
+        assert_eq!(
+            stretches(&h, &["connected", "completed"], 20.0),
+            vec![(1.0, 5.0), (8.0, 20.0)]
+        );
+        assert_eq!(stretches(&h, &["disconnected"], 20.0), vec![(5.0, 8.0)]);
+    }
+
+    #[test]
+    fn restarts_from_calls_and_ufrags() {
+        let sld = |t: f64, u: &str| {
+            Event::new(
+                Some(t),
+                "setLocalDescription",
+                json!({"type": "offer", "sdp": format!("v=0\r\na=ice-ufrag:{u}\r\n")}),
+            )
+        };
+        let events = vec![
+            sld(0.0, "aaaa"),
+            sld(5_000.0, "aaaa"),
+            Event::new(Some(40_000.0), "restartIce", Value::Null),
+            sld(40_100.0, "bbbb"),
+            sld(90_000.0, "cccc"),
+        ];
+        assert_eq!(restarts(&events), vec![40_000.0, 90_000.0]);
+    }
+}
