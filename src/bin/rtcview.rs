@@ -1,6 +1,9 @@
 //! `rtcview`: the native command line over the same core as the viewer.
 //!
 //! `rtcview summary <file|->` prints the `rtcview-summary/1` JSON document.
+//! `rtcview findings [--json] FILE...` prints each file's verdict (findings
+//! and score): a table per file, or NDJSON, one line per file; the files
+//! are analyzed in parallel on all cores.
 //! `rtcview token --key private.pem --kid K --iss I --aud A [...]` mints an
 //! embed login token (docs/embedding.md).
 
@@ -17,6 +20,7 @@ mod cli {
     use std::io::{Read, Write};
 
     const USAGE: &str = "usage: rtcview summary <file|->
+       rtcview findings [--json] <file>...
        rtcview token --key private.pem --kid KID --iss ISSUER --aud AUDIENCE [--ttl 10m]
                      [--alg RS256|ES256] [--sub SUBJECT] [--appid APPID] [--session-url URL]
                      [--permission P]... [--filter KEY=VALUE]...
@@ -28,6 +32,7 @@ mod cli {
                 Some(path) if args.len() == 2 => summary(path),
                 _ => usage(),
             },
+            Some("findings") => findings::run(args.get(1..).unwrap_or_default()),
             Some("token") => match token::mint(args.get(1..).unwrap_or_default()) {
                 Ok(t) => {
                     println!("{t}");
@@ -91,6 +96,138 @@ mod cli {
                 eprintln!("error[{}]: {e}", e.kind);
                 2
             }
+        }
+    }
+
+    mod findings {
+        use std::io::Write;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Mutex;
+
+        /// One file's outcome: its table or JSON line, and whether it read.
+        type Report = (String, bool);
+
+        pub fn run(args: &[String]) -> i32 {
+            let json = args.iter().any(|a| a == "--json");
+            let files: Vec<&String> = args.iter().filter(|a| *a != "--json").collect();
+            if files.is_empty() {
+                return super::usage();
+            }
+            // A pool of threads over the file list: every core busy, each
+            // file's output kept in the order given.
+            let slots: Vec<Mutex<Option<Report>>> =
+                files.iter().map(|_| Mutex::new(None)).collect();
+            let next = AtomicUsize::new(0);
+            let workers = std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+                .min(files.len());
+            std::thread::scope(|scope| {
+                for _ in 0..workers {
+                    scope.spawn(|| loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let (Some(path), Some(slot)) = (files.get(i), slots.get(i)) else {
+                            break;
+                        };
+                        let report = one(path, json);
+                        if let Ok(mut s) = slot.lock() {
+                            *s = Some(report);
+                        }
+                    });
+                }
+            });
+            let mut out = std::io::stdout().lock();
+            let mut failed = false;
+            for slot in slots {
+                let Some((text, ok)) = slot.into_inner().ok().flatten() else {
+                    continue;
+                };
+                failed |= !ok;
+                if ok || json {
+                    let _ = write!(out, "{text}");
+                } else {
+                    eprint!("{text}");
+                }
+            }
+            if failed {
+                2
+            } else {
+                0
+            }
+        }
+
+        fn one(path: &str, json: bool) -> Report {
+            let bytes = match std::fs::read(path) {
+                Ok(b) => b,
+                Err(e) => return failure(path, "io", &e.to_string(), json),
+            };
+            let options = rtcview::ImportOptions {
+                max_decoded_bytes: 4 << 30,
+            };
+            let session = match rtcview::import_with(&bytes, &options) {
+                Ok(s) => s,
+                Err(e) => return failure(path, e.kind.as_str(), &e.to_string(), json),
+            };
+            let a = rtcview::findings::analyze(&session);
+            if json {
+                let line = serde_json::json!({
+                    "file": path,
+                    "ruleset": a.ruleset,
+                    "score": a.score,
+                    "findings": a.findings,
+                    "checks": a.checks,
+                });
+                return (format!("{line}\n"), true);
+            }
+            (table(path, &a), true)
+        }
+
+        fn failure(path: &str, kind: &str, message: &str, json: bool) -> Report {
+            if json {
+                let line =
+                    serde_json::json!({"file": path, "error": {"kind": kind, "message": message}});
+                (format!("{line}\n"), false)
+            } else {
+                (format!("error[{kind}]: {path}: {message}\n"), false)
+            }
+        }
+
+        /// The readable form: the score, then one line per finding.
+        fn table(path: &str, a: &rtcview::findings::Analysis) -> String {
+            let s = &a.score;
+            let cat = |v: Option<f64>| v.map(|x| format!("{x:.1}")).unwrap_or_else(|| "–".into());
+            let mut out = format!(
+                "{path}\n  score {} / 100 (audio {}, video {}, connectivity {} of 5)\n",
+                s.overall
+                    .map(|x| format!("{x:.0}"))
+                    .unwrap_or_else(|| "–".into()),
+                cat(s.audio),
+                cat(s.video),
+                cat(s.connectivity)
+            );
+            if a.findings.is_empty() {
+                out.push_str("  no findings\n");
+            }
+            for f in &a.findings {
+                out.push_str(&format!(
+                    "  {:<4} {:<8} {:<22} {}\n",
+                    f.id,
+                    f.severity.as_str(),
+                    f.kind,
+                    f.message
+                ));
+            }
+            let unchecked: Vec<&str> = a
+                .checks
+                .iter()
+                .filter(|c| !c.checked)
+                .map(|c| c.kind)
+                .collect();
+            if !unchecked.is_empty() {
+                out.push_str(&format!("  not checked: {}\n", unchecked.join(", ")));
+            }
+            out.push('\n');
+            out
         }
     }
 
