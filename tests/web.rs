@@ -103,6 +103,7 @@ fn viewer_draws_charts_on_canvas_at_device_pixel_ratio() {
                 None,
                 scale,
                 false,
+                Some(vec![range[0] + 1000.0, range[0] + 3000.0]),
             )
             .expect("draws");
         // The plot area sits inside the canvas, leaving room for the axes.
@@ -128,7 +129,8 @@ fn viewer_draws_charts_on_canvas_at_device_pixel_ratio() {
             None,
             None,
             1.0,
-            false
+            false,
+            None
         )
         .is_err());
 }

@@ -264,8 +264,10 @@ impl Viewer {
     }
 
     /// Draws chart `id` into `canvas` (already sized in device pixels) for
-    /// the time range `t0..t1`. `scale` is the device pixel ratio. Returns the
-    /// plot area `[left, right, top, bottom]` in canvas pixels.
+    /// the time range `t0..t1`. `scale` is the device pixel ratio;
+    /// `highlight` the ranges of the finding being looked at, as
+    /// `[start, end, start, end, ...]`. Returns the plot area `[left, right,
+    /// top, bottom]` in canvas pixels.
     #[wasm_bindgen(js_name = drawChart)]
     #[allow(clippy::too_many_arguments)] // mirrors the JS call; a Frame object would cost a JS shim
     pub fn draw_chart(
@@ -278,6 +280,7 @@ impl Viewer {
         mark: Option<f64>,
         scale: f64,
         dark: bool,
+        highlight: Option<Vec<f64>>,
     ) -> Result<Vec<f64>, JsValue> {
         let chart = self
             .chart(id)
@@ -290,6 +293,14 @@ impl Viewer {
             t1_ms: t1,
             cursor_ms: cursor,
             mark_ms: mark,
+            highlight_ms: highlight
+                .unwrap_or_default()
+                .chunks_exact(2)
+                .filter_map(|c| match c {
+                    [a, b] => Some((*a, *b)),
+                    _ => None,
+                })
+                .collect(),
             scale,
             dark,
         };
