@@ -10,9 +10,7 @@ use serde::Serialize;
 use std::fmt;
 
 /// What went wrong, as a stable, machine-readable code.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Kind {
@@ -57,7 +55,7 @@ impl fmt::Display for Kind {
 
 /// Where in the input a problem is: a 1-based line for line-oriented dumps,
 /// a key path for JSON documents.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Location {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
@@ -125,7 +123,7 @@ impl fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -138,7 +136,7 @@ pub enum Severity {
 /// Repeats of the same kind and message are folded into one entry with a
 /// `count` and the first location, so a file with a million bad lines stays
 /// readable (and small).
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub kind: Kind,

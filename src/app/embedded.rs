@@ -69,7 +69,7 @@ impl EmbedSession {
         let summary = viewer
             .summary_json
             .as_deref()
-            .and_then(|j| serde_json::from_str(j).ok());
+            .and_then(|j| serde_json::from_slice(j.as_bytes()).ok());
         let acts = self.embed.admit_with_summary(&mut viewer.session, summary);
         // Filtering and masking changed the session: keep the summary that
         // went to the host (statsReady.v1) for the page, not the worker's.

@@ -10,11 +10,11 @@ use super::decimate::{decimate_with, value_at, Blocks, Segment};
 use crate::metrics::rtp::Derived;
 use crate::metrics::{rtp_streams, Direction, RtpStream};
 use crate::model::{Interner, Numbers, PeerConnection, Session, StatsObject};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::borrow::Cow;
 
 /// Where a line's values come from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Values {
     /// A column of the time source object, as stored.
     Column(String),
@@ -24,7 +24,7 @@ pub enum Values {
     Derived(Vec<f32>),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Line {
     pub label: String,
     /// (peer connection index, stats object index) whose times the values follow.
@@ -37,7 +37,7 @@ pub struct Line {
 }
 
 /// A time range shaded behind the lines (e.g. "bandwidth"-limited quality).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Band {
     pub t0_ms: f64,
@@ -46,7 +46,7 @@ pub struct Band {
 }
 
 /// A vertical marker (e.g. a codec change).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Marker {
     pub t_ms: f64,
@@ -56,7 +56,7 @@ pub struct Marker {
 /// Serializable so the import worker can send the catalog it built
 /// (`model::wire`), derived values and all, instead of the page's main
 /// thread computing it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Chart {
     /// Stable id: `<pc index>/<stats id>/<metric>` or `raw/<pc>/<stats id>/<property>`.
     pub id: String,

@@ -99,7 +99,8 @@ fn parse_alg(alg: &str) -> Result<Algorithm, ConfigError> {
 
 impl EmbedConfig {
     pub fn parse(json: &str) -> Result<EmbedConfig, ConfigError> {
-        let raw: RawConfig = serde_json::from_str(json).map_err(|e| ConfigError(e.to_string()))?;
+        let raw: RawConfig =
+            serde_json::from_slice(json.as_bytes()).map_err(|e| ConfigError(e.to_string()))?;
         if raw.audience.trim().is_empty() {
             return Err(ConfigError("audience is empty".into()));
         }

@@ -121,9 +121,11 @@ impl Embed {
         if text.trim() == "PING" {
             return vec![reply(Value::String("PONG".into()))];
         }
-        let parsed: Value = match serde_json::from_str(text) {
+        let parsed: Value = match serde_json::from_slice(text.as_bytes()) {
             // Messages are JSON text; a JSON string inside is accepted too.
-            Ok(Value::String(s)) => serde_json::from_str(&s).unwrap_or(Value::String(s)),
+            Ok(Value::String(s)) => {
+                serde_json::from_slice(s.as_bytes()).unwrap_or(Value::String(s))
+            }
             Ok(v) => v,
             Err(_) => return Vec::new(),
         };
@@ -270,7 +272,12 @@ impl Embed {
                 }
                 s
             }
-            None => serde_json::to_value(crate::summary::summarize(session)).unwrap_or(Value::Null),
+            // Through text, not `to_value`: the summary's types then need one
+            // serializer in the wasm build, not two.
+            None => serde_json::to_vec(&crate::summary::summarize(session))
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok())
+                .unwrap_or(Value::Null),
         };
         self.phase = Phase::Showing {
             origin: origin.clone(),

@@ -71,7 +71,7 @@ pub fn json_in_string(v: Value) -> Value {
         Value::String(s) => {
             let t = s.trim_start();
             if t.starts_with('{') || t.starts_with('[') {
-                serde_json::from_str(t).unwrap_or(Value::String(s))
+                serde_json::from_slice(t.as_bytes()).unwrap_or(Value::String(s))
             } else {
                 Value::String(s)
             }

@@ -5,7 +5,7 @@ use serde_json::Value;
 use std::borrow::Cow;
 
 /// One entry of a peer connection's (or the client's) event log.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
     /// Unix ms; `None` when the dump only has a locale time text or nothing.
     pub t_ms: Option<f64>,
@@ -53,7 +53,7 @@ impl Event {
 }
 
 /// A state machine transition (signaling, ICE, connection, gathering).
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StateChange {
     #[serde(rename = "tMs")]
     pub t_ms: Option<f64>,
@@ -117,7 +117,8 @@ pub fn normalize_state(value: &Value) -> Option<String> {
         _ => return None,
     };
     let unquoted = if text.len() >= 2 && text.starts_with('"') && text.ends_with('"') {
-        serde_json::from_str::<String>(text).unwrap_or_else(|_| text.trim_matches('"').to_string())
+        serde_json::from_slice::<String>(text.as_bytes())
+            .unwrap_or_else(|_| text.trim_matches('"').to_string())
     } else {
         text.to_string()
     };

@@ -19,7 +19,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The two dump families.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Format {
     #[serde(rename = "webrtc-internals")]
     WebrtcInternals,
@@ -37,7 +37,7 @@ impl Format {
 }
 
 /// Where the session came from.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceInfo {
     pub format: Format,
     /// Which writer/era within the family (see `docs/summary-schema.md`).
@@ -51,7 +51,7 @@ pub struct SourceInfo {
 }
 
 /// Outcome of a getUserMedia/getDisplayMedia request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Success,
@@ -61,7 +61,7 @@ pub enum Outcome {
 }
 
 /// A media track as reported by a getUserMedia success.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrackInfo {
     pub kind: Option<String>,
     pub id: Option<String>,
@@ -69,7 +69,7 @@ pub struct TrackInfo {
 }
 
 /// One getUserMedia or getDisplayMedia request and its result.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetUserMediaCall {
     /// Request time, unix ms.
     pub t_ms: Option<f64>,

@@ -6,14 +6,18 @@
 //! MB ([`Encoder`], cut between columns), each transferable without copy;
 //! the page decodes them as they arrive ([`Decoder`]).
 //!
-//! Layout: `b"RTCVW3"`, u64 LE skeleton length, skeleton JSON, then for each
+//! Layout: `b"RTCVW4"`, u64 LE skeleton length, skeleton ([`wire`]), then for each
 //! peer connection, each stats object: times (f64 × rows), then each column
 //! in the form the skeleton names (the model's compact storage, so the
 //! transfer is as small as the model): numbers none / one f64 / f32 × rows /
 //! f64 × rows, then texts none / one u32 / u32 × rows. Last, the chart
 //! catalog the worker built (`charts::catalog::metric_charts`): u64 LE
-//! length, JSON with every derived series emptied, then those series in
+//! length, the catalog ([`wire`]) with every derived series emptied, then those series in
 //! order as f32 arrays, so the page's main thread computes no metric.
+
+mod wire;
+
+use wire::{wire_struct, Wire};
 
 use crate::charts::catalog::{metric_charts, Values};
 use crate::charts::Chart;
@@ -23,11 +27,10 @@ use crate::model::{
     Event, GetUserMediaCall, Interner, PeerConnection, Session, SourceInfo, StateChange,
     StatsObject,
 };
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-const MAGIC: &[u8; 6] = b"RTCVW3";
+const MAGIC: &[u8; 6] = b"RTCVW4";
 
 // Storage tags of a column's numbers and texts in the skeleton.
 const NONE: u8 = 0;
@@ -53,7 +56,6 @@ fn text_tag(t: &Texts) -> u8 {
     }
 }
 
-#[derive(Serialize, Deserialize)]
 struct Skeleton {
     source: Option<SourceInfo>,
     user_agent: Option<String>,
@@ -65,7 +67,6 @@ struct Skeleton {
     strings: Vec<String>,
 }
 
-#[derive(Serialize, Deserialize)]
 struct PcSkeleton {
     id: String,
     url: Option<String>,
@@ -81,7 +82,6 @@ struct PcSkeleton {
     stats: Vec<StatsSkeleton>,
 }
 
-#[derive(Serialize, Deserialize)]
 struct StatsSkeleton {
     id: String,
     stats_type: Option<String>,
@@ -127,7 +127,6 @@ fn take_derived(charts: &mut [Chart]) -> Vec<Vec<f32>> {
         .collect()
 }
 
-#[derive(Serialize, Deserialize)]
 struct ChartsSkeleton {
     charts: Vec<Chart>,
     /// Length of each derived series, in order.
@@ -139,11 +138,7 @@ fn charts_header(charts: &[Chart], series_lens: Vec<usize>) -> Vec<u8> {
         charts: charts.to_vec(),
         series_lens,
     };
-    let json = serde_json::to_vec(&skeleton).unwrap_or_default();
-    let mut out = Vec::with_capacity(8 + json.len());
-    (json.len() as u64).put(&mut out);
-    out.extend_from_slice(&json);
-    out
+    block(&skeleton, Vec::new())
 }
 
 /// Encodes a finished session in parts of about `part_bytes`, dropping each
@@ -268,12 +263,61 @@ fn header(s: &Session) -> Vec<u8> {
         diagnostics: s.diagnostics.clone(),
         strings: s.strings.strings().map(str::to_string).collect(),
     };
-    let json = serde_json::to_vec(&skeleton).unwrap_or_default();
-    let mut out = Vec::with_capacity(MAGIC.len() + 8 + json.len());
-    out.extend_from_slice(MAGIC);
-    (json.len() as u64).put(&mut out);
-    out.extend_from_slice(&json);
+    block(&skeleton, MAGIC.to_vec())
+}
+
+/// Appends `v` to `out` as a u64-length-prefixed block.
+fn block(v: &impl Wire, mut out: Vec<u8>) -> Vec<u8> {
+    let at = out.len();
+    0u64.put(&mut out);
+    v.encode(&mut out);
+    let len = (out.len() - at - 8) as u64;
+    if let Some(slot) = out.get_mut(at..at + 8) {
+        slot.copy_from_slice(&len.to_le_bytes());
+    }
     out
+}
+
+wire_struct!(Skeleton {
+    source,
+    user_agent,
+    metadata,
+    get_user_media,
+    client_events,
+    peer_connections,
+    diagnostics,
+    strings
+});
+wire_struct!(PcSkeleton {
+    id,
+    url,
+    configuration,
+    configuration_text,
+    constraints,
+    events,
+    signaling_states,
+    ice_connection_states,
+    connection_states,
+    ice_gathering_states,
+    stats_polls,
+    stats
+});
+wire_struct!(StatsSkeleton {
+    id,
+    stats_type,
+    rows,
+    columns
+});
+wire_struct!(ChartsSkeleton {
+    charts,
+    series_lens
+});
+
+/// Decodes a whole block; `None` unless it is exactly one `T`.
+fn unblock<T: Wire>(bytes: &[u8]) -> Option<T> {
+    let mut r = Reader { rest: bytes };
+    let v = T::decode(&mut r)?;
+    r.rest.is_empty().then_some(v)
 }
 
 fn put_object(out: &mut Vec<u8>, o: &StatsObject) {
@@ -524,10 +568,10 @@ impl Decoder {
         if magic != MAGIC {
             return None;
         }
-        let Some(json) = r.block()? else {
+        let Some(bytes) = r.block()? else {
             return self.need_bytes();
         };
-        let skeleton: Skeleton = serde_json::from_slice(json).ok()?;
+        let skeleton: Skeleton = unblock(bytes)?;
         self.pos = self.buf.len() - r.rest.len();
         self.skeleton = Some(skeleton.peer_connections.into_iter());
         self.rest = Some(SkeletonRest {
@@ -643,10 +687,10 @@ impl Decoder {
             let mut r = Reader {
                 rest: self.unread(),
             };
-            let Some(json) = r.block()? else {
+            let Some(bytes) = r.block()? else {
                 return self.need_bytes();
             };
-            let sk: ChartsSkeleton = serde_json::from_slice(json).ok()?;
+            let sk: ChartsSkeleton = unblock(bytes)?;
             self.pos = self.buf.len() - r.rest.len();
             self.slots = sk
                 .charts

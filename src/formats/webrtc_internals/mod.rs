@@ -177,7 +177,7 @@ fn import_configuration(
     b.ensure_pc(pc_id);
     match config {
         Some(Value::String(text)) if !text.trim().is_empty() => {
-            match serde_json::from_str::<Value>(text) {
+            match serde_json::from_slice::<Value>(text.as_bytes()) {
                 Ok(v) => b.set_pc_configuration(pc_id, v),
                 Err(_) => b.set_pc_configuration_text(pc_id, text.clone()),
             }
@@ -188,7 +188,7 @@ fn import_configuration(
     match constraints {
         Some(Value::String(text)) if !text.trim().is_empty() => b.set_pc_constraints(
             pc_id,
-            serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone())),
+            serde_json::from_slice(text.as_bytes()).unwrap_or_else(|_| Value::String(text.clone())),
         ),
         Some(v @ Value::Object(_)) => b.set_pc_constraints(pc_id, v.clone()),
         _ => {}
@@ -200,7 +200,9 @@ fn import_configuration(
 fn constraint_value(text: &Value) -> Value {
     match text {
         Value::String(s) if s.trim().is_empty() => Value::Bool(true),
-        Value::String(s) => serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone())),
+        Value::String(s) => {
+            serde_json::from_slice(s.as_bytes()).unwrap_or_else(|_| Value::String(s.clone()))
+        }
         other => other.clone(),
     }
 }
@@ -214,7 +216,7 @@ fn correlation_key(o: &Map<String, Value>) -> Option<String> {
 
 fn track_info(kind: &str, v: Option<&Value>) -> Option<TrackInfo> {
     let Value::String(s) = v? else { return None };
-    let info: Value = serde_json::from_str(s).ok()?;
+    let info: Value = serde_json::from_slice(s.as_bytes()).ok()?;
     let o = info.as_object()?;
     Some(TrackInfo {
         kind: Some(kind.to_string()),

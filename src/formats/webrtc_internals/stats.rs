@@ -80,7 +80,9 @@ fn parse_samples<'a>(v: &'a SeriesValues<'_>) -> Result<Vec<PVal<'a>>, String> {
         // the usual arrays, serde_json the rest (and gives the errors).
         SeriesValues::Text(t) => match crate::json::scan::values_array(t) {
             Some(values) => Ok(values),
-            None => serde_json::from_str::<Vec<PVal<'a>>>(t).map_err(|e| e.to_string()),
+            None => {
+                serde_json::from_slice::<Vec<PVal<'a>>>(t.as_bytes()).map_err(|e| e.to_string())
+            }
         },
         SeriesValues::Array(a) => Ok(a.iter().cloned().map(PVal::from).collect()),
         SeriesValues::Missing => Err("no values".into()),

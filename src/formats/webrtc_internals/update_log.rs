@@ -103,7 +103,7 @@ pub fn decode_value(name: &str, text: &str) -> Value {
     }
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('"') || trimmed.starts_with('[') {
-        if let Ok(v) = serde_json::from_str::<Value>(trimmed) {
+        if let Ok(v) = serde_json::from_slice::<Value>(trimmed.as_bytes()) {
             return v;
         }
     }
