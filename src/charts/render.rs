@@ -145,7 +145,13 @@ pub fn draw_chart<DB: DrawingBackend>(
         })
         .collect();
     let (y0, y1) = y_range(&segments, chart.zero_based);
-    let font = |size: f64| ("sans-serif", size * s).into_font().color(&theme.text);
+    // The enum, not the name: `FontFamily::from(&str)` lower-cases the
+    // name, which links Unicode case tables into the wasm (~4 KB gzipped).
+    let font = |size: f64| {
+        (FontFamily::SansSerif, size * s)
+            .into_font()
+            .color(&theme.text)
+    };
     let mut ctx = ChartBuilder::on(root)
         .margin_top(px(6.0))
         .margin_right(px(10.0))

@@ -81,9 +81,9 @@ pub(super) fn rules(_cx: &Context<'_>, out: &mut Out) {
 /// audio-concealment.
 fn audio_concealment(p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
     let obj = s.obj();
-    let concealed = counter_deltas(obj, "concealedSamples");
-    let silent = counter_deltas(obj, "silentConcealedSamples");
-    let total = counter_deltas(obj, "totalSamplesReceived");
+    let concealed = s.deltas("concealedSamples");
+    let silent = s.deltas("silentConcealedSamples");
+    let total = s.deltas("totalSamplesReceived");
     let audible: Vec<f64> = concealed
         .iter()
         .enumerate()
@@ -171,10 +171,14 @@ fn audio_concealment(p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
 /// jitter-buffer-stress and time-stretch.
 fn jitter_buffer(p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
     let obj = s.obj();
-    let total = counter_deltas(obj, "totalSamplesReceived");
-    let inserted = counter_deltas(obj, "insertedSamplesForDeceleration");
-    let removed = counter_deltas(obj, "removedSamplesForAcceleration");
-    let stretched: Vec<f64> = inserted.iter().zip(&removed).map(|(a, b)| a + b).collect();
+    let total = s.deltas("totalSamplesReceived");
+    let inserted = s.deltas("insertedSamplesForDeceleration");
+    let removed = s.deltas("removedSamplesForAcceleration");
+    let stretched: Vec<f64> = inserted
+        .iter()
+        .zip(removed.iter())
+        .map(|(a, b)| a + b)
+        .collect();
     let keep = p.judgeable_rows(&obj.times_ms);
     let (stretched, total) = (masked(&stretched, &keep), masked(&total, &keep));
     // Target delay per emitted sample over each interval, ms (the
@@ -185,20 +189,20 @@ fn jitter_buffer(p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
         "jitterBufferDelay"
     };
     let delay = counter_deltas(obj, delay_prop);
-    let emitted = counter_deltas(obj, "jitterBufferEmittedCount");
+    let emitted = s.deltas("jitterBufferEmittedCount");
     let target_ms: Vec<f64> = delay
         .iter()
-        .zip(&emitted)
+        .zip(emitted.iter())
         .map(|(d, e)| if *e > 0.0 { 1000.0 * d / e } else { f64::NAN })
         .collect();
     let rate: Vec<f64> = stretched
         .iter()
-        .zip(&total)
+        .zip(total.iter())
         .map(|(a, b)| if *b > 0.0 { a / b } else { f64::NAN })
         .collect();
     let stressed: Vec<f64> = target_ms
         .iter()
-        .zip(&rate)
+        .zip(rate.iter())
         .map(|(t, r)| {
             if t.is_nan() || r.is_nan() {
                 f64::NAN

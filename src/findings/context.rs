@@ -4,8 +4,10 @@
 
 use super::StreamRef;
 use crate::metrics::{rtp_streams, Direction, RtpStream};
-use crate::model::{Event, Interner, PeerConnection, Session, StateChange, StatsObject};
+use crate::model::{Column, Event, Interner, PeerConnection, Session, StateChange, StatsObject};
 use serde_json::Value;
+use std::cell::{OnceCell, RefCell};
+use std::rc::Rc;
 
 /// Bandwidth episodes that end within this long of the connection coming
 /// up are the bandwidth estimate's ramp-up, not a limit: libwebrtc starts
@@ -23,12 +25,28 @@ pub const STARTUP_MS: f64 = 10_000.0;
 /// the restart-ice scenario), and packets in flight on the old one are lost.
 pub const AFTER_RESTART_MS: f64 = 10_000.0;
 
+/// A per-row series computed once and shared by the rules that read it.
+pub type Series = Rc<Vec<f64>>;
+
 /// One RTP stream with what the rules say about it.
 pub struct Stream<'a> {
     pub rtp: RtpStream<'a>,
     pub reference: StreamRef,
     /// "inbound video", "outbound audio".
     pub label: String,
+    /// An outbound stream's media source (see [`media_source`]); found
+    /// once here, as every video rule asks.
+    pub source: Option<&'a StatsObject>,
+    /// The application's bitrate cap on an outbound video stream, computed
+    /// on first use (bandwidth-limited and app-bitrate-cap both ask).
+    pub(super) cap: OnceCell<Option<super::video::BitrateCap<'a>>>,
+    /// [`Pc::flowing_rows`] of this stream, computed on first use.
+    flowing: OnceCell<Vec<bool>>,
+    /// [`Self::deltas`] computed so far: rules and the score read the same
+    /// counters of a stream, and over a long call each pass is costly.
+        deltas: RefCell<Vec<(&'static str, Series)>>,
+    /// [`Self::limited_share`] computed so far, by reason.
+        shares: RefCell<Vec<(&'static str, Option<Series>)>>,
 }
 
 impl Stream<'_> {
@@ -47,6 +65,32 @@ impl Stream<'_> {
     pub fn obj(&self) -> &StatsObject {
         self.rtp.obj
     }
+
+    /// `metrics::rates::counter_deltas` of a property of this stream's
+    /// object, computed once.
+    pub fn deltas(&self, property: &'static str) -> Rc<Vec<f64>> {
+        let mut cache = self.deltas.borrow_mut();
+        if let Some((_, d)) = cache.iter().find(|(p, _)| *p == property) {
+            return Rc::clone(d);
+        }
+        let d = Rc::new(crate::metrics::rates::counter_deltas(
+            self.rtp.obj,
+            property,
+        ));
+        cache.push((property, Rc::clone(&d)));
+        d
+    }
+
+    /// The share of each interval the encoder was limited by `reason`
+    /// (`super::network::limited_share`), computed once.
+    pub fn limited_share(&self, cx: &Context<'_>, reason: &'static str) -> Option<Rc<Vec<f64>>> {
+        if let Some((_, v)) = self.shares.borrow().iter().find(|(r, _)| *r == reason) {
+            return v.clone();
+        }
+        let v = super::network::limited_share(cx, self.rtp.obj, reason).map(Rc::new);
+        self.shares.borrow_mut().push((reason, v.clone()));
+        v
+    }
 }
 
 /// A peer connection as the rules see it.
@@ -63,6 +107,10 @@ pub struct Pc<'a> {
     pub restarts: Vec<f64>,
     /// The last time anything about this connection was recorded.
     pub end_ms: f64,
+    /// [`Self::pair_rtt`] and [`Self::pair_bwe`], computed on first use:
+    /// several rules read each.
+    rtt: OnceCell<Vec<(f64, &'a str, f64)>>,
+    bwe: OnceCell<Vec<(f64, &'a str, f64)>>,
 }
 
 impl<'a> Pc<'a> {
@@ -99,11 +147,25 @@ impl<'a> Pc<'a> {
             .collect()
     }
 
+    /// The selected pair's `currentRoundTripTime` (s) over time, as
+    /// [`Self::selected_pair_series`].
+    pub fn pair_rtt(&self) -> &[(f64, &'a str, f64)] {
+        self.rtt
+            .get_or_init(|| self.selected_pair_series("currentRoundTripTime"))
+    }
+
+    /// The selected pair's `availableOutgoingBitrate` (bit/s) over time, as
+    /// [`Self::selected_pair_series`].
+    pub fn pair_bwe(&self) -> &[(f64, &'a str, f64)] {
+        self.bwe
+            .get_or_init(|| self.selected_pair_series("availableOutgoingBitrate"))
+    }
+
     /// A property of the selected candidate pair over time: at each row of
     /// the transport, the value the pair selected then had at its latest
     /// sample (an ICE restart or a path change moves to another pair).
     /// Rows: (time, pair id, value).
-    pub fn selected_pair_series(&self, property: &str) -> Vec<(f64, &'a str, f64)> {
+    fn selected_pair_series(&self, property: &str) -> Vec<(f64, &'a str, f64)> {
         let Some(t) = self
             .pc
             .stats
@@ -117,14 +179,24 @@ impl<'a> Pc<'a> {
             return Vec::new();
         };
         let mut out = Vec::new();
+        // The pair changes rarely: looked up again only when it does.
+        let mut last: Option<(&str, Option<(&StatsObject, &crate::model::Column)>)> = None;
         for (i, &time) in t.times_ms.iter().enumerate() {
             let Some(id) = sel.text(i, self.strings) else {
                 continue;
             };
-            let Some(pair) = self.pc.stats_object(id) else {
-                continue;
+            let found = match last {
+                Some((prev, found)) if prev == id => found,
+                _ => {
+                    let found = self
+                        .pc
+                        .stats_object(id)
+                        .and_then(|pair| Some((pair, pair.column(property)?)));
+                    last = Some((id, found));
+                    found
+                }
             };
-            let Some(col) = pair.column(property) else {
+            let Some((pair, col)) = found else {
                 continue;
             };
             let row = pair.times_ms.partition_point(|&x| x <= time);
@@ -139,18 +211,20 @@ impl<'a> Pc<'a> {
     /// packets: a stream with nothing on the wire is paused (by the sender,
     /// the application or an SFU), and rate and quality rules have nothing
     /// to judge there.
-    pub fn flowing_rows(&self, s: &Stream<'_>) -> Vec<bool> {
-        let obj = s.obj();
-        let counter = match (s.inbound(), s.rtp.legacy) {
-            (true, _) => "packetsReceived",
-            (false, _) => "packetsSent",
-        };
-        let d = crate::metrics::rates::counter_deltas(obj, counter);
-        self.judgeable_rows(&obj.times_ms)
-            .into_iter()
-            .zip(d.iter().chain(std::iter::repeat(&f64::NAN)))
-            .map(|(k, p)| k && *p > 0.0)
-            .collect()
+    pub fn flowing_rows<'s>(&self, s: &'s Stream<'_>) -> &'s [bool] {
+        s.flowing.get_or_init(|| {
+            let counter = if s.inbound() {
+                "packetsReceived"
+            } else {
+                "packetsSent"
+            };
+            let d = s.deltas(counter);
+            self.judgeable_rows(&s.obj().times_ms)
+                .into_iter()
+                .zip(d.iter().chain(std::iter::repeat(&f64::NAN)))
+                .map(|(k, p)| k && *p > 0.0)
+                .collect()
+        })
     }
 
     /// Whether an episode lies within the ramp-up after the connection first
@@ -200,6 +274,54 @@ impl<'a> Context<'a> {
     }
 }
 
+/// A column of a stats object read as of a time: its latest sample at or
+/// before `t` (another object's rows rarely line up with a stream's). The
+/// column is looked up once, not per row.
+#[derive(Clone, Copy)]
+pub struct Latest<'o> {
+    times: &'o [f64],
+    column: Option<&'o Column>,
+}
+
+impl<'o> Latest<'o> {
+    pub fn of(obj: &'o StatsObject, property: &str) -> Latest<'o> {
+        Latest {
+            times: &obj.times_ms,
+            column: obj.column(property),
+        }
+    }
+
+    pub fn at(&self, t: f64) -> Option<f64> {
+        let c = self.column?;
+        let r = self.times.partition_point(|&x| x <= t);
+        r.checked_sub(1).and_then(|r| c.number(r))
+    }
+}
+
+/// The media source of an outbound stream (`mediaSourceId`), or the only
+/// media source of its kind.
+fn media_source<'a>(
+    pc: &'a PeerConnection,
+    strings: &Interner,
+    rtp: &RtpStream<'a>,
+) -> Option<&'a StatsObject> {
+    if let Some(m) = rtp
+        .obj
+        .last_text("mediaSourceId", strings)
+        .and_then(|id| pc.stats_object(id))
+    {
+        return Some(m);
+    }
+    let kind = rtp.kind.as_deref()?;
+    let mut of_kind = pc
+        .stats
+        .iter()
+        .filter(|o| o.stats_type.as_deref() == Some("media-source"))
+        .filter(|o| o.last_text("kind", strings) == Some(kind));
+    let first = of_kind.next()?;
+    of_kind.next().is_none().then_some(first)
+}
+
 fn pc_context<'a>(session: &'a Session, pc: &'a PeerConnection, session_end: f64) -> Pc<'a> {
     let strings = &session.strings;
     let streams = rtp_streams(pc, strings)
@@ -216,10 +338,19 @@ fn pc_context<'a>(session: &'a Session, pc: &'a PeerConnection, session_end: f64
                 ssrc: rtp.ssrc,
                 stats_id: rtp.obj.id.clone(),
             };
+            let source = match rtp.direction {
+                Direction::Outbound => media_source(pc, strings, &rtp),
+                Direction::Inbound => None,
+            };
             Stream {
                 rtp,
                 reference,
                 label,
+                source,
+                cap: OnceCell::new(),
+                flowing: OnceCell::new(),
+                deltas: RefCell::new(Vec::new()),
+                shares: RefCell::new(Vec::new()),
             }
         })
         .collect();
@@ -232,7 +363,7 @@ fn pc_context<'a>(session: &'a Session, pc: &'a PeerConnection, session_end: f64
     }
     let mut down = stretches(ice, &["disconnected", "failed"], end_ms);
     down.extend(stretches(conn, &["disconnected", "failed"], end_ms));
-    down.sort_by(|a, b| a.0.total_cmp(&b.0));
+    super::series::sort_spans(&mut down);
     Pc {
         pc,
         strings,
@@ -241,6 +372,8 @@ fn pc_context<'a>(session: &'a Session, pc: &'a PeerConnection, session_end: f64
         down,
         restarts: restarts(&pc.events),
         end_ms,
+        rtt: OnceCell::new(),
+        bwe: OnceCell::new(),
     }
 }
 

@@ -3,7 +3,6 @@
 
 use super::context::{Pc, Stream};
 use super::series::{capitalized, duration, episodes, from_to, masked, Hysteresis};
-use super::video::media_source;
 use super::{Context, Draft, Evidence, Out, Severity};
 use crate::metrics::rates::counter_deltas;
 use crate::model::Outcome;
@@ -41,7 +40,7 @@ pub(super) fn rules(cx: &Context<'_>, out: &mut Out) {
     let mut silent_checked = 0;
     for p in &cx.pcs {
         for s in p.streams.iter().filter(|s| !s.inbound() && s.is_audio()) {
-            if silent_input(cx, p, s, out) {
+            if silent_input(p, s, out) {
                 silent_checked += 1;
             }
         }
@@ -163,8 +162,8 @@ fn capture_ended(cx: &Context<'_>, out: &mut Out) -> bool {
 
 /// silent-input: the microphone's level under the silence floor for 30 s
 /// while the stream was sending. Returns whether it could judge.
-fn silent_input(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) -> bool {
-    let Some(src) = media_source(cx, p, s) else {
+fn silent_input(p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) -> bool {
+    let Some(src) = s.source else {
         return false;
     };
     // RMS level per interval from the energy counters (audioLevel is a

@@ -3,8 +3,8 @@
 
 use super::context::{Pc, Stream};
 use super::series::{
-    capitalized, episodes, episodes_below, from_to, masked, max, mean, median, num, refine, sum,
-    windowed_median, windowed_ratio, Episode, Hysteresis,
+    capitalized, episodes, episodes_below, from_to, masked, max, mean, median, median_episodes,
+    num, refine, sum, windowed_ratio, Episode, Hysteresis,
 };
 use super::{Context, Draft, Evidence, Out, Severity};
 use crate::metrics::rates::{counter_deltas, signed_deltas};
@@ -293,9 +293,9 @@ fn inbound_loss(p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
         .iter()
         .map(|v| v.max(0.0))
         .collect();
-    let recv = counter_deltas(obj, "packetsReceived");
+    let recv = s.deltas("packetsReceived");
     let keep = p.judgeable_rows(&obj.times_ms);
-    let expected: Vec<f64> = lost.iter().zip(&recv).map(|(l, r)| l + r).collect();
+    let expected: Vec<f64> = lost.iter().zip(recv.iter()).map(|(l, r)| l + r).collect();
     let ls = LossSeries {
         times: obj.times_ms.clone(),
         lost: masked(&lost, &keep),
@@ -318,9 +318,10 @@ fn outbound_loss(p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) -> bool {
             .map(|v| v.max(0.0))
             .collect();
         // Lost packets were sent too; RTCP can run ahead of our sample.
-        let sent: Vec<f64> = counter_deltas(obj, "packetsSent")
+        let sent: Vec<f64> = s
+            .deltas("packetsSent")
             .iter()
-            .zip(&lost)
+            .zip(lost.iter())
             .map(|(s, l)| if l.is_finite() { s.max(*l) } else { *s })
             .collect();
         if lost.iter().all(|v| v.is_nan()) {
@@ -410,7 +411,7 @@ fn by_level(v: f64, major: f64, critical: f64) -> Severity {
 
 /// high-rtt: the selected candidate pair's round trip (STUN), else RTCP's.
 fn high_rtt(p: &Pc<'_>, out: &mut Out) -> bool {
-    let pair = p.selected_pair_series("currentRoundTripTime");
+    let pair = p.pair_rtt();
     let (times, values, source, property): (Vec<f64>, Vec<f64>, String, &str) = if pair.len() >= 3 {
         (
             pair.iter().map(|r| r.0).collect(),
@@ -442,8 +443,7 @@ fn high_rtt(p: &Pc<'_>, out: &mut Out) -> bool {
         )
     };
     let keep = p.judgeable_rows(&times);
-    let med = windowed_median(&times, &masked(&values, &keep), MEDIAN_WINDOW_MS, 3);
-    let found = episodes(&times, &med, RTT);
+    let (found, _) = median_episodes(&times, &masked(&values, &keep), MEDIAN_WINDOW_MS, 3, RTT);
     if found.is_empty() {
         return true;
     }
@@ -508,8 +508,13 @@ fn jitter(p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) -> bool {
         .map(|i| col.number(i).map(|v| v * scale).unwrap_or(f64::NAN))
         .collect();
     let keep = p.judgeable_rows(&obj.times_ms);
-    let med = windowed_median(&obj.times_ms, &masked(&values, &keep), MEDIAN_WINDOW_MS, 3);
-    let found = episodes(&obj.times_ms, &med, JITTER);
+    let (found, med) = median_episodes(
+        &obj.times_ms,
+        &masked(&values, &keep),
+        MEDIAN_WINDOW_MS,
+        3,
+        JITTER,
+    );
     let Some(worst) = found
         .iter()
         .map(|e| (e, max(&med, e.first, e.last)))
@@ -551,7 +556,7 @@ pub(super) fn limited_share(cx: &Context<'_>, obj: &StatsObject, reason: &str) -
         let dt = crate::metrics::rates::interval_ms(obj, &dur);
         return Some(
             d.iter()
-                .zip(&dt)
+                .zip(dt.iter())
                 .map(|(a, t)| {
                     if *t > 0.0 {
                         (1000.0 * a / t).clamp(0.0, 1.0)
@@ -562,10 +567,11 @@ pub(super) fn limited_share(cx: &Context<'_>, obj: &StatsObject, reason: &str) -
                 .collect(),
         );
     }
-    obj.column("qualityLimitationReason")?;
+    let reasons = obj.column("qualityLimitationReason")?;
+    let strings = &cx.session.strings;
     Some(
         (0..obj.len())
-            .map(|i| match cx.text(obj, i, "qualityLimitationReason") {
+            .map(|i| match reasons.text(i, strings) {
                 Some(r) if r == reason => 1.0,
                 Some(_) => 0.0,
                 None => f64::NAN,
@@ -575,16 +581,16 @@ pub(super) fn limited_share(cx: &Context<'_>, obj: &StatsObject, reason: &str) -
 }
 
 /// bandwidth-limited: the encoder held back by the bandwidth estimate.
-fn bandwidth_limited(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
+fn bandwidth_limited<'a>(cx: &Context<'_>, p: &Pc<'a>, s: &Stream<'a>, out: &mut Out) {
     let obj = s.obj();
-    let Some(share) = limited_share(cx, obj, "bandwidth") else {
+    let Some(share) = s.limited_share(cx, "bandwidth") else {
         return;
     };
     // An encoder given no bitrate at all (a paused sender) also reports
     // "bandwidth": judged only while it sends. And an encoder held under
     // the application's own maxBitrate reports "bandwidth" too: where
     // app-bitrate-cap holds, the network is not to blame.
-    let mut keep = p.flowing_rows(s);
+    let mut keep = p.flowing_rows(s).to_vec();
     if let Some(cap) = super::video::bitrate_cap(cx, p, s) {
         for (k, t) in keep.iter_mut().zip(&obj.times_ms) {
             if cap.holds_at(*t) {
@@ -643,11 +649,14 @@ fn bandwidth_limited(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>, out: &mut Out
 
 /// Whether a connection sends video at `t`: an outbound video stream has
 /// a row at or before `t` whose bytesSent grew.
+/// Sorted, disjoint: adjacent intervals of every stream merged, so a
+/// row's lookup is a binary search, not a scan (an hour of 16 streams is
+/// tens of thousands of intervals).
 fn sends_video(p: &Pc<'_>) -> Vec<(f64, f64)> {
     let mut spans = Vec::new();
     for s in p.streams.iter().filter(|s| !s.inbound() && s.is_video()) {
         let obj = s.obj();
-        let d = counter_deltas(obj, "bytesSent");
+        let d = s.deltas("bytesSent");
         for (i, v) in d.iter().enumerate() {
             if *v > 0.0 {
                 if let (Some(&a), Some(&b)) = (
@@ -659,13 +668,31 @@ fn sends_video(p: &Pc<'_>) -> Vec<(f64, f64)> {
             }
         }
     }
-    spans
+    super::series::sort_spans(&mut spans);
+    let mut merged: Vec<(f64, f64)> = Vec::with_capacity(spans.len());
+    for (a, b) in spans {
+        match merged.last_mut() {
+            // Touching once widened: the union is the same.
+            Some(last) if a <= last.1 + 1.0 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    merged
+}
+
+/// Whether `t` is in one of `spans` (as [`sends_video`] makes them), its
+/// end widened by 1 ms: `(a, b + 1]`.
+fn in_spans(spans: &[(f64, f64)], t: f64) -> bool {
+    let i = spans.partition_point(|s| s.0 < t);
+    i.checked_sub(1)
+        .and_then(|i| spans.get(i))
+        .is_some_and(|&(_, b)| t <= b + 1.0)
 }
 
 /// low-available-bitrate: the bandwidth estimate while sending video.
 /// Returns whether it could judge.
 fn low_bwe(p: &Pc<'_>, out: &mut Out) -> bool {
-    let rows = p.selected_pair_series("availableOutgoingBitrate");
+    let rows = p.pair_bwe();
     let sending = sends_video(p);
     if rows.is_empty() || sending.is_empty() {
         return false;
@@ -674,8 +701,7 @@ fn low_bwe(p: &Pc<'_>, out: &mut Out) -> bool {
     let values: Vec<f64> = rows
         .iter()
         .map(|r| {
-            let video = sending.iter().any(|&(a, b)| a < r.0 && r.0 <= b + 1.0);
-            if video {
+            if in_spans(&sending, r.0) {
                 r.2 / 1000.0
             } else {
                 f64::NAN
@@ -731,15 +757,15 @@ fn low_bwe(p: &Pc<'_>, out: &mut Out) -> bool {
 /// congestion: bandwidth-limited sending while the round trip strays from
 /// its running average (ObserveRTC, medium sensitivity).
 fn congestion(cx: &Context<'_>, p: &Pc<'_>, out: &mut Out) {
-    let rtt = p.selected_pair_series("currentRoundTripTime");
+    let rtt = p.pair_rtt();
     if rtt.len() < 3 {
         return;
     }
-    let limited: Vec<(&StatsObject, Vec<f64>)> = p
+    let limited: Vec<(&StatsObject, std::rc::Rc<Vec<f64>>)> = p
         .streams
         .iter()
         .filter(|s| !s.inbound() && s.is_video())
-        .filter_map(|s| limited_share(cx, s.obj(), "bandwidth").map(|v| (s.obj(), v)))
+        .filter_map(|s| s.limited_share(cx, "bandwidth").map(|v| (s.obj(), v)))
         .collect();
     if limited.is_empty() {
         return;
@@ -758,7 +784,7 @@ fn congestion(cx: &Context<'_>, p: &Pc<'_>, out: &mut Out) {
     let mut flags = Vec::with_capacity(rtt.len());
     let mut peak: f64 = 0.0;
     let mut base = f64::NAN;
-    for &(t, _, v) in &rtt {
+    for &(t, _, v) in rtt {
         let avg = *ewma.get_or_insert(v);
         let diff = (v - avg).abs();
         let threshold = (avg * 0.33).clamp(0.05, 0.15);

@@ -7,8 +7,8 @@
 
 use super::context::{Pc, Stream};
 use super::{Context, Finding};
-use crate::metrics::rates::counter_deltas;
 use serde::Serialize;
+use std::rc::Rc;
 
 pub const WINDOW_MS: f64 = 5000.0;
 
@@ -103,8 +103,15 @@ struct Part {
     domain: Domain,
     /// For audio, R (to average into a MOS).
     r: Option<f64>,
-    losses: Vec<(f64, Reason)>,
+    /// At most three reasons; unused slots lose nothing. An array, not a
+    /// Vec: there is a part per stream per window (a hundred thousand in
+    /// an hour of 16 connections), and allocating each was most of the
+    /// score's time in the wasm build.
+    losses: [(f64, Reason); 3],
 }
+
+/// An unused slot of [`Part::losses`].
+const NO_LOSS: (f64, Reason) = (0.0, Reason::Down);
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Domain {
@@ -127,35 +134,32 @@ impl Domain {
 fn sum_in(times: &[f64], d: &[f64], a: f64, b: f64) -> Option<f64> {
     let lo = times.partition_point(|&t| t <= a);
     let hi = times.partition_point(|&t| t <= b);
-    let xs: Vec<f64> = d
+    let (n, sum) = d
         .get(lo..hi)?
         .iter()
-        .copied()
         .filter(|x| x.is_finite())
-        .collect();
-    (!xs.is_empty()).then(|| xs.iter().sum())
+        .fold((0, 0.0), |(n, s), x| (n + 1, s + x));
+    (n > 0).then_some(sum)
 }
 
-/// Values of a column at rows in `(a, b]`.
-fn values_in(obj: &crate::model::StatsObject, prop: &str, a: f64, b: f64) -> Vec<f64> {
-    let Some(c) = obj.column(prop) else {
-        return Vec::new();
-    };
+/// The last value of a column at the rows in `(a, b]`.
+fn last_in(obj: &crate::model::StatsObject, prop: &str, a: f64, b: f64) -> Option<f64> {
+    let c = obj.column(prop)?;
     let lo = obj.times_ms.partition_point(|&t| t <= a);
     let hi = obj.times_ms.partition_point(|&t| t <= b);
-    (lo..hi).filter_map(|i| c.number(i)).collect()
+    (lo..hi).rev().find_map(|i| c.number(i))
 }
 
 /// Precomputed deltas of one stream.
 struct StreamSeries<'a, 'b> {
     s: &'b Stream<'a>,
     audible: Vec<f64>,
-    total: Vec<f64>,
-    jb_delay: Vec<f64>,
-    jb_emitted: Vec<f64>,
-    freeze: Vec<f64>,
-    frames: Vec<f64>,
-    packets: Vec<f64>,
+    total: Rc<Vec<f64>>,
+    jb_delay: Rc<Vec<f64>>,
+    jb_emitted: Rc<Vec<f64>>,
+    freeze: Rc<Vec<f64>>,
+    frames: Rc<Vec<f64>>,
+    packets: Rc<Vec<f64>>,
     /// The best frame rate and pixel count the stream reached.
     best_fps: f64,
     best_pixels: f64,
@@ -163,8 +167,8 @@ struct StreamSeries<'a, 'b> {
 
 fn prepare<'a, 'b>(s: &'b Stream<'a>) -> StreamSeries<'a, 'b> {
     let o = s.obj();
-    let concealed = counter_deltas(o, "concealedSamples");
-    let silent = counter_deltas(o, "silentConcealedSamples");
+    let concealed = s.deltas("concealedSamples");
+    let silent = s.deltas("silentConcealedSamples");
     let audible = concealed
         .iter()
         .enumerate()
@@ -182,36 +186,32 @@ fn prepare<'a, 'b>(s: &'b Stream<'a>) -> StreamSeries<'a, 'b> {
     } else {
         "framesEncoded"
     };
-    let frames = counter_deltas(o, frames_prop);
+    let frames = s.deltas(frames_prop);
     let dt = crate::metrics::rates::interval_ms(o, frames_prop);
     let mut fps: Vec<f64> = frames
         .iter()
-        .zip(&dt)
+        .zip(dt.iter())
         .filter(|(f, t)| f.is_finite() && **t > 0.0)
         .map(|(f, t)| 1000.0 * f / t)
         .collect();
-    fps.sort_by(f64::total_cmp);
     // The 90th percentile: a burst after a stall is not the norm.
-    let best_fps = fps.get(fps.len() * 9 / 10).copied().unwrap_or(f64::NAN);
-    let pixels =
-        |i: usize| Some(o.column("frameWidth")?.number(i)? * o.column("frameHeight")?.number(i)?);
+    let best_fps = super::series::quantile(&mut fps, 9, 10);
+    let (w, h) = (o.column("frameWidth"), o.column("frameHeight"));
+    let pixels = |i: usize| Some(w?.number(i)? * h?.number(i)?);
     let best_pixels = (0..o.len()).filter_map(pixels).fold(f64::NAN, f64::max);
     StreamSeries {
         s,
         audible,
-        total: counter_deltas(o, "totalSamplesReceived"),
-        jb_delay: counter_deltas(o, "jitterBufferDelay"),
-        jb_emitted: counter_deltas(o, "jitterBufferEmittedCount"),
-        freeze: counter_deltas(o, "totalFreezesDuration"),
+        total: s.deltas("totalSamplesReceived"),
+        jb_delay: s.deltas("jitterBufferDelay"),
+        jb_emitted: s.deltas("jitterBufferEmittedCount"),
+        freeze: s.deltas("totalFreezesDuration"),
         frames,
-        packets: counter_deltas(
-            o,
-            if s.inbound() {
-                "packetsReceived"
-            } else {
-                "packetsSent"
-            },
-        ),
+        packets: s.deltas(if s.inbound() {
+            "packetsReceived"
+        } else {
+            "packetsSent"
+        }),
         best_fps,
         best_pixels,
     }
@@ -243,7 +243,7 @@ fn parts_of(
             score,
             domain: Domain::Connectivity,
             r: None,
-            losses: vec![(100.0 - score, Reason::Down)],
+            losses: [(100.0 - score, Reason::Down), NO_LOSS, NO_LOSS],
         });
     }
     for (k, ss) in series.iter().enumerate() {
@@ -281,12 +281,13 @@ fn parts_of(
             let (id, ie) = (R0 - r_factor(delay, 0.0), R0 - r_factor(0.0, loss));
             let lost = 100.0 - score;
             let losses = if id + ie > 0.0 {
-                vec![
+                [
                     (lost * id / (id + ie), Reason::Delay),
                     (lost * ie / (id + ie), Reason::Loss),
+                    NO_LOSS,
                 ]
             } else {
-                Vec::new()
+                [NO_LOSS; 3]
             };
             parts.push(Part {
                 score,
@@ -315,16 +316,14 @@ fn parts_of(
                 1.0
             };
             let px = {
-                let w = values_in(o, "frameWidth", a, b);
-                let h = values_in(o, "frameHeight", a, b);
-                let now = w.last().zip(h.last()).map(|(w, h)| w * h);
-                match now {
+                let now = last_in(o, "frameWidth", a, b).zip(last_in(o, "frameHeight", a, b));
+                match now.map(|(w, h)| w * h) {
                     Some(n) if ss.best_pixels > 0.0 => (n / ss.best_pixels).min(1.0),
                     _ => 1.0,
                 }
             };
             let fps_short = ((FPS_TOLERANCE - fps_ratio) / FPS_TOLERANCE).max(0.0);
-            let losses = vec![
+            let losses = [
                 (100.0 * frozen, Reason::Freeze),
                 (30.0 * fps_short, Reason::FrameRate),
                 (20.0 * (1.0 - px.sqrt()), Reason::Resolution),
@@ -436,9 +435,9 @@ pub(super) fn score(cx: &Context<'_>, findings: &[Finding]) -> Score {
     for p in &cx.pcs {
         let series: Vec<StreamSeries<'_, '_>> = p.streams.iter().map(prepare).collect();
         let mut rtt: Vec<(f64, f64)> = p
-            .selected_pair_series("currentRoundTripTime")
-            .into_iter()
-            .map(|(t, _, v)| (t, v * 1000.0))
+            .pair_rtt()
+            .iter()
+            .map(|&(t, _, v)| (t, v * 1000.0))
             .collect();
         if rtt.is_empty() {
             if let Some(r) = p
@@ -568,7 +567,7 @@ pub(super) fn score(cx: &Context<'_>, findings: &[Finding]) -> Score {
         }
     }
     let mut ledger = merged;
-    ledger.sort_by(|x, y| x.points.total_cmp(&y.points));
+    super::series::small_sort_by(&mut ledger, |x, y| x.points.total_cmp(&y.points));
     for e in &mut ledger {
         e.points = (e.points * 100.0).round() / 100.0;
     }

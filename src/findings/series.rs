@@ -47,6 +47,13 @@ fn interval_start(times: &[f64], i: usize) -> f64 {
 /// Episodes of `values` (per interval, aligned to `times`) under `h`.
 /// Higher is worse; use [`episodes_below`] for "too low" conditions.
 pub fn episodes(times: &[f64], values: &[f64], h: Hysteresis) -> Vec<Episode> {
+    episodes_where(times, values, h, false)
+}
+
+/// [`episodes`] where "worse" is higher (`below` false) or lower.
+fn episodes_where(times: &[f64], values: &[f64], h: Hysteresis, below: bool) -> Vec<Episode> {
+    // NaN is never at a level either way: a gap ends a run.
+    let at = |v: f64, level: f64| if below { v <= level } else { v >= level };
     let mut out: Vec<Episode> = Vec::new();
     let mut open: Option<(usize, usize)> = None;
     let close = |out: &mut Vec<Episode>, (first, last): (usize, usize)| {
@@ -66,12 +73,12 @@ pub fn episodes(times: &[f64], values: &[f64], h: Hysteresis) -> Vec<Episode> {
     };
     for (i, &v) in values.iter().enumerate() {
         match open {
-            Some((first, _)) if v >= h.off => open = Some((first, i)),
+            Some((first, _)) if at(v, h.off) => open = Some((first, i)),
             Some(run) => {
                 close(&mut out, run);
-                open = (v >= h.on).then_some((i, i));
+                open = at(v, h.on).then_some((i, i));
             }
-            None if v >= h.on => open = Some((i, i)),
+            None if at(v, h.on) => open = Some((i, i)),
             None => {}
         }
     }
@@ -85,16 +92,7 @@ pub fn episodes(times: &[f64], values: &[f64], h: Hysteresis) -> Vec<Episode> {
 /// Episodes where `values` is at or *below* `h.on` (and stays at or below
 /// `h.off`): "too low" conditions (bitrate estimates, frame rates).
 pub fn episodes_below(times: &[f64], values: &[f64], h: Hysteresis) -> Vec<Episode> {
-    let neg: Vec<f64> = values.iter().map(|v| -v).collect();
-    episodes(
-        times,
-        &neg,
-        Hysteresis {
-            on: -h.on,
-            off: -h.off,
-            ..h
-        },
-    )
+    episodes_where(times, values, h, true)
 }
 
 /// Narrows an episode found on a trailing window to the intervals where
@@ -198,14 +196,64 @@ pub fn windowed_median(
     out
 }
 
+/// [`episodes`] of the trailing-window median of `values` ([`windowed_median`]),
+/// and that median. A window's median never exceeds its largest value, so
+/// when no value reaches `h.on` there is no episode and no median is
+/// computed (both empty): a healthy stream costs one pass.
+pub fn median_episodes(
+    times: &[f64],
+    values: &[f64],
+    window_ms: f64,
+    min_points: usize,
+    h: Hysteresis,
+) -> (Vec<Episode>, Vec<f64>) {
+    if !values.iter().any(|&v| v >= h.on) {
+        return (Vec::new(), Vec::new());
+    }
+    let med = windowed_median(times, values, window_ms, min_points);
+    (episodes(times, &med, h), med)
+}
+
 /// The median of `v` (reordered); `NaN` when empty.
 pub fn median(v: &mut [f64]) -> f64 {
+    quantile(v, 1, 2)
+}
+
+/// What `v` sorted ascending holds at index `len * num / den` (`v` is
+/// reordered; `NaN` when empty): a selection, not a sort. Every quantile
+/// and median goes through here, so the wasm carries one selection
+/// routine and no sort for them.
+pub fn quantile(v: &mut [f64], num: usize, den: usize) -> f64 {
+    let k = (v.len() * num / den.max(1)).min(v.len().saturating_sub(1));
     if v.is_empty() {
         return f64::NAN;
     }
-    let mid = v.len() / 2;
-    v.select_nth_unstable_by(mid, f64::total_cmp);
-    v.get(mid).copied().unwrap_or(f64::NAN)
+    v.select_nth_unstable_by(k, f64::total_cmp);
+    v.get(k).copied().unwrap_or(f64::NAN)
+}
+
+/// Stable insertion sort, for the short lists of a verdict (findings,
+/// ledger entries: tens, rarely hundreds): each call site of the standard
+/// stable sort instantiates ~5 KB of wasm; this is a few hundred bytes.
+pub fn small_sort_by<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 {
+            match (v.get(j - 1), v.get(j)) {
+                (Some(a), Some(b)) if cmp(a, b) == std::cmp::Ordering::Greater => {
+                    v.swap(j - 1, j);
+                    j -= 1;
+                }
+                _ => break,
+            }
+        }
+    }
+}
+
+/// Sorts time spans `(start, end)` by start (then end): one routine for
+/// every such list.
+pub fn sort_spans(v: &mut [(f64, f64)]) {
+    v.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
 }
 
 /// Sum of the finite values of `v[first..=last]`.
@@ -287,12 +335,15 @@ pub fn duration(ms: f64) -> String {
 }
 
 /// "Inbound video" from "inbound video": a label at a sentence's start.
+///
+/// ASCII only: the labels are ours ("inbound video"), and Unicode case
+/// mapping would link its tables into the wasm.
 pub fn capitalized(label: &str) -> String {
-    let mut c = label.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
+    let mut s = label.to_string();
+    if let Some(first) = s.get_mut(..1) {
+        first.make_ascii_uppercase();
     }
+    s
 }
 
 #[cfg(test)]
@@ -305,6 +356,70 @@ mod tests {
         min_ms: 2000.0,
         merge_ms: 0.0,
     };
+
+    /// A deterministic shuffle of 0..n with repeats, for the sort tests.
+    fn scrambled(n: usize) -> Vec<f64> {
+        (0..n).map(|i| ((i * 7919) % 97) as f64 / 4.0).collect()
+    }
+
+    #[test]
+    fn quantile_is_the_sorted_index() {
+        for n in [1, 2, 3, 10, 97, 250] {
+            let v = scrambled(n);
+            let mut sorted = v.clone();
+            sorted.sort_by(f64::total_cmp);
+            for (num, den) in [(1, 2), (4, 5), (9, 10), (0, 1), (1, 1)] {
+                let k = (n * num / den).min(n - 1);
+                assert_eq!(
+                    quantile(&mut v.clone(), num, den),
+                    sorted[k],
+                    "n {n}, {num}/{den}"
+                );
+            }
+        }
+        assert!(quantile(&mut [], 1, 2).is_nan());
+        assert!(median(&mut []).is_nan());
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
+    }
+
+    #[test]
+    fn small_sort_is_a_stable_sort() {
+        // Pairs (key, original position): equal keys keep their order.
+        let v: Vec<(f64, usize)> = scrambled(300).into_iter().zip(0..).collect();
+        let mut mine = v.clone();
+        small_sort_by(&mut mine, |a, b| a.0.total_cmp(&b.0));
+        let mut std_sorted = v;
+        std_sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert_eq!(mine, std_sorted);
+        let mut empty: [u8; 0] = [];
+        small_sort_by(&mut empty, |a, b| a.cmp(b));
+    }
+
+    #[test]
+    fn spans_sort_by_start_then_end() {
+        let mut v = vec![(3.0, 4.0), (1.0, 9.0), (1.0, 2.0), (0.0, 5.0)];
+        sort_spans(&mut v);
+        assert_eq!(v, vec![(0.0, 5.0), (1.0, 2.0), (1.0, 9.0), (3.0, 4.0)]);
+    }
+
+    #[test]
+    fn median_episodes_skip_what_cannot_reach_on() {
+        let t: Vec<f64> = (0..20).map(|i| 1000.0 * i as f64).collect();
+        let low = vec![1.9; 20];
+        assert_eq!(
+            median_episodes(&t, &low, 5000.0, 3, H),
+            (Vec::new(), Vec::new())
+        );
+        let high = vec![2.5; 20];
+        let (e, med) = median_episodes(&t, &high, 5000.0, 3, H);
+        // NaN where the window is short: compared as text.
+        assert_eq!(
+            format!("{med:?}"),
+            format!("{:?}", windowed_median(&t, &high, 5000.0, 3))
+        );
+        assert_eq!(e, episodes(&t, &med, H));
+        assert_eq!(e.len(), 1);
+    }
 
     #[test]
     fn episodes_start_on_and_end_off() {

@@ -2,14 +2,13 @@
 //! resolution and frame rate a stream fell to, streams that went dry, and
 //! the limits the application set itself.
 
-use super::context::{Pc, Stream};
-use super::network::limited_share;
+use super::context::{Latest, Pc, Stream};
 use super::series::{
     capitalized, duration, episodes, episodes_below, from_to, masked, median, num, sum,
     windowed_ratio, Episode, Hysteresis,
 };
 use super::{Context, Draft, Evidence, Out, Severity};
-use crate::metrics::rates::{counter_deltas, interval_ms, signed_deltas};
+use crate::metrics::rates::{interval_ms, signed_deltas};
 use crate::model::StatsObject;
 
 /// Frozen for less than this in all is worth knowing only (Chrome counts a
@@ -117,10 +116,10 @@ pub(super) fn rules(cx: &Context<'_>, out: &mut Out) {
                 app_caps(cx, p, s, out, &mut counts);
             }
             resolution_drop(p, s, out);
-            framerate_drop(cx, p, s, out);
+            framerate_drop(p, s, out);
         }
         for s in &p.streams {
-            dry(cx, p, s, out);
+            dry(p, s, out);
         }
     }
     let inbound = |what: &str| {
@@ -287,18 +286,18 @@ fn freezes(p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) -> bool {
     if obj.column("totalFreezesDuration").is_none() {
         return false;
     }
-    let freeze = counter_deltas(obj, "totalFreezesDuration");
-    let pause = counter_deltas(obj, "totalPausesDuration");
-    let count = counter_deltas(obj, "freezeCount");
-    let packets = counter_deltas(obj, "packetsReceived");
+    let freeze = s.deltas("totalFreezesDuration");
+    let pause = s.deltas("totalPausesDuration");
+    let count = s.deltas("freezeCount");
+    let packets = s.deltas("packetsReceived");
     // The other inbound streams of the connection: if they kept receiving
     // while this one got nothing, its sender stopped (replaceTrack(null),
     // a paused producer); if everything stopped, the transport did.
-    let others: Vec<(&StatsObject, Vec<f64>)> = p
+    let others: Vec<(&StatsObject, std::rc::Rc<Vec<f64>>)> = p
         .streams
         .iter()
         .filter(|o| o.inbound() && o.obj().id != obj.id)
-        .map(|o| (o.obj(), counter_deltas(o.obj(), "packetsReceived")))
+        .map(|o| (o.obj(), o.deltas("packetsReceived")))
         .collect();
     // A stall is counted when the next frame arrives: it ended at this
     // sample and lasted its duration.
@@ -403,8 +402,8 @@ fn keyframe_storm(p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
     if obj.column("pliCount").is_none() {
         return;
     }
-    let pli = counter_deltas(obj, "pliCount");
-    let fir = counter_deltas(obj, "firCount");
+    let pli = s.deltas("pliCount");
+    let fir = s.deltas("firCount");
     let dt = interval_ms(obj, "pliCount");
     let keep = p.judgeable_rows(&obj.times_ms);
     let requests: Vec<f64> = pli
@@ -459,17 +458,21 @@ fn frames_dropped(p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
     if obj.column("framesDropped").is_none() || obj.column("framesReceived").is_none() {
         return;
     }
-    let dropped = counter_deltas(obj, "framesDropped");
-    let received = counter_deltas(obj, "framesReceived");
+    let dropped = s.deltas("framesDropped");
+    let received = s.deltas("framesReceived");
     let lost: Vec<f64> = signed_deltas(obj, "packetsLost")
         .iter()
         .map(|v| v.max(0.0))
         .collect();
-    let recv_packets = counter_deltas(obj, "packetsReceived");
-    let expected: Vec<f64> = lost.iter().zip(&recv_packets).map(|(l, r)| l + r).collect();
+    let recv_packets = s.deltas("packetsReceived");
+    let expected: Vec<f64> = lost
+        .iter()
+        .zip(recv_packets.iter())
+        .map(|(l, r)| l + r)
+        .collect();
     let loss = windowed_ratio(&obj.times_ms, &lost, &expected, 10_000.0, 1.0);
     let mut keep = p.judgeable_rows(&obj.times_ms);
-    for (k, l) in keep.iter_mut().zip(&loss) {
+    for (k, l) in keep.iter_mut().zip(loss.iter()) {
         if *l * 100.0 >= QUIET_LOSS_PCT {
             *k = false;
         }
@@ -538,8 +541,8 @@ fn decoder_overload(p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
     if obj.column("totalDecodeTime").is_none() {
         return;
     }
-    let decode = counter_deltas(obj, "totalDecodeTime");
-    let frames = counter_deltas(obj, "framesDecoded");
+    let decode = s.deltas("totalDecodeTime");
+    let frames = s.deltas("framesDecoded");
     let dt = interval_ms(obj, "framesDecoded");
     let keep = p.judgeable_rows(&obj.times_ms);
     let ratio: Vec<f64> = (0..obj.len())
@@ -595,11 +598,11 @@ fn decoder_overload(p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
 /// cpu-limited. Returns whether the stream reports quality limitations.
 fn cpu_limited(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) -> bool {
     let obj = s.obj();
-    let Some(share) = limited_share(cx, obj, "cpu") else {
+    let Some(share) = s.limited_share(cx, "cpu") else {
         return false;
     };
     let keep = p.flowing_rows(s);
-    let found = episodes(&obj.times_ms, &masked(&share, &keep), CPU);
+    let found = episodes(&obj.times_ms, &masked(&share, keep), CPU);
     let Some(e) = found.first() else { return true };
     let total: f64 = found.iter().map(Episode::duration_ms).sum();
     let mut d = Draft::new(
@@ -737,7 +740,7 @@ fn fps_series(s: &Stream<'_>) -> Option<(Vec<f64>, &'static str)> {
 }
 
 /// framerate-drop: below 60 % of the stream's usual frame rate.
-fn framerate_drop(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
+fn framerate_drop(p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
     let obj = s.obj();
     let Some((fps, fps_prop)) = fps_series(s) else {
         return;
@@ -745,7 +748,7 @@ fn framerate_drop(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
     // No packets: a paused stream (an SFU's last-N, a sender that stopped),
     // not a slow one.
     let keep = p.flowing_rows(s);
-    let fps = masked(&fps, &keep);
+    let fps = masked(&fps, keep);
     // The stream's usual rate: its 80th percentile, so that a long bad
     // stretch does not become the norm it is judged against.
     let mut v: Vec<f64> = fps
@@ -753,29 +756,27 @@ fn framerate_drop(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
         .copied()
         .filter(|x| x.is_finite() && *x > 0.0)
         .collect();
-    v.sort_by(f64::total_cmp);
-    let usual = v.get(v.len() * 4 / 5).copied().unwrap_or(f64::NAN);
+    let usual = super::series::quantile(&mut v, 4, 5);
     if usual.is_nan() || usual < MIN_USUAL_FPS {
         return;
     }
     // A sender whose source slowed down (camera, canvas) is not at fault.
-    let source_fps = (!s.inbound())
-        .then(|| media_source(cx, p, s))
-        .flatten()
-        .and_then(|m| series(m, "framesPerSecond", 1.0));
+    let source_fps = s
+        .source
+        .and_then(|m| Some((m, series(m, "framesPerSecond", 1.0)?)));
     let ratio: Vec<f64> = fps
         .iter()
         .enumerate()
         .map(|(i, f)| {
             let t = obj.times_ms.get(i).copied().unwrap_or(f64::NAN);
-            let src_ok = match (&source_fps, media_source(cx, p, s)) {
-                (Some(src), Some(m)) => {
+            let src_ok = match &source_fps {
+                Some((m, src)) => {
                     let r = m.times_ms.partition_point(|&x| x <= t);
                     r.checked_sub(1)
                         .and_then(|r| src.get(r))
                         .is_none_or(|&sf| !(sf.is_finite() && sf < FRAMERATE_RATIO * usual))
                 }
-                _ => true,
+                None => true,
             };
             if src_ok {
                 f / usual
@@ -833,34 +834,9 @@ fn framerate_drop(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
     out.push(d);
 }
 
-/// The media source of an outbound stream (`mediaSourceId`), or the only
-/// media source of its kind.
-pub(super) fn media_source<'a>(
-    cx: &Context<'a>,
-    p: &Pc<'a>,
-    s: &Stream<'a>,
-) -> Option<&'a StatsObject> {
-    let strings = &cx.session.strings;
-    if let Some(m) = s
-        .obj()
-        .last_text("mediaSourceId", strings)
-        .and_then(|id| p.pc.stats_object(id))
-    {
-        return Some(m);
-    }
-    let kind = s.rtp.kind.as_deref()?;
-    let mut of_kind =
-        p.pc.stats
-            .iter()
-            .filter(|o| o.stats_type.as_deref() == Some("media-source"))
-            .filter(|o| o.last_text("kind", strings) == Some(kind));
-    let first = of_kind.next()?;
-    of_kind.next().is_none().then_some(first)
-}
-
 /// dry-track: no bytes for 5 s while the connection was up and the far end
 /// (inbound) or the media source (outbound) says media was there.
-fn dry(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
+fn dry(p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
     let obj = s.obj();
     let prop = if s.inbound() {
         "bytesReceived"
@@ -870,7 +846,7 @@ fn dry(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
     if obj.column(prop).is_none() {
         return;
     }
-    let bytes = counter_deltas(obj, prop);
+    let bytes = s.deltas(prop);
     let keep = p.judgeable_rows(&obj.times_ms);
     // Only once the stream has carried something: a stream that never
     // started is another question.
@@ -917,7 +893,7 @@ fn dry(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
     let witness: Option<(&StatsObject, &str)> = if s.inbound() {
         s.rtp.remote.map(|r| (r, "packetsSent"))
     } else {
-        media_source(cx, p, s).map(|m| {
+        s.source.map(|m| {
             (
                 m,
                 if s.is_audio() {
@@ -1007,30 +983,30 @@ impl BitrateCap<'_> {
 /// an estimate moving it), and not CPU-limited. `None`: no target, source
 /// or estimate to judge by. Chrome reports such a stream as limited by
 /// "bandwidth" too: bandwidth-limited defers to this.
-pub(super) fn bitrate_cap<'a>(
-    cx: &Context<'a>,
+pub(super) fn bitrate_cap<'s, 'a>(
+    cx: &Context<'_>,
     p: &Pc<'a>,
-    s: &Stream<'a>,
-) -> Option<BitrateCap<'a>> {
+    s: &'s Stream<'a>,
+) -> Option<&'s BitrateCap<'a>> {
+    s.cap.get_or_init(|| find_bitrate_cap(cx, p, s)).as_ref()
+}
+
+fn find_bitrate_cap<'a>(cx: &Context<'_>, p: &Pc<'a>, s: &Stream<'_>) -> Option<BitrateCap<'a>> {
     let obj = s.obj();
-    let src = media_source(cx, p, s)?;
+    let src = s.source?;
     let target = series(obj, "targetBitrate", 1.0 / 1000.0)?;
-    let bwe = p.selected_pair_series("availableOutgoingBitrate");
+    let bwe = p.pair_bwe();
     if bwe.is_empty() {
         return None;
     }
     let mut cap = BitrateCap {
         episodes: Vec::new(),
         target_kbps: target,
-        bwe,
+        bwe: bwe.to_vec(),
     };
-    let at_src = |prop: &str, t: f64| -> Option<f64> {
-        let c = src.column(prop)?;
-        let r = src.times_ms.partition_point(|&x| x <= t);
-        r.checked_sub(1).and_then(|r| c.number(r))
-    };
+    let (src_w, src_h) = (Latest::of(src, "width"), Latest::of(src, "height"));
     let keep = p.flowing_rows(s);
-    let cpu = limited_share(cx, obj, "cpu");
+    let cpu = s.limited_share(cx, "cpu");
     let flags: Vec<f64> = obj
         .times_ms
         .iter()
@@ -1039,7 +1015,7 @@ pub(super) fn bitrate_cap<'a>(
             let judged = keep.get(i).copied().unwrap_or(false);
             let capped = (|| {
                 let tg = cap.target_kbps.get(i).copied().filter(|x| x.is_finite())?;
-                let (w, h) = (at_src("width", t)?, at_src("height", t)?);
+                let (w, h) = (src_w.at(t)?, src_h.at(t)?);
                 let b = cap.bwe_kbps(t)?;
                 let busy = cpu
                     .as_ref()
@@ -1102,7 +1078,9 @@ pub(super) struct SetLimit {
 /// The first encoding's limits (the largest simulcast layer's).
 pub(super) fn set_parameters_limits(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>) -> Vec<SetLimit> {
     let strings = &cx.session.strings;
-    let track = media_source(cx, p, s).and_then(|m| m.last_text("trackIdentifier", strings));
+    let track = s
+        .source
+        .and_then(|m| m.last_text("trackIdentifier", strings));
     let videos = p
         .streams
         .iter()
@@ -1157,16 +1135,12 @@ pub(super) fn set_parameters_limits(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>
 }
 
 /// app-bitrate-cap, app-resolution-cap, app-framerate-cap.
-fn app_caps(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>, out: &mut Out, counts: &mut Counts) {
+fn app_caps<'a>(cx: &Context<'_>, p: &Pc<'a>, s: &Stream<'a>, out: &mut Out, counts: &mut Counts) {
     let obj = s.obj();
-    let Some(src) = media_source(cx, p, s) else {
+    let Some(src) = s.source else {
         return;
     };
-    let at_src = |prop: &str, t: f64| -> Option<f64> {
-        let c = src.column(prop)?;
-        let r = src.times_ms.partition_point(|&x| x <= t);
-        r.checked_sub(1).and_then(|r| c.number(r))
-    };
+    let (src_w, src_h) = (Latest::of(src, "width"), Latest::of(src, "height"));
     counts.source_caps += 1;
     let flowing = p.flowing_rows(s);
     // Simulcast: the lower layers are smaller and slower by design; only
@@ -1175,13 +1149,13 @@ fn app_caps(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>, out: &mut Out, counts:
     let top_layer = !p.streams.iter().any(|o| {
         !o.inbound()
             && o.obj().id != obj.id
-            && media_source(cx, p, o).is_some_and(|m| m.id == src.id)
+            && o.source.is_some_and(|m| m.id == src.id)
             && width(o.obj()) > width(obj)
     });
     let keep = flowing;
     let limited: Vec<f64> = {
-        let b = limited_share(cx, obj, "bandwidth");
-        let c = limited_share(cx, obj, "cpu");
+        let b = s.limited_share(cx, "bandwidth");
+        let c = s.limited_share(cx, "cpu");
         (0..obj.len())
             .map(|i| {
                 let x = b
@@ -1237,8 +1211,8 @@ fn app_caps(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>, out: &mut Out, counts:
                 .collect();
             let b = median(&mut b);
             let (w, hgt) = (
-                at_src("width", e.end_ms).unwrap_or(0.0),
-                at_src("height", e.end_ms).unwrap_or(0.0),
+                src_w.at(e.end_ms).unwrap_or(0.0),
+                src_h.at(e.end_ms).unwrap_or(0.0),
             );
             let mut d = Draft::new(
                 "app-bitrate-cap",
@@ -1271,7 +1245,7 @@ fn app_caps(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>, out: &mut Out, counts:
     if let (true, Some(w), Some(hh)) = (top_layer, series(obj, wp, 1.0), series(obj, hp, 1.0)) {
         let scaled = flags(&|i, t| {
             let (x, y) = (w.get(i).copied()?, hh.get(i).copied()?);
-            let (sx, sy) = (at_src("width", t)?, at_src("height", t)?);
+            let (sx, sy) = (src_w.at(t)?, src_h.at(t)?);
             if !(x > 0.0 && sx > 0.0) {
                 return None;
             }
@@ -1285,10 +1259,7 @@ fn app_caps(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>, out: &mut Out, counts:
                 hh.get(i).copied().unwrap_or(0.0),
             );
             let t = obj.times_ms.get(i).copied().unwrap_or(e.end_ms);
-            let (sx, sy) = (
-                at_src("width", t).unwrap_or(0.0),
-                at_src("height", t).unwrap_or(0.0),
-            );
+            let (sx, sy) = (src_w.at(t).unwrap_or(0.0), src_h.at(t).unwrap_or(0.0));
             let mut d = Draft::new(
                 "app-resolution-cap",
                 1,
@@ -1322,6 +1293,7 @@ fn app_caps(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>, out: &mut Out, counts:
         let delivered = src
             .column("track.deliveredFrames")
             .map(|_| crate::metrics::rate_per_s(src, "track.deliveredFrames", 1.0));
+        let src_fps = Latest::of(src, "framesPerSecond");
         let source_fps = |t: f64| -> Option<f64> {
             match &delivered {
                 Some(d) => {
@@ -1331,7 +1303,7 @@ fn app_caps(cx: &Context<'_>, p: &Pc<'_>, s: &Stream<'_>, out: &mut Out, counts:
                         .copied()
                         .filter(|x| x.is_finite())
                 }
-                None => at_src("framesPerSecond", t),
+                None => src_fps.at(t),
             }
         };
         let slowed = flags(&|i, t| {
