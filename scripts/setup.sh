@@ -35,7 +35,7 @@ if [ "$have" != "$want" ]; then
     || cargo install wasm-bindgen-cli --version "$want"
 fi
 
-# 4. npm packages (wasm-opt from binaryen, playwright-core); no browser download.
+# 4. npm packages (wasm-opt from binaryen, esbuild, playwright-core); no browser download.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error

@@ -8,32 +8,12 @@
 // Several can live on one page; destroy() removes every listener.
 // Every string from the dump goes in with textContent.
 
+import { el, txt, table } from './dom.js';
+import { findingsPanel } from './findings.js';
+import { findingMetrics, scoreExplanation } from './pkg/rtcview.js';
+
 const CHART_HEIGHT = 150;
 
-// ---------- small DOM helpers (text only) ----------
-function el(tag, opts = {}, ...children) {
-  const e = document.createElement(tag);
-  if (opts.text != null) e.textContent = String(opts.text);
-  if (opts.cls) e.className = opts.cls;
-  if (opts.attrs) for (const [k, v] of Object.entries(opts.attrs)) e.setAttribute(k, v);
-  for (const c of children) if (c != null) e.append(c);
-  return e;
-}
-const txt = (s) => document.createTextNode(s == null ? '–' : String(s));
-function table(headers, rows, cls) {
-  const t = el('table', { cls });
-  const head = el('tr');
-  for (const h of headers) head.append(el('th', { text: h, attrs: { scope: 'col' } }));
-  t.append(el('thead', {}, head));
-  const body = el('tbody');
-  for (const r of rows) {
-    const tr = el('tr');
-    for (const c of r) tr.append(c instanceof Node ? el('td', {}, c) : el('td', { text: c ?? '–' }));
-    body.append(tr);
-  }
-  t.append(body);
-  return t;
-}
 const pad = (n, w = 2) => String(n).padStart(w, '0');
 function clock(ms, withMs = false) {
   if (ms == null) return '–';
@@ -131,7 +111,10 @@ function toolbarElement() {
  */
 export function createUI(root, options = {}) {
   const state = { viewer: null, t0: 0, t1: 1, full0: 0, full1: 1, data0: 0, data1: 1, cursor: null, mark: null, raw: false, boring: false,
-    visible: new Set(), lanes: [], observer: null, frame: 0, drag: null };
+    visible: new Set(), lanes: [], observer: null, frame: 0, drag: null,
+    // The finding being looked at: its ranges, flat [start, end, ...], and
+    // the lane overlays that shade them.
+    highlight: [], laneMarks: [], findings: null };
   const life = new AbortController();
   const on = (target, type, fn, opts = {}) => target.addEventListener(type, fn, { ...opts, signal: life.signal });
   root.classList.add('rv-root');
@@ -175,7 +158,8 @@ export function createUI(root, options = {}) {
     if (canvas.height !== h) canvas.height = h;
     try {
       const start = performance.now();
-      fig.rect = state.viewer.drawChart(canvas, fig.dataset.id, state.t0, state.t1, state.cursor ?? undefined, state.mark ?? undefined, dpr, dark());
+      fig.rect = state.viewer.drawChart(canvas, fig.dataset.id, state.t0, state.t1, state.cursor ?? undefined, state.mark ?? undefined, dpr, dark(),
+        state.highlight.length ? new Float64Array(state.highlight) : undefined);
       fig.dpr = dpr;
       // On the page's performance timeline: what a zoom or pan costs.
       performance.measure('rtcview:draw', { start, detail: fig.dataset.id });
@@ -292,6 +276,8 @@ export function createUI(root, options = {}) {
       el('div', { cls: 'plot' }, el('canvas', { attrs: { height: CHART_HEIGHT, 'aria-label': `${info.title} chart` } }), el('span', { cls: 'selection' })));
     fig.querySelector('.selection').hidden = true;
     fig.dataset.id = info.id;
+    fig.dataset.metric = info.metric;
+    fig.dataset.statsId = info.statsId;
     if (info.bands.length) fig.append(el('p', { cls: 'bands', text: `Shaded: quality limited by ${[...new Set(info.bands.map((b) => b.label))].join(', ')}` }));
     attachChartInput(fig);
     state.observer.observe(fig);
@@ -375,10 +361,54 @@ export function createUI(root, options = {}) {
     }
   }
 
+    /** Opens a finding: zooms the shared time axis to its ranges, shades
+   *  them on every chart and swimlane, outlines the charts of its evidence
+   *  and scrolls to the first. */
+  function openFinding(f) {
+    if (!state.viewer) return;
+    for (const m of state.laneMarks) m.remove();
+    state.lanes = state.lanes.filter((s) => !state.laneMarks.includes(s));
+    state.laneMarks = [];
+    state.highlight = f.ranges.flatMap((r) => [r.startMs, r.endMs]);
+    for (const fig of sessionBox.querySelectorAll('figure.highlighted')) fig.classList.remove('highlighted');
+    if (f.ranges.length) {
+      const a = Math.min(...f.ranges.map((r) => r.startMs));
+      const b = Math.max(...f.ranges.map((r) => r.endMs));
+      const margin = Math.max(5000, (b - a) * 0.25);
+      setRange(a - margin, b + margin);
+    }
+    const sections = [...sessionBox.querySelectorAll('section.pc')].filter((sec) => f.peerConnection == null || sec.dataset.pcId === f.peerConnection);
+    for (const sec of sections) {
+      for (const track of sec.querySelectorAll('.lane-track')) {
+        for (const r of f.ranges) {
+          const m = el('span', { cls: 'lane-highlight', attrs: { 'aria-hidden': 'true' } });
+          m.dataset.t0 = r.startMs; m.dataset.t1 = Math.max(r.endMs, r.startMs + (state.t1 - state.t0) / 400);
+          track.append(m);
+          state.laneMarks.push(m);
+          state.lanes.push(m);
+        }
+      }
+    }
+    layoutLanes();
+    // The charts of its evidence: its stream's, else its connection's.
+    const metrics = findingMetrics(f.kind).split(' ').filter(Boolean);
+    const figs = sections.flatMap((sec) => [...sec.querySelectorAll('figure.chart')]);
+    const rank = (fig) => metrics.indexOf(fig.dataset.metric);
+    let mine = figs.filter((fig) => rank(fig) >= 0 && (!f.stream || fig.dataset.statsId === f.stream.statsId));
+    if (!mine.length && !f.stream) mine = figs.filter((fig) => rank(fig) >= 0);
+    mine.sort((x, y) => rank(x) - rank(y));
+    for (const fig of mine) fig.classList.add('highlighted');
+    (mine[0] ?? sections[0])?.scrollIntoView({ block: 'center' });
+    scheduleDraw();
+  }
+
   function clear() {
     state.observer?.disconnect();
     state.visible.clear();
     state.lanes = [];
+    state.laneMarks = [];
+    state.highlight = [];
+    state.findings = null;
     if (state.frame) cancelAnimationFrame(state.frame);
     state.frame = 0;
     state.viewer?.free();
@@ -403,7 +433,8 @@ export function createUI(root, options = {}) {
         if (e.isIntersecting) { state.visible.add(e.target); drawFigure(e.target); } else state.visible.delete(e.target);
       }
     }, { rootMargin: '200px' });
-    sessionBox.append(overview(summary, name));
+        state.findings = findingsPanel(summary, { explanation: scoreExplanation(), onOpen: openFinding, on });
+    sessionBox.append(state.findings.element, overview(summary, name));
     if (summary.peerConnections.length > 1) {
       const nav = el('nav', { cls: 'pcnav', attrs: { 'aria-label': 'Peer connections' } });
       summary.peerConnections.forEach((pc, i) => {
@@ -465,6 +496,8 @@ export function createUI(root, options = {}) {
       const target = stream ? [...(sec?.querySelectorAll('.charts h3') ?? [])].find((h) => h.textContent.includes(stream)) : sec;
       target?.scrollIntoView({ block: 'start' });
     },
+        /** Opens a finding by id (as a click on it does). */
+    openFinding(id) { state.findings?.open(id); },
     /** Host command zoom.v1. */
     zoom(t0, t1) { if (state.viewer) setRange(t0, t1); },
     /** Removes everything this UI added and every listener it registered. */

@@ -16,6 +16,20 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
+/// The chart metrics that show the evidence of a finding kind, most
+/// telling first (`view::findings::metrics_for`), space-separated: one
+/// string crosses to JS with far less glue than an array of them.
+#[wasm_bindgen(js_name = findingMetrics)]
+pub fn finding_metrics(kind: &str) -> String {
+    crate::view::findings::metrics_for(kind).join(" ")
+}
+
+/// How the score is computed, in words (`findings::score::EXPLANATION`).
+#[wasm_bindgen(js_name = scoreExplanation)]
+pub fn score_explanation() -> String {
+    crate::findings::score::EXPLANATION.to_string()
+}
+
 /// Imports a dump and returns its `rtcview-summary/1` document as JSON text.
 ///
 /// On failure throws a JS `Error` whose `name` is the error kind

@@ -350,3 +350,55 @@ test('too large: refused with the numbers before being read', async () => {
   (await import('node:fs')).rmSync(path);
   await page.close();
 });
+
+test('findings first: the verdict on a lossy call, a finding opens its range, charts and evidence', async () => {
+  const { page, problems } = await openPage();
+  const bytes = readFileSync(FIXTURES + 'scenarios/uplink-loss-5pct/b.internals.txt.gz');
+  const schedule = JSON.parse(readFileSync(FIXTURES + 'scenarios/uplink-loss-5pct/schedule.json', 'utf8'));
+  const loss = schedule.injections.find((i) => i.id === 'loss');
+  await dropFile(page, 'b.internals.txt.gz', bytes);
+  // The panel comes before anything else of the session, as text.
+  const first = await page.$eval('.rv-session', (s) => s.firstElementChild.getAttribute('aria-label'));
+  assert.equal(first, 'Findings');
+  const panel = page.locator('section.findings');
+  assert.match(await panel.textContent(), /problems?: .*minor/);
+  assert.match(await panel.locator('.score-num').textContent(), /^\d+$/);
+  // Keyboard: a finding is a focusable button; Enter opens it.
+    // The finding whose own head names the kind (another's body may name it as a cause).
+  const item = panel.locator('li.finding').filter({ has: page.locator('button.finding-head', { hasText: 'inbound-loss' }) }).first();
+  const head = item.locator('button.finding-head');
+  await head.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await head.getAttribute('aria-expanded'), 'true');
+      assert.match(await item.getAttribute('class'), /\bopen\b/);
+  const body = item.locator('.finding-body');
+  assert.match(await body.textContent(), /packetsLost/);
+  // The time axis now covers the injection; its range is shaded on the lanes;
+  // the loss chart of the stream is outlined and in view.
+  const range = await page.textContent('.rv-range');
+  const [a, b] = range.match(/\d\d:\d\d:\d\d/g);
+  const hms = (ms) => new Date(ms).toISOString().slice(11, 19);
+  assert.ok(a <= hms(loss.startMs) && b >= hms(loss.endMs), `${range} covers ${hms(loss.startMs)}-${hms(loss.endMs)}`);
+  assert.ok(await page.locator('.lane-highlight:not([hidden])').count() >= 4);
+  const lit = page.locator('figure.chart.highlighted');
+  assert.ok(await lit.count() >= 1);
+  assert.equal(await lit.first().getAttribute('data-metric'), 'loss');
+  assert.ok(await lit.first().isVisible());
+  // The ledger says where the points went.
+  await panel.locator('details.ledger > summary').click();
+  assert.match(await panel.locator('details.ledger').textContent(), /audio-concealment|inbound-loss/);
+  assert.deepEqual(problems, []);
+  await page.screenshot({ path: OUT + 'findings.png' });
+  await page.close();
+});
+
+test('a clean call says so, and says what was checked', async () => {
+  const { page, problems } = await openPage();
+  await dropFile(page, 'a.rtcstats-chrome.gz', readFileSync(FIXTURES + 'scenarios/clean/a.rtcstats-chrome.gz'));
+  const panel = page.locator('section.findings');
+  assert.match(await panel.locator('.verdict').textContent(), /No problem found: \d+ rules checked/);
+  await panel.locator('details.checks > summary').click();
+  assert.match(await panel.locator('details.checks').textContent(), /inbound-loss.*packetsLost/s);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -1,0 +1,31 @@
+// Small DOM helpers for the viewer's modules. Text only: every string from
+// a dump goes in with textContent, never as HTML.
+
+/** An element with text, a class, attributes and children. */
+export function el(tag, opts = {}, ...children) {
+  const e = document.createElement(tag);
+  if (opts.text != null) e.textContent = String(opts.text);
+  if (opts.cls) e.className = opts.cls;
+  if (opts.attrs) for (const [k, v] of Object.entries(opts.attrs)) e.setAttribute(k, v);
+  for (const c of children) if (c != null) e.append(c);
+  return e;
+}
+
+/** A text node; `–` for nothing. */
+export const txt = (s) => document.createTextNode(s == null ? '–' : String(s));
+
+/** A table of rows (cells are text or nodes). */
+export function table(headers, rows, cls) {
+  const t = el('table', { cls });
+  const head = el('tr');
+  for (const h of headers) head.append(el('th', { text: h, attrs: { scope: 'col' } }));
+  t.append(el('thead', {}, head));
+  const body = el('tbody');
+  for (const r of rows) {
+    const tr = el('tr');
+    for (const c of r) tr.append(c instanceof Node ? el('td', {}, c) : el('td', { text: c ?? '–' }));
+    body.append(tr);
+  }
+  t.append(body);
+  return t;
+}
