@@ -588,6 +588,20 @@ pub(super) fn score(cx: &Context<'_>, findings: &[Finding]) -> Score {
 mod tests {
     use super::*;
 
+    /// docs/findings.md shows the formula the page shows, word for word.
+    #[test]
+    fn the_docs_explain_the_score_as_the_page_does() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/findings.md");
+        let doc = std::fs::read_to_string(path).expect("docs/findings.md");
+        let (_, rest) = doc
+            .split_once("<!-- score-explanation -->")
+            .expect("start marker");
+        let (block, _) = rest
+            .split_once("<!-- /score-explanation -->")
+            .expect("end marker");
+        assert_eq!(block.trim(), EXPLANATION);
+    }
+
     #[test]
     fn e_model_known_points() {
         // No delay, no loss: the default R, MOS about 4.4.

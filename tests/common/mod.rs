@@ -54,8 +54,33 @@ pub fn evidence_problems(
     session: &rtcview::Session,
     analysis: &rtcview::findings::Analysis,
 ) -> Vec<String> {
-    let mut out = Vec::new();
+        let mut out = Vec::new();
+    // Everything timed in the dump: a finding's ranges lie within it.
+    let mut times: Vec<f64> = Vec::new();
+    for p in &session.peer_connections {
+        times.extend(p.stats.iter().flat_map(|o| o.times_ms.iter().copied()));
+        times.extend(p.events.iter().filter_map(|e| e.t_ms));
+    }
+    times.extend(session.client_events.iter().filter_map(|e| e.t_ms));
+    times.extend(session.get_user_media.iter().filter_map(|g| g.t_ms));
+    let (first, last) = times
+        .iter()
+        .filter(|t| t.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &t| (a.min(t), b.max(t)));
     for f in &analysis.findings {
+        for r in &f.ranges {
+            let ok = r.start_ms.is_finite()
+                && r.end_ms.is_finite()
+                && r.start_ms <= r.end_ms
+                && r.start_ms >= first - 1.0
+                && r.end_ms <= last + 1.0;
+            if !ok {
+                out.push(format!(
+                    "{} ({}): range {}..{} outside the dump's {first}..{last}",
+                    f.id, f.kind, r.start_ms, r.end_ms
+                ));
+            }
+        }
         for e in &f.evidence {
             let Some(id) = &e.stats_id else { continue };
             let objects: Vec<_> = session
