@@ -44,9 +44,9 @@ pub struct Stream<'a> {
     flowing: OnceCell<Vec<bool>>,
     /// [`Self::deltas`] computed so far: rules and the score read the same
     /// counters of a stream, and over a long call each pass is costly.
-        deltas: RefCell<Vec<(&'static str, Series)>>,
+    deltas: RefCell<Vec<(&'static str, Series)>>,
     /// [`Self::limited_share`] computed so far, by reason.
-        shares: RefCell<Vec<(&'static str, Option<Series>)>>,
+    shares: RefCell<Vec<(&'static str, Option<Series>)>>,
 }
 
 impl Stream<'_> {

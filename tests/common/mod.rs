@@ -54,7 +54,7 @@ pub fn evidence_problems(
     session: &rtcview::Session,
     analysis: &rtcview::findings::Analysis,
 ) -> Vec<String> {
-        let mut out = Vec::new();
+    let mut out = Vec::new();
     // Everything timed in the dump: a finding's ranges lie within it.
     let mut times: Vec<f64> = Vec::new();
     for p in &session.peer_connections {
@@ -66,7 +66,9 @@ pub fn evidence_problems(
     let (first, last) = times
         .iter()
         .filter(|t| t.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &t| (a.min(t), b.max(t)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &t| {
+            (a.min(t), b.max(t))
+        });
     for f in &analysis.findings {
         for r in &f.ranges {
             let ok = r.start_ms.is_finite()
