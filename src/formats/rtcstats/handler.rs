@@ -47,23 +47,10 @@ pub struct Handler {
     scratch: PollScratch,
 }
 
-/// Legacy goog report types (callback getStats): values are text.
+/// Legacy goog report types (callback getStats): values are text. The
+/// rule is `formats::legacy`'s, shared with webrtc-internals.
 pub fn is_goog_report(id: &str, report: &Map<String, Value>) -> bool {
-    match report.get("type").and_then(Value::as_str) {
-        Some(t) => matches!(
-            t,
-            "ssrc"
-                | "VideoBwe"
-                | "googCandidatePair"
-                | "localcandidate"
-                | "remotecandidate"
-                | "googComponent"
-                | "googTrack"
-                | "googLibjingleSession"
-                | "googCertificate"
-        ),
-        None => id.starts_with("ssrc_") || id.starts_with("Conn-") || id == "bweforvideo",
-    }
+    crate::formats::legacy::is_legacy_report(id, report.get("type").and_then(Value::as_str))
 }
 
 fn is_local_description_event(name: &str) -> bool {

@@ -4,6 +4,7 @@
 use super::raw::{Series, SeriesValues};
 use crate::build::SessionBuilder;
 use crate::error::{Kind, Location};
+use crate::formats::legacy::is_legacy_id;
 use crate::json::flat::PVal;
 use crate::json::text::unix_ms_from_iso8601;
 use std::collections::HashMap;
@@ -58,20 +59,6 @@ pub fn type_from_id(id: &str) -> Option<&'static str> {
         .iter()
         .find(|(p, _)| id.starts_with(p))
         .map(|(_, t)| *t)
-}
-
-fn is_legacy_id(id: &str) -> bool {
-    [
-        "ssrc_",
-        "bweforvideo",
-        "Conn-",
-        "Channel-",
-        "googTrack_",
-        "googLibjingleSession",
-        "Cand-",
-    ]
-    .iter()
-    .any(|p| id.starts_with(p))
 }
 
 fn parse_samples<'a>(v: &'a SeriesValues<'_>) -> Result<Vec<PVal<'a>>, String> {
