@@ -440,6 +440,43 @@ fn failed_login_reports_the_code_and_shows_nothing() {
     );
 }
 
+/// A failed load reports the protocol's code, mapped in Rust from what
+/// failed (the page passes the importer error's kind, or fetch_failed),
+/// and only to the verified origin.
+#[test]
+fn failed_loads_map_to_the_protocols_codes() {
+    let mut e = Embed::new(config());
+    assert_eq!(
+        e.failed("too_large", "x"),
+        vec![Action::Clear],
+        "nothing before a login"
+    );
+    e.on_message(
+        &login(&rs256("rsa1", &claims("f1"))),
+        false,
+        HOST,
+        true,
+        NOW,
+    );
+    for (what, code) in [
+        ("fetch_failed", "fetch_failed"),
+        ("too_large", "too_large"),
+        ("unrecognized", "not_a_dump"),
+        ("malformed", "not_a_dump"),
+        ("empty", "not_a_dump"),
+    ] {
+        let a = e.failed(what, "why");
+        assert_eq!(
+            posted(&a),
+            vec![(
+                HOST.to_string(),
+                json!({"msg": "error.v1", "data": {"code": code, "message": "why"}})
+            )],
+            "{what}"
+        );
+    }
+}
+
 #[test]
 fn filters_and_masking() {
     // The fixture's header has origin "https://example.test"; filter on it.

@@ -109,3 +109,45 @@ export function importInWorker(ViewerLoader, job, { onProgress = () => {}, onBui
   });
   return { worker, result };
 }
+
+/** The worker job for what a user or a host hands over: a URL (string or
+ *  URL, resolved against the page), a File or Blob, or bytes (ArrayBuffer
+ *  or a typed array, copied). Returns `{ job, name }`, or null for
+ *  anything else. */
+export function jobFor(source, name) {
+  if (typeof source === 'string' || source instanceof URL) {
+    const url = new URL(String(source), location.href).href;
+    return { job: { url, label: name ?? url }, name: name ?? url };
+  }
+  if (typeof Blob !== 'undefined' && source instanceof Blob) {
+    return { job: { file: source }, name: name ?? source.name ?? 'file' };
+  }
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
+    const view = source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+    return { job: { bytes: view.slice().buffer }, name: name ?? 'session' };
+  }
+  return null;
+}
+
+/** One load at a time, for the page and for `mount()`: `start(job,
+ *  callbacks)` terminates the previous load's worker (a new file cancels
+ *  the load) and resolves like `importInWorker`'s result (null once
+ *  superseded, stopped, or `isDestroyed()`); `stop()` cancels. */
+export function loads(ViewerLoader, isDestroyed = () => false) {
+  let worker = null;
+  let generation = 0;
+  return {
+    start(job, callbacks = {}) {
+      const current = ++generation;
+      worker?.terminate();
+      const run = importInWorker(ViewerLoader, job, { ...callbacks, isCancelled: () => isDestroyed() || generation !== current });
+      worker = run.worker;
+      return run.result;
+    },
+    stop() {
+      generation++;
+      worker?.terminate();
+      worker = null;
+    },
+  };
+}

@@ -4,7 +4,7 @@
 // Dumps are imported in a Web Worker; every string from a dump goes into the
 // page with textContent, never HTML.
 import init, { ViewerLoader, EmbedSession, version } from './pkg/rtcview.js';
-import { importInWorker, progressText } from './loader.js';
+import { jobFor, loads, progressText } from './loader.js';
 import { createUI } from './viewer.js';
 
 const $ = (id) => document.getElementById(id);
@@ -36,30 +36,23 @@ function progress(done, total) {
   setStatus(`Reading… ${progressText(done, total, progressStart)}`);
 }
 
-let worker = null;
+let loader = null; // loads(ViewerLoader), once the wasm is ready
 
 /** Loads `job` ({file} | {url, label, token?} | {bytes}) in the import
  *  worker, then `onViewer(viewer)` or `onError(kind, message)`. A new load
- *  terminates the previous worker: dropping a file cancels the load. */
-let loadCount = 0;
+ *  cancels the previous one (loader.js `loads`, shared with mount()). */
 function load(job, name, onViewer, onError) {
-  const loadId = ++loadCount;
-  const isCancelled = () => loadId !== loadCount;
-  worker?.terminate();
   ui.clear();
   $('error').hidden = true;
   progress(0, 0);
-  const run = importInWorker(ViewerLoader, job, {
-    isCancelled,
+  loader.start(job, {
     onProgress: progress,
     onBuilding: (bytes) => {
       setStatus(`Building the model of ${name} (${(bytes / MB).toFixed(1)} MB read)…`);
       $('progress').removeAttribute('value');
     },
-    onPreparing: () => setStatus(`Preparing ${name}…`),
-  });
-  worker = run.worker;
-  run.result.then((r) => {
+        onPreparing: () => setStatus(`Preparing ${name}…`),
+  }).then((r) => {
     if (!r) return;
     if (r.error) { onError(r.error.name, r.error.message); return; }
     $('progress').hidden = true;
@@ -73,9 +66,10 @@ function show(viewer, name) {
   setStatus(`Opened ${name}.`);
 }
 const openJob = (job, name) => load(job, name, (v) => show(v, name), showError);
-const openFile = (file) => openJob({ file }, file.name);
-const openUrl = (url, label) => { setStatus(`Fetching ${label}…`); openJob({ url: new URL(url, location.href).href, label }, label); };
-const openBytes = (bytes, name) => openJob({ bytes: bytes.buffer }, name);
+const open = (source, name) => { const j = jobFor(source, name); openJob(j.job, j.name); };
+const openFile = (file) => open(file);
+const openUrl = (url, label) => { setStatus(`Fetching ${label}…`); open(url, label); };
+const openBytes = (bytes, name) => open(bytes, name);
 
 function urlParam() {
   const q = new URLSearchParams(location.search).get('url');
@@ -108,7 +102,6 @@ function standalone() {
 }
 
 // ---------- embedded ----------
-const importCode = (kind) => (kind === 'fetch_failed' ? 'fetch_failed' : kind === 'too_large' ? 'too_large' : 'not_a_dump');
 
 async function embeddedMode() {
   document.body.classList.add('embedded');
@@ -163,7 +156,7 @@ async function embeddedMode() {
     run(JSON.stringify(actions.filter((a) => a.do !== 'show')));
   }, (kind, message) => {
     showError(kind, message);
-    run(session.failed(importCode(kind), message));
+        run(session.failed(kind, message)); // Rust maps the kind to the protocol's code
   });
   addEventListener('message', (e) => {
     const fromParent = e.source === window.parent;
@@ -198,7 +191,8 @@ async function start() {
     return;
   }
   $('version').textContent = version();
-  ui = createUI($('app'), { pageTheme: true });
+    ui = createUI($('app'), { pageTheme: true });
+  loader = loads(ViewerLoader);
   if (embedded) embeddedMode(); else standalone();
 }
 

@@ -1,7 +1,7 @@
 // mount(element, options): the viewer inside a host page's element, no
 // iframe. Same component and import worker as the standalone page.
 import init, { ViewerLoader, version } from './pkg/rtcview.js';
-import { importInWorker, progressText } from './loader.js';
+import { jobFor, loads, progressText } from './loader.js';
 import { createUI } from './viewer.js';
 
 let wasm = null;
@@ -29,9 +29,9 @@ export function mount(element, options = {}) {
   status.className = 'rv-status';
   status.setAttribute('role', 'status');
   element.append(status);
-  const ui = createUI(element);
-  let worker = null;
+    const ui = createUI(element);
   let destroyed = false;
+  const loader = loads(ViewerLoader, () => destroyed);
 
   const fail = (code, message) => {
     status.textContent = `${code}: ${message}`;
@@ -39,39 +39,24 @@ export function mount(element, options = {}) {
     emit('error', { code, message });
   };
 
-  let generation = 0;
-  /** Loads a dump: a URL (string or URL), a File/Blob, or bytes (ArrayBuffer / typed array). */
-  async function load(source, name) {
+    /** Loads a dump: a URL (string or URL), a File/Blob, or bytes (ArrayBuffer / typed array). */
+  async function load(source, sourceName) {
     await ready();
     if (destroyed) return;
-    let job;
-    if (typeof source === 'string' || source instanceof URL) {
-      const url = new URL(String(source), location.href).href;
-      job = { url, label: name ?? url };
-    } else if (typeof Blob !== 'undefined' && source instanceof Blob) {
-      job = { file: source };
-      name ??= source.name ?? 'file';
-    } else if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
-      const view = source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
-      job = { bytes: view.slice().buffer };
-    } else {
+    const j = jobFor(source, sourceName);
+    if (!j) {
       fail('not_a_dump', 'load() takes a URL, a File or Blob, or an ArrayBuffer');
       return;
     }
-    name ??= job.label ?? 'session';
-    const current = ++generation;
+    const { job, name } = j;
     const started = performance.now();
-    worker?.terminate();
     ui.clear();
     status.classList.remove('rv-error');
     status.textContent = `Loading ${name}…`;
-    const run = importInWorker(ViewerLoader, job, {
-      isCancelled: () => destroyed || generation !== current,
+    const r = await loader.start(job, {
       onProgress: (done, total) => { status.textContent = `Reading ${name}… ${progressText(done, total, started)}`; },
       onBuilding: () => { status.textContent = `Building the model of ${name}…`; },
     });
-    worker = run.worker;
-    const r = await run.result;
     if (!r) return null;
     if (r.error) { fail(r.error.name, r.error.message); return null; }
     const summary = JSON.parse(r.viewer.summary());
@@ -93,9 +78,8 @@ export function mount(element, options = {}) {
     zoom: (t0Ms, t1Ms) => ui.zoom(t0Ms, t1Ms),
     /** Stops any load, removes the viewer and every listener it added. */
     destroy() {
-      destroyed = true;
-      worker?.terminate();
-      worker = null;
+            destroyed = true;
+      loader.stop();
       ui.destroy();
       status.remove();
     },

@@ -84,9 +84,10 @@ impl EmbedSession {
         actions(&acts)
     }
 
-    /// A fetch or import failed (`fetch_failed`, `not_a_dump`, `too_large`).
-    pub fn failed(&mut self, code: &str, message: &str) -> String {
-        actions(&self.embed.failed(code, message))
+    /// A fetch or import failed: `what` is the importer error's kind (its
+    /// JS `Error` name) or `fetch_failed`; Rust picks the protocol code.
+    pub fn failed(&mut self, what: &str, message: &str) -> String {
+        actions(&self.embed.failed(what, message))
     }
 
     /// The content height changed: `resize.v1` to the verified origin.

@@ -292,9 +292,10 @@ impl Embed {
         ]
     }
 
-    /// An import or fetch failed: `error.v1` with `fetch_failed`,
-    /// `not_a_dump` or `too_large`.
-    pub fn failed(&mut self, code: &str, message: &str) -> Vec<Action> {
+    /// An import or fetch failed (`what`: see [`code_for_failure`]):
+    /// `error.v1` with `fetch_failed`, `not_a_dump` or `too_large`.
+    pub fn failed(&mut self, what: &str, message: &str) -> Vec<Action> {
+        let code = code_for_failure(what);
         match self.verified_origin() {
             Some(o) => vec![
                 Action::Clear,
@@ -329,10 +330,14 @@ impl Embed {
     }
 }
 
-/// Maps an import error kind to the protocol's error code.
-pub fn code_for_import_error(kind: crate::error::Kind) -> &'static str {
-    match kind {
-        crate::error::Kind::TooLarge => "too_large",
+/// The protocol's error code for a failed load, from what failed: an
+/// import error's kind (`Kind::as_str`, the name of the JS `Error` the
+/// importer throws) or `fetch_failed`. The one mapping: the page passes
+/// what failed and never picks a code itself.
+pub fn code_for_failure(what: &str) -> &'static str {
+    match what {
+        "fetch_failed" => "fetch_failed",
+        "too_large" => "too_large",
         _ => "not_a_dump",
     }
 }
