@@ -33,6 +33,17 @@ fn errors_reach_js_with_their_kind() {
     assert!(String::from(err.message()).starts_with("not a WebRTC dump"));
 }
 
+/// The worker's size check reads the importer's own limit and wording.
+#[wasm_bindgen_test]
+fn the_input_limit_comes_from_the_importer() {
+    let limit = rtcview::formats::ImportOptions::default().max_decoded_bytes;
+    assert_eq!(rtcview::app::max_input_bytes(), limit as f64);
+    assert_eq!(
+        rtcview::app::too_large_message(1.5 * 1024.0 * 1024.0 * 1024.0),
+        "too large (1536.0 MB; limit 1024 MB)"
+    );
+}
+
 #[wasm_bindgen_test]
 fn gzip_works_in_wasm() {
     // flate2's pure-Rust backend must work on wasm32 too.

@@ -10,7 +10,7 @@
 
 import { el, txt, table } from './dom.js';
 import { findingsPanel } from './findings.js';
-import { findingMetrics, scoreExplanation } from './pkg/rtcview.js';
+import { findingMetrics, lineColors, scoreExplanation } from './pkg/rtcview.js';
 
 const CHART_HEIGHT = 150;
 
@@ -122,6 +122,8 @@ export function createUI(root, options = {}) {
   const sessionBox = el('div', { cls: 'rv-session' });
   root.append(bar, sessionBox);
   const q = (sel) => root.querySelector(sel);
+    const palettes = {};
+  const palette = (isDark) => (palettes[isDark] ??= lineColors(isDark).split(' '));
   const dark = () => {
     const t = root.dataset.theme ?? document.documentElement.dataset.theme;
     return t === 'dark' || (t !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches);
@@ -160,7 +162,10 @@ export function createUI(root, options = {}) {
       const start = performance.now();
       fig.rect = state.viewer.drawChart(canvas, fig.dataset.id, state.t0, state.t1, state.cursor ?? undefined, state.mark ?? undefined, dpr, dark(),
         state.highlight.length ? new Float64Array(state.highlight) : undefined);
-      fig.dpr = dpr;
+            fig.dpr = dpr;
+      // The legend in the colours the lines were just drawn in (Rust's palette).
+      const colors = palette(dark());
+      for (const sw of fig.querySelectorAll('.swatch')) sw.style.background = colors[sw.dataset.line % colors.length];
       // On the page's performance timeline: what a zoom or pan costs.
       performance.measure('rtcview:draw', { start, detail: fig.dataset.id });
     } catch (e) {
@@ -270,7 +275,7 @@ export function createUI(root, options = {}) {
 
   function chartFigure(info) {
     const legend = el('span', { cls: 'legend' });
-    info.lines.forEach((l, k) => legend.append(el('span', { cls: `swatch c${k % 6}` }), el('span', { text: l })));
+        info.lines.forEach((l, k) => legend.append(el('span', { cls: 'swatch', attrs: { 'data-line': k } }), el('span', { text: l })));
     const fig = el('figure', { cls: 'chart' },
       el('figcaption', {}, el('span', { cls: 'title', text: info.title }), info.unit ? el('span', { cls: 'unit', text: info.unit }) : null, legend, el('span', { cls: 'readout' })),
       el('div', { cls: 'plot' }, el('canvas', { attrs: { height: CHART_HEIGHT, 'aria-label': `${info.title} chart` } }), el('span', { cls: 'selection' })));

@@ -4,14 +4,13 @@
 // summary and the model back in transferable parts (see src/model/wire.rs). The page
 // stays responsive however long the import takes; a new load terminates
 // this worker.
-import init, { ImportStream } from './pkg/rtcview.js';
+import init, { ImportStream, maxInputBytes, tooLargeMessage } from './pkg/rtcview.js';
 
 const ready = init();
 
-// The importer's limit (decompressed bytes; formats::ImportOptions). A
-// larger input is refused before it is read.
-const LIMIT = 1 << 30;
-const tooLarge = (bytes) => ({ error: { name: 'too_large', message: `too large (${(bytes / 1048576).toFixed(1)} MB; limit ${LIMIT / 1048576} MB)` } });
+// The importer's limit (decompressed bytes; formats::ImportOptions) and its
+// wording, from Rust: a larger input is refused before it is read.
+const tooLarge = (bytes) => ({ error: { name: 'too_large', message: tooLargeMessage(bytes) } });
 
 /** Streams `stream` into the importer with progress, then posts the
  *  model's parts; returns the closing `{wireEnd}` message, or `{error}`.
@@ -30,7 +29,7 @@ async function importStream(stream, total) {
       const { value, done: end } = await reader.read();
       if (end) break;
       done += value.length;
-      if (done > LIMIT) { reader.cancel(); input.free(); return tooLarge(done); }
+      if (done > maxInputBytes()) { reader.cancel(); input.free(); return tooLarge(done); }
       input.push(value);
       const now = performance.now();
       if (now - last > 50) { postMessage({ progress: done, total }); last = now; }
@@ -71,21 +70,27 @@ const IN_FLIGHT = 4;
 /** Parts the page has taken into wasm memory (it says so, one by one). */
 let taken = 0;
 let wakeOnTaken = null;
-addEventListener('message', ({ data }) => {
+// The one message handler: flow control (the page took parts), or a job.
+onmessage = ({ data }) => {
   if (data?.taken) {
     taken += data.taken;
     const wake = wakeOnTaken;
     wakeOnTaken = null;
     wake?.();
+    return;
   }
-});
+  run(data);
+};
 
-onmessage = async ({ data }) => {
-  if (data?.taken) return; // flow control (above), not a job
+/** One load: a File, a URL (with the bearer token when the page allows
+ *  it) or bytes; posts progress, the parts and the end, or `{error}`. */
+async function run(data) {
   try {
+    await ready;
+    const limit = maxInputBytes();
     let result;
     if (data.file) {
-      if (data.file.size > LIMIT) { postMessage(tooLarge(data.file.size)); return; }
+      if (data.file.size > limit) { postMessage(tooLarge(data.file.size)); return; }
       result = await importStream(data.file.stream(), data.file.size);
     } else if (data.url) {
       let res;
@@ -102,13 +107,13 @@ onmessage = async ({ data }) => {
         return;
       }
       const length = Number(res.headers.get('content-length')) || 0;
-      if (length > LIMIT) { res.body?.cancel(); postMessage(tooLarge(length)); return; }
+            if (length > limit) { res.body?.cancel(); postMessage(tooLarge(length)); return; }
       result = await importStream(res.body, length);
     } else {
       result = await importStream(new Blob([data.bytes]).stream(), data.bytes.byteLength);
     }
     postMessage(result);
   } catch (e) {
-    postMessage({ error: { name: e?.name || 'error', message: e?.message || String(e) } });
+        postMessage({ error: { name: e?.name || 'error', message: e?.message || String(e) } });
   }
-};
+}

@@ -24,6 +24,28 @@ pub fn finding_metrics(kind: &str) -> String {
     crate::view::findings::metrics_for(kind).join(" ")
 }
 
+/// The largest input the importer reads, in decompressed bytes
+/// (`formats::ImportOptions`): the worker refuses a larger file before
+/// reading it, with [`too_large_message`].
+#[wasm_bindgen(js_name = maxInputBytes)]
+pub fn max_input_bytes() -> f64 {
+    crate::formats::ImportOptions::default().max_decoded_bytes as f64
+}
+
+/// The importer's own "too large" message for an input of `bytes`.
+#[wasm_bindgen(js_name = tooLargeMessage)]
+pub fn too_large_message(bytes: f64) -> String {
+    let limit = crate::formats::ImportOptions::default().max_decoded_bytes;
+    crate::formats::decompress::too_large(Some(bytes as u64), limit).message
+}
+
+/// The charts' line colours for a theme, CSS, space-separated
+/// (`charts::theme::Theme::line_css`): the legend's swatches use them.
+#[wasm_bindgen(js_name = lineColors)]
+pub fn line_colors(dark: bool) -> String {
+    crate::charts::theme::Theme::new(dark).line_css()
+}
+
 /// How the score is computed, in words (`findings::score::EXPLANATION`).
 #[wasm_bindgen(js_name = scoreExplanation)]
 pub fn score_explanation() -> String {

@@ -330,7 +330,7 @@ impl Viewer {
                     .get(l.times_of.0)
                     .and_then(|p| p.stats.get(l.times_of.1))
                     .map(gap_limit_ms)
-                    .unwrap_or(5000.0);
+                    .unwrap_or(crate::metrics::MAX_GAP_MS);
                 let value = line_data(&self.session, l)
                     .and_then(|(ts, vs)| vs.value_at(ts, t, max_age))
                     .map(|(_, v)| v);

@@ -1,5 +1,6 @@
-//! Chart colours, light and dark. The only place colours are written down
-//! (the page's CSS mirrors the same palette for the HTML around the charts).
+//! Chart colours, light and dark. The only place the line palette is
+//! written down: the page colours its legend swatches from
+//! [`Theme::line_css`] (through the wasm export `lineColors`).
 
 use plotters::style::RGBColor;
 use plotters::style::{Color, RGBAColor};
@@ -69,5 +70,37 @@ impl Theme {
             .get(i % self.lines.len())
             .copied()
             .unwrap_or(self.text)
+    }
+
+    /// The line palette as CSS colours, space-separated: line `i` is entry
+    /// `i % len`, as [`Self::line`].
+    pub fn line_css(&self) -> String {
+        self.lines
+            .iter()
+            .map(|RGBColor(r, g, b)| format!("#{r:02x}{g:02x}{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn css_palette_is_the_line_colours() {
+        for dark in [false, true] {
+            let t = Theme::new(dark);
+            let css: Vec<String> = t.line_css().split(' ').map(str::to_string).collect();
+            for (i, c) in css.iter().enumerate() {
+                let RGBColor(r, g, b) = t.line(i);
+                assert_eq!(*c, format!("#{r:02x}{g:02x}{b:02x}"));
+            }
+            assert_eq!(t.line(css.len()), t.line(0), "the palette repeats");
+        }
+        assert_eq!(
+            Theme::new(false).line_css().split(' ').next(),
+            Some("#1570ef")
+        );
     }
 }
