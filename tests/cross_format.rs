@@ -107,3 +107,44 @@ fn internals_and_chrome_rtcstats_agree_on_raw_series() {
         mismatches.values().sum::<usize>()
     );
 }
+
+/// The same session's two dumps give the same verdict: the same finding
+/// kinds on the same streams, the same rules able to run, the same score.
+/// (This session is a clean call: no finding either way; the scenario
+/// corpus compares the two downloads on impaired calls.)
+#[test]
+fn internals_and_chrome_rtcstats_agree_on_findings() {
+    let (Some(internals), Some(rtcstats)) = (
+        common::public_dump("internals-chrome144-2pc.txt"),
+        common::public_dump("rtcstats-v3-chromenative-chrome144-2pc.txt"),
+    ) else {
+        return;
+    };
+    let verdict = |bytes: &[u8]| {
+        let s = rtcview::import(bytes).expect("imports");
+        let a = rtcview::findings::analyze(&s);
+        let checks: Vec<(&str, bool)> = a.checks.iter().map(|c| (c.kind, c.checked)).collect();
+        let mut k: Vec<(String, Option<String>, Option<String>)> = a
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.kind.to_string(),
+                    f.peer_connection.clone(),
+                    f.stream.as_ref().map(|s| s.stats_id.clone()),
+                )
+            })
+            .collect();
+        k.sort();
+        k.dedup();
+        (k, checks, a.score.overall.map(f64::round))
+    };
+    let (a, b) = (verdict(&internals), verdict(&rtcstats));
+    assert_eq!(a, b);
+    assert!(
+        a.1.iter().filter(|c| c.1).count() >= 20,
+        "most rules ran: {:?}",
+        a.1
+    );
+    assert!(a.2.is_some(), "the call was scored");
+}

@@ -8,6 +8,8 @@
 //! Hand-written fixtures with expected values worked out by hand from the
 //! format specification, plus damaged variants of them.
 
+mod common;
+
 use rtcview::summary::summarize;
 use rtcview::Kind;
 
@@ -306,4 +308,31 @@ fn chrome_written_full_reports_do_not_carry_over() {
     let pc = &s.peer_connections[0];
     assert_eq!(pc.stats_object("A").map(|o| o.len()), Some(2));
     assert_eq!(pc.stats_object("B").map(|o| o.len()), Some(1));
+}
+
+/// The findings engine over every committed fixture (the scenario corpus
+/// has its own test): no panic, and every finding's evidence names a stats
+/// object and property of its dump, with ranges inside it.
+#[test]
+fn findings_hold_on_every_fixture() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut files = Vec::new();
+    for dir in ["rtcstats", "webrtc-internals"] {
+        for e in std::fs::read_dir(root.join(dir)).expect("fixture folder") {
+            files.push(e.expect("entry").path());
+        }
+    }
+    files.push(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/sample/session.rtcstats.gz"),
+    );
+    assert!(files.len() >= 3);
+    for path in files {
+        let bytes = std::fs::read(&path).expect("read");
+        let Ok(session) = rtcview::import(&bytes) else {
+            continue;
+        };
+        let analysis = rtcview::findings::analyze(&session);
+        let problems = common::evidence_problems(&session, &analysis);
+        assert!(problems.is_empty(), "{}: {problems:?}", path.display());
+    }
 }
