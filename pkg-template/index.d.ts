@@ -1,5 +1,7 @@
-import type { Summary } from './rtcview-embed.js';
-export type { Summary, ErrorCode, EmbedOptions, EmbeddedViewer } from './rtcview-embed.js';
+import type { Summary, ErrorCode } from './rtcview-types.js';
+/** Every document the viewer hands out (summary, findings, chart list, ...), generated from the Rust types. */
+export type * from './rtcview-types.js';
+export type { EmbedOptions, EmbeddedViewer } from './rtcview-embed.js';
 export { embed } from './rtcview-embed.js';
 
 export interface MountOptions {
@@ -10,7 +12,7 @@ export interface MountOptions {
 export interface ViewerEvents {
   ready: CustomEvent<{ version: string }>;
   statsReady: CustomEvent<Summary>;
-  error: CustomEvent<{ code: string; message: string }>;
+  error: CustomEvent<{ code: ErrorCode; message: string }>;
 }
 
 export interface MountedViewer {

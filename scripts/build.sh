@@ -24,7 +24,7 @@ rm -rf pkg
 mkdir -p pkg/pkg
 cp -r pkg-template/. pkg/
 cp dist/pkg/rtcview.js dist/pkg/rtcview_bg.wasm pkg/pkg/
-cp dist/mount.js dist/loader.js dist/viewer.js dist/findings.js dist/dom.js dist/worker.js dist/viewer.css dist/element.js dist/rtcview-embed.js dist/rtcview-embed.d.ts pkg/
+cp dist/mount.js dist/loader.js dist/viewer.js dist/findings.js dist/dom.js dist/worker.js dist/viewer.css dist/element.js dist/rtcview-embed.js dist/rtcview-embed.d.ts dist/rtcview-types.d.ts pkg/
 version=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
 sed -i "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" pkg/package.json
 

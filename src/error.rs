@@ -13,6 +13,7 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ImportErrorKind"))]
 pub enum Kind {
     /// Not a dump format we know.
     Unrecognized,
@@ -125,6 +126,7 @@ impl std::error::Error for ImportError {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "DiagnosticSeverity"))]
 pub enum Severity {
     Info,
     Warning,

@@ -11,6 +11,8 @@
 
 pub mod build;
 pub mod charts;
+#[cfg(test)]
+mod contract;
 pub mod embed;
 pub mod error;
 pub mod findings;

@@ -13,7 +13,9 @@ pub const SCHEMA: &str = "rtcview-summary/1";
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Summary {
+    #[cfg_attr(test, ts(type = "\"rtcview-summary/1\""))]
     pub schema: &'static str,
     pub source: Source,
     pub user_agent: Option<String>,
@@ -33,16 +35,21 @@ pub struct Summary {
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Source {
+    #[cfg_attr(test, ts(type = "Format"))]
     pub format: &'static str,
     pub dialect: String,
+    #[cfg_attr(test, ts(type = "number"))]
     pub bytes: u64,
     pub gzip: bool,
+    #[cfg_attr(test, ts(type = "number"))]
     pub decoded_bytes: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct GumSummary {
     pub t_ms: Option<f64>,
     pub request_type: String,
@@ -54,6 +61,7 @@ pub struct GumSummary {
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PcSummary {
     pub id: String,
     pub url: Option<String>,
@@ -69,10 +77,12 @@ pub struct PcSummary {
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct RtpSummary {
     pub stats_id: String,
     pub direction: Direction,
     pub kind: Option<String>,
+    #[cfg_attr(test, ts(type = "number | null"))]
     pub ssrc: Option<u64>,
     pub codec: Option<String>,
     pub samples: usize,
@@ -84,19 +94,24 @@ pub struct RtpSummary {
     pub frames_per_second: Option<Stat>,
     pub jitter_buffer_delay_ms: Option<Stat>,
     pub decode_ms_per_frame: Option<Stat>,
+    #[cfg_attr(test, ts(type = "number | null"))]
     pub frame_width: Option<u64>,
+    #[cfg_attr(test, ts(type = "number | null"))]
     pub frame_height: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct DiagSummary {
     pub severity: Severity,
     pub kind: String,
     pub message: String,
     pub line: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub key: Option<String>,
+    #[cfg_attr(test, ts(type = "number"))]
     pub count: u64,
 }
 

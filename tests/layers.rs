@@ -32,8 +32,8 @@ const MAY_DEPEND_ON: &[(&str, &[&str])] = &[
     ("embed", &["summary", "model", "error"]),
 ];
 
-/// Modules that sit above every layer.
-const TOP: &[&str] = &["app", "lib", "bin"];
+/// Modules that sit above every layer; `contract` (test-only) declares the types every layer hands to JS.
+const TOP: &[&str] = &["app", "lib", "bin", "contract"];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {

@@ -1,18 +1,6 @@
-/** The `rtcview-summary/1` document (docs/summary-schema.md). */
-export interface Summary {
-  schema: 'rtcview-summary/1';
-  source: { format: 'webrtc-internals' | 'rtcstats'; dialect: string; bytes: number; gzip: boolean; decodedBytes: number };
-  userAgent: string | null;
-  startMs: number | null;
-  durationMs: number | null;
-  getUserMedia: Array<{ tMs: number | null; requestType: string; audio: boolean; video: boolean; outcome: 'success' | 'failure' | 'pending'; error: string | null }>;
-  peerConnections: Array<Record<string, unknown> & { id: string }>;
-  diagnostics: Array<{ severity: 'info' | 'warning' | 'error'; kind: string; message: string; line: number | null; key?: string; count: number }>;
-}
-
-export type ErrorCode =
-  | 'token_expired' | 'token_invalid' | 'token_not_yet_valid' | 'audience' | 'issuer' | 'unknown_key'
-  | 'replayed' | 'forbidden' | 'fetch_failed' | 'not_a_dump' | 'too_large';
+import type { Summary, ErrorCode } from './rtcview-types.js';
+/** The `rtcview-summary/1` document (docs/summary-schema.md) and the `error.v1` codes, generated from the Rust types. */
+export type { Summary, ErrorCode };
 
 export interface EmbedOptions {
   /** The signed JWT (RS256 or ES256) issued by your backend. */

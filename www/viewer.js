@@ -296,7 +296,9 @@ export function createUI(root, options = {}) {
       if (c.group !== group) {
         group = c.group;
         grid = el('div', { cls: 'chart-grid' });
-        box.append(el('h3', { text: group.replace(/^Peer connection [^·]+· /, '') }), grid);
+        const heading = el('h3', { text: group });
+        heading.dataset.statsId = c.statsId;
+        box.append(heading, grid);
       }
       grid.append(chartFigure(c));
     }
@@ -425,7 +427,9 @@ export function createUI(root, options = {}) {
   function render(viewer, name) {
     clear();
     state.viewer = viewer;
+    /** @type {import('./rtcview-types').Summary} */
     const summary = JSON.parse(viewer.summary());
+    state.summary = summary;
     const [a, b] = viewer.timeRange();
     state.full0 = a ?? 0; state.full1 = b ?? 1;
     if (state.full1 <= state.full0) state.full1 = state.full0 + 1000;
@@ -438,7 +442,7 @@ export function createUI(root, options = {}) {
         if (e.isIntersecting) { state.visible.add(e.target); drawFigure(e.target); } else state.visible.delete(e.target);
       }
     }, { rootMargin: '200px' });
-        state.findings = findingsPanel(summary, { explanation: scoreExplanation(), onOpen: openFinding, on });
+    state.findings = findingsPanel(summary, { explanation: scoreExplanation(), onOpen: openFinding, on });
     sessionBox.append(state.findings.element, overview(summary, name));
     if (summary.peerConnections.length > 1) {
       const nav = el('nav', { cls: 'pcnav', attrs: { 'aria-label': 'Peer connections' } });
@@ -495,10 +499,15 @@ export function createUI(root, options = {}) {
   return {
     render,
     clear,
-    /** Host command select.v1: scroll to a peer connection (by id) or stream. */
+    /**
+     * Host command select.v1: scroll to a peer connection (its summary `id`)
+     * or to one of its streams (the stream's `statsId`, or its SSRC).
+     */
     select(pcId, stream) {
       const sec = [...sessionBox.querySelectorAll('section.pc')].find((s) => s.dataset.pcId === pcId) ?? sessionBox.querySelector('section.pc');
-      const target = stream ? [...(sec?.querySelectorAll('.charts h3') ?? [])].find((h) => h.textContent.includes(stream)) : sec;
+      const pc = state.summary?.peerConnections.find((p) => p.id === sec?.dataset.pcId);
+      const statsId = pc?.rtp.find((r) => r.statsId === String(stream) || (r.ssrc != null && String(r.ssrc) === String(stream)))?.statsId;
+      const target = stream != null ? [...(sec?.querySelectorAll('.charts h3') ?? [])].find((h) => h.dataset.statsId === statsId) : sec;
       target?.scrollIntoView({ block: 'start' });
     },
         /** Opens a finding by id (as a click on it does). */

@@ -196,12 +196,6 @@ pub struct Viewer {
     pub(crate) summary_json: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Readout<'a> {
-    label: &'a str,
-    value: Option<f64>,
-}
-
 #[wasm_bindgen]
 impl Viewer {
     /// Imports a dump. Throws an `Error` named after the error kind.
@@ -320,7 +314,7 @@ impl Viewer {
         let Some(chart) = self.chart(id) else {
             return "[]".into();
         };
-        let out: Vec<Readout<'_>> = chart
+        let out: Vec<crate::view::Readout<'_>> = chart
             .lines
             .iter()
             .map(|l| {
@@ -334,7 +328,7 @@ impl Viewer {
                 let value = line_data(&self.session, l)
                     .and_then(|(ts, vs)| vs.value_at(ts, t, max_age))
                     .map(|(_, v)| v);
-                Readout {
+                crate::view::Readout {
                     label: &l.label,
                     value,
                 }

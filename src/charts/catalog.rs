@@ -39,6 +39,7 @@ pub struct Line {
 /// A time range shaded behind the lines (e.g. "bandwidth"-limited quality).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Band {
     pub t0_ms: f64,
     pub t1_ms: f64,
@@ -48,6 +49,7 @@ pub struct Band {
 /// A vertical marker (e.g. a codec change).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Marker {
     pub t_ms: f64,
     pub label: String,
@@ -85,6 +87,7 @@ pub struct Chart {
 /// The chart list as the page sees it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ChartInfo<'a> {
     pub id: &'a str,
     pub metric: &'a str,
@@ -348,9 +351,8 @@ pub fn metric_charts_of(session: &Session, p: usize) -> Vec<Chart> {
     let strings = &session.strings;
     let mut out = Vec::new();
     if let Some(pc) = session.peer_connections.get(p) {
-        let pc_label = format!("Peer connection {}", pc.id);
         for s in rtp_streams(pc, strings) {
-            let group = format!("{pc_label} · {}", stream_label(&s));
+            let group = stream_label(&s);
             let video = s.kind.as_deref() == Some("video");
             let base = format!("{p}/{}", s.obj.id);
             let mut push =
@@ -480,7 +482,7 @@ pub fn metric_charts_of(session: &Session, p: usize) -> Vec<Chart> {
             .filter_map(|t| t.last_text("selectedCandidatePairId", strings))
             .find_map(|id| pc.stats_object(id));
         if let Some(pair) = selected {
-            let group = format!("{pc_label} · connection");
+            let group = "connection".to_string();
             for (metric, title, unit, prop, scale) in [
                 (
                     "icertt",
@@ -549,7 +551,7 @@ pub fn raw_charts(session: &Session) -> Vec<Chart> {
     for (p, pc) in session.peer_connections.iter().enumerate() {
         for (o, obj) in pc.stats.iter().enumerate() {
             let ty = obj.stats_type.as_deref().unwrap_or("?");
-            let group = format!("Peer connection {} · {} ({ty})", pc.id, obj.id);
+            let group = format!("{} ({ty})", obj.id);
             for (prop, col) in &obj.columns {
                 if !col.has_numbers() {
                     continue;

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, HashSet};
 /// Error codes of `error.v1` (the protocol's contract).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum AuthCode {
     TokenExpired,
     TokenInvalid,

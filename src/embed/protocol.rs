@@ -336,8 +336,11 @@ impl Embed {
 /// what failed and never picks a code itself.
 pub fn code_for_failure(what: &str) -> &'static str {
     match what {
-        "fetch_failed" => "fetch_failed",
-        "too_large" => "too_large",
-        _ => "not_a_dump",
+        "fetch_failed" => LOAD_FAILURE_CODES[0],
+        "too_large" => LOAD_FAILURE_CODES[2],
+        _ => LOAD_FAILURE_CODES[1],
     }
 }
+
+/// The `error.v1` codes of a failed load (the others are [`AuthCode`]s).
+pub const LOAD_FAILURE_CODES: [&str; 3] = ["fetch_failed", "not_a_dump", "too_large"];

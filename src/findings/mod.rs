@@ -34,6 +34,7 @@ use serde::Serialize;
 /// How badly a finding hurt the call (ordered: `Info` < `Critical`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Severity {
     /// Worth knowing, not a fault (a relay path, an ICE restart).
     Info,
@@ -56,10 +57,12 @@ impl Severity {
 /// The stream a finding is about.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StreamRef {
     pub direction: Direction,
     /// `audio` / `video`, when known.
     pub kind: Option<String>,
+    #[cfg_attr(test, ts(type = "number | null"))]
     pub ssrc: Option<u64>,
     /// The stream's `inbound-rtp` / `outbound-rtp` stats object.
     pub stats_id: String,
@@ -68,6 +71,7 @@ pub struct StreamRef {
 /// When the condition held: unix ms.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct TimeRange {
     pub start_ms: f64,
     pub end_ms: f64,
@@ -76,6 +80,7 @@ pub struct TimeRange {
 /// A measured value: a number, or a text (a state, a reason).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Value {
     Number(f64),
     Text(String),
@@ -97,6 +102,7 @@ impl From<&str> for Value {
 /// What was measured against what.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Evidence {
     /// The stats object measured (`None`: an event or the configuration).
     pub stats_id: Option<String>,
@@ -140,6 +146,7 @@ impl Evidence {
 /// One claim about the call.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Finding {
     /// Unique in the document (`f1`, `f2`, ... in the order below).
     pub id: String,
@@ -178,6 +185,7 @@ impl Finding {
 /// What a rule looked at: "checked 4 inbound streams", or why it could not.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Check {
     pub kind: &'static str,
     pub rule: String,

@@ -35,6 +35,7 @@ pub const BURST_R: f64 = 1.0;
 /// finding: a drop nothing explains) over a time range.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LedgerEntry {
     pub points: f64,
     /// The finding's id; `None`: no finding explains these windows.
@@ -42,11 +43,13 @@ pub struct LedgerEntry {
     pub start_ms: f64,
     pub end_ms: f64,
     /// The part that scored lowest: `audio`, `video` or `connectivity`.
+    #[cfg_attr(test, ts(type = "\"audio\" | \"video\" | \"connectivity\""))]
     pub part: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Score {
     /// 0-100: the mean of every window's score; `None` without windows.
     pub overall: Option<f64>,

@@ -137,6 +137,7 @@ pub fn scaled(obj: &StatsObject, property: &str, scale: f64) -> Vec<f64> {
 
 /// Mean and maximum of the finite values.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Stat {
     pub mean: f64,
     pub max: f64,

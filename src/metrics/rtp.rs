@@ -6,6 +6,7 @@ use crate::model::{Interner, PeerConnection, StatsObject};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Direction {
     Inbound,
     Outbound,
@@ -355,6 +356,7 @@ impl<'a> RtpStream<'a> {
 /// The candidate pair in use at the end of the session.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SelectedPair {
     pub local_type: Option<String>,
     pub remote_type: Option<String>,

@@ -54,6 +54,7 @@ impl Event {
 
 /// A state machine transition (signaling, ICE, connection, gathering).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StateChange {
     #[serde(rename = "tMs")]
     pub t_ms: Option<f64>,

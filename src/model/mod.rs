@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 
 /// The two dump families.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Format {
     #[serde(rename = "webrtc-internals")]
     WebrtcInternals,
@@ -53,6 +54,7 @@ pub struct SourceInfo {
 /// Outcome of a getUserMedia/getDisplayMedia request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Outcome {
     Success,
     Failure,

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct EventRow {
     pub t_ms: Option<f64>,
     /// Locale time text of old dumps (when there is no `tMs`).

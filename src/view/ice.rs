@@ -5,6 +5,7 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Candidate {
     pub id: String,
     pub candidate_type: Option<String>,
@@ -18,6 +19,7 @@ pub struct Candidate {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CandidatePair {
     pub id: String,
     /// The transport's selected pair at the end of the session.

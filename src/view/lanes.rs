@@ -5,6 +5,7 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Segment {
     pub t0_ms: f64,
     pub t1_ms: f64,
@@ -13,6 +14,7 @@ pub struct Segment {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Lane {
     pub name: &'static str,
     pub segments: Vec<Segment>,

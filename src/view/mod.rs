@@ -17,10 +17,20 @@ pub use sdp::{descriptions, Description};
 use serde::Serialize;
 use serde_json::Value;
 
+/// One line's value at a time (`Viewer.valuesAt`): `None` where the line
+/// has no sample within its gap limit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Readout<'a> {
+    pub label: &'a str,
+    pub value: Option<f64>,
+}
+
 /// A peer connection's configuration for display: ICE servers (URLs only;
 /// credentials are never shown) and the other fields as text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Configuration {
     pub ice_servers: Vec<Vec<String>>,
     pub fields: Vec<(String, String)>,

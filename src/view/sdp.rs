@@ -6,6 +6,7 @@ use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Section {
     /// `audio`, `video`, `application`.
     pub kind: String,
@@ -23,11 +24,13 @@ pub struct Section {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Description {
     pub t_ms: Option<f64>,
     /// The event it came from (`setRemoteDescription`, `createOfferOnSuccess` …).
     pub event: String,
     /// `local` or `remote`.
+    #[cfg_attr(test, ts(type = "\"local\" | \"remote\""))]
     pub side: &'static str,
     /// `offer`, `answer`, `pranswer`, `rollback`.
     pub sdp_type: String,

@@ -4,7 +4,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync, copyFileSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { transformSync } from 'esbuild';
 import { serve } from '../../scripts/serve.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -45,6 +46,7 @@ viewer.on('ready', () => { window.readyFired = true; });
 viewer.on('statsReady', (e) => { window.summary = e.detail; });
 viewer.on('error', (e) => { window.failure = e.detail; });
 viewer.load('session.rtcstats.gz');
+window.select = (pc, stream) => viewer.select(pc, stream);
 window.destroyA = () => {
   viewer.destroy();
   // Only the page's own listeners (on the viewer handle) may remain.
@@ -81,6 +83,22 @@ test('the packed package mounts, loads a dump, fires statsReady, and destroys cl
   await page.locator('#a figure.chart').first().scrollIntoViewIfNeeded();
   await page.waitForTimeout(200);
   assert.deepEqual(problems, [], 'no CSP violation or error under the strict policy');
+  // select(pc, stream) finds the stream by its SSRC (or stats id), not by
+  // the heading's text.
+  const stream = await page.evaluate(() => window.summary.peerConnections[1].rtp.at(-1));
+  const top = (id) => page.$eval(`#a section.pc[data-pc-id="PC_1"] h3[data-stats-id="${id}"]`, (h) => h.getBoundingClientRect().top);
+  assert.ok((await top(stream.statsId)) > 720, 'the stream starts below the fold');
+  await page.evaluate((ssrc) => window.select('PC_1', ssrc), stream.ssrc);
+  await page.waitForFunction((id) => {
+    const t = document.querySelector(`#a h3[data-stats-id="${id}"]`).getBoundingClientRect().top;
+    return t > -2 && t < innerHeight;
+  }, stream.statsId, { timeout: 5000 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate((id) => window.select('PC_1', id), stream.statsId);
+  await page.waitForFunction((id) => {
+    const t = document.querySelector(`#a h3[data-stats-id="${id}"]`).getBoundingClientRect().top;
+    return t > -2 && t < innerHeight;
+  }, stream.statsId, { timeout: 5000 });
   const leaked = await page.evaluate(() => window.destroyA());
   assert.deepEqual(leaked, [], 'listeners left after destroy()');
   assert.equal(await page.locator('#a *').count(), 0);
@@ -89,5 +107,32 @@ test('the packed package mounts, loads a dump, fires statsReady, and destroys cl
   await page.waitForFunction(() => window.elementSummary, null, { timeout: 30000 });
   assert.equal(await page.locator('rtc-view section.pc').count(), 2);
   await page.screenshot({ path: `${ROOT}target/e2e/package.png` });
+  // The summary the viewer handed out has exactly the fields the shipped
+  // declarations (generated from the Rust types) give it.
+  const summary = await page.evaluate(() => window.summary);
+  const types = readFileSync(`${APP}node_modules/rtcview/rtcview-types.d.ts`, 'utf8');
+  const fieldsOf = (name) => {
+    const body = types.match(new RegExp(`export type ${name} = \\{([^}]*)\\};`))[1].replace(/\/\*\*[\s\S]*?\*\//g, '');
+    return [...body.matchAll(/(\w+)\??:/g)].map((m) => m[1]).sort();
+  };
+  assert.deepEqual(Object.keys(summary).sort(), fieldsOf('Summary'));
+  assert.deepEqual(Object.keys(summary.peerConnections[0]).sort(), fieldsOf('PcSummary'));
+  assert.deepEqual(Object.keys(summary.peerConnections[0].rtp[0]).sort(), fieldsOf('RtpSummary'));
+  assert.deepEqual(Object.keys(summary.score).sort(), fieldsOf('Score'));
   await page.close();
+});
+
+test('the package declarations parse and every import in them resolves inside the package', () => {
+  const dir = `${APP}node_modules/rtcview/`;
+  const dts = readdirSync(dir).filter((f) => f.endsWith('.d.ts'));
+  assert.ok(dts.includes('rtcview-types.d.ts') && dts.includes('index.d.ts'), dts.join(' '));
+  for (const f of dts) {
+    const text = readFileSync(dir + f, 'utf8');
+    // esbuild's TypeScript parser: throws on a syntax error.
+    transformSync(text, { loader: 'ts', sourcefile: f });
+    assert.doesNotMatch(text, /\bunknown\b/, `${f} leaves a type unknown`);
+    for (const [, spec] of text.matchAll(/from '(\.\/[^']+)'/g)) {
+      assert.ok(existsSync(dir + spec.replace(/\.js$/, '.d.ts')), `${f} imports ${spec}, missing from the package`);
+    }
+  }
 });
