@@ -1,4 +1,4 @@
-import type { Summary, ErrorCode } from './rtcview-types.js';
+import type { Summary, ImportErrorKind, LoadFailureCode } from './rtcview-types.js';
 /** Every document the viewer hands out (summary, findings, chart list, ...), generated from the Rust types. */
 export type * from './rtcview-types.js';
 export type { EmbedOptions, EmbeddedViewer } from './rtcview-embed.js';
@@ -12,7 +12,8 @@ export interface MountOptions {
 export interface ViewerEvents {
   ready: CustomEvent<{ version: string }>;
   statsReady: CustomEvent<Summary>;
-  error: CustomEvent<{ code: ErrorCode; message: string }>;
+  /** `code`: why the dump could not be read (`ImportErrorKind`), a fetch that failed or input that is not a dump (`LoadFailureCode`), the wasm that did not start (`startup`), or the name of an unexpected error. */
+  error: CustomEvent<{ code: ImportErrorKind | LoadFailureCode | 'startup' | (string & {}); message: string }>;
 }
 
 export interface MountedViewer {

@@ -29,3 +29,16 @@ export function table(headers, rows, cls) {
   t.append(body);
   return t;
 }
+
+const pad = (n, w = 2) => String(n).padStart(w, '0');
+
+/** `hh:mm:ss` (UTC), with `.mmm` when `withMs`; `–` for no time. */
+export function clock(ms, withMs = false) {
+  if (ms == null || !Number.isFinite(ms)) return '–';
+  const d = new Date(ms);
+  const s = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  return withMs ? `${s}.${pad(d.getUTCMilliseconds(), 3)}` : s;
+}
+
+/** `yyyy-mm-dd hh:mm:ss.mmm UTC`; `–` for no time. */
+export const when = (ms) => (ms == null ? '–' : new Date(ms).toISOString().replace('T', ' ').replace('Z', ' UTC'));

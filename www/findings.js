@@ -6,19 +6,16 @@
 // button: opening it calls `onOpen(finding)` (the viewer zooms to its
 // ranges, shades them and shows its charts) and shows its evidence.
 
-import { el } from './dom.js';
+import { el, clock, table } from './dom.js';
+
+/** @typedef {import('./rtcview-types').Finding} Finding */
+/** @typedef {import('./rtcview-types').Summary} Summary */
 
 const SEVERITIES = ['critical', 'major', 'minor', 'info'];
-const pad = (n, w = 2) => String(n).padStart(w, '0');
-export function clock(ms) {
-  if (ms == null || !Number.isFinite(ms)) return '–';
-  const d = new Date(ms);
-  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-}
 const span = (f) => (f.ranges.length ? `${clock(f.ranges[0].startMs)}–${clock(f.ranges[f.ranges.length - 1].endMs)}` : '');
 const fmt = (v) => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : String(Math.round(v * 100) / 100)) : String(v));
 
-/** Where a finding is: "Peer connection 8-1 · inbound video 1234". */
+/** Where a finding is: "Peer connection 8-1 · inbound video 1234". @param {Finding} f */
 export function findingPlace(f) {
   const parts = [];
   if (f.peerConnection) parts.push(`Peer connection ${f.peerConnection}`);
@@ -26,28 +23,20 @@ export function findingPlace(f) {
   return parts.join(' · ') || 'the session';
 }
 
+/** @param {Finding} f */
 function evidenceTable(f) {
-  const t = el('table', { cls: 'evidence' });
-  const head = el('tr');
-  for (const h of ['Stats object', 'Property', 'Value', 'Threshold']) head.append(el('th', { text: h, attrs: { scope: 'col' } }));
-  t.append(el('thead', {}, head));
-  const body = el('tbody');
-  for (const e of f.evidence) {
+  return table(['Stats object', 'Property', 'Value', 'Threshold'], f.evidence.map((e) => {
     const unit = e.unit ? ` ${e.unit}` : '';
-    body.append(el('tr', {},
-      el('td', { text: e.statsId ?? '–' }), el('td', { text: e.property }),
-      el('td', { text: `${fmt(e.value)}${typeof e.value === 'number' ? unit : ''}` }),
-      el('td', { text: e.threshold == null ? '–' : `${fmt(e.threshold)}${unit}` })));
-  }
-  t.append(body);
-  return t;
+    return [e.statsId, e.property, `${fmt(e.value)}${typeof e.value === 'number' ? unit : ''}`, e.threshold == null ? null : `${fmt(e.threshold)}${unit}`];
+  }), 'evidence');
 }
 
 /**
-  * Builds the panel. `summary`: the rtcview-summary document; `explanation`:
+ * Builds the panel. `summary`: the rtcview-summary document; `explanation`:
  * the score formula in words (from Rust); `onOpen(finding)`: a finding (or
  * a ledger line's finding) was opened; `on(target, type, fn)`: the viewer's
  * listener registration, so its destroy() removes these too.
+ * @param {Summary} summary
  */
 export function findingsPanel(summary, { explanation, onOpen, on }) {
   const findings = summary.findings ?? [];
@@ -120,7 +109,7 @@ export function findingsPanel(summary, { explanation, onOpen, on }) {
   what.append(tbl);
   sec.append(what);
 
-    // One finding open at a time: its card expanded, every other collapsed.
+  // One finding open at a time: its card expanded, every other collapsed.
   function open(f) {
     for (const [id, card] of cards) setOpen(card, id === f.id);
     if (f.severity === 'info') info.open = true;
@@ -149,7 +138,7 @@ function findingCard(f, byId, open, on) {
     on(go, 'click', () => open(cause));
     body.append(el('p', {}, document.createTextNode('Caused by: '), go, document.createTextNode(` — ${cause.message}`)));
   }
-    const li = el('li', { cls: `finding sev-${f.severity}` }, head, body);
+  const li = el('li', { cls: `finding sev-${f.severity}` }, head, body);
   on(head, 'click', () => (body.hidden ? open(f) : setOpen(li, false)));
   li.dataset.findingId = f.id;
   return li;

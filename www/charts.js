@@ -1,0 +1,198 @@
+// The charts: a figure per chart of the catalog, drawn by the wasm with
+// plotters on its canvas, only while on screen (an IntersectionObserver)
+// and at most once per animation frame. The pointer on a chart moves the
+// cursor (values read out on every chart), a drag selects a range, the
+// wheel zooms (Ctrl/⌘) or pans (Shift), a double-click resets.
+
+import { el, clock } from './dom.js';
+import { lineColors } from './pkg/rtcview.js';
+
+const CHART_HEIGHT = 150;
+
+/** @typedef {import('./rtcview-types').ChartInfo} ChartInfo */
+
+export class Charts {
+  /**
+   * @param {{ axis: import('./timeline.js').TimeAxis, on: Function, dark: () => boolean, onCursor: (t: number | null) => void }} deps
+   */
+  constructor({ axis, on, dark, onCursor }) {
+    this.axis = axis; this.on = on; this.dark = dark; this.onCursor = onCursor;
+    this.viewer = null;
+    this.visible = new Set();
+    this.observer = null;
+    this.frame = 0;
+    this.drag = null;
+    this.cursor = null;
+    this.mark = null;
+    // The finding being looked at: its ranges, flat [start, end, ...].
+    this.highlight = [];
+    this.palettes = {};
+    // One mouseup for every chart: ends a drag-select.
+    on(window, 'mouseup', (e) => this.endDrag(e));
+  }
+
+  /** A new session: figures are drawn as they scroll into view. */
+  open(viewer) {
+    this.viewer = viewer;
+    this.cursor = null; this.mark = null; this.highlight = [];
+    this.observer = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        if (e.isIntersecting) { this.visible.add(e.target); this.draw(e.target); } else this.visible.delete(e.target);
+      }
+    }, { rootMargin: '200px' });
+  }
+
+  clear() {
+    this.observer?.disconnect();
+    this.visible.clear();
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.viewer = null;
+    this.highlight = [];
+  }
+
+  /** The charts of peer connection `pcId`, grouped under headings that carry the stream's stats id. */
+  panel(charts, pcId) {
+    const box = el('div', { cls: 'charts' });
+    let group = null, grid = null;
+    for (const c of charts.filter((c) => c.pcId === pcId)) {
+      if (c.group !== group) {
+        group = c.group;
+        grid = el('div', { cls: 'chart-grid' });
+        const heading = el('h3', { text: group });
+        heading.dataset.statsId = c.statsId;
+        box.append(heading, grid);
+      }
+      grid.append(this.figure(c));
+    }
+    if (!box.childElementCount) box.append(el('p', { cls: 'muted', text: 'No stats to chart for this connection.' }));
+    return box;
+  }
+
+  /** Stops watching the figures under `box` (before it is replaced). */
+  forget(box) {
+    for (const f of box.querySelectorAll('figure')) { this.observer?.unobserve(f); this.visible.delete(f); }
+  }
+
+  /** @param {ChartInfo} info */
+  figure(info) {
+    const legend = el('span', { cls: 'legend' });
+    info.lines.forEach((l, k) => legend.append(el('span', { cls: 'swatch', attrs: { 'data-line': k } }), el('span', { text: l })));
+    const fig = el('figure', { cls: 'chart' },
+      el('figcaption', {}, el('span', { cls: 'title', text: info.title }), info.unit ? el('span', { cls: 'unit', text: info.unit }) : null, legend, el('span', { cls: 'readout' })),
+      el('div', { cls: 'plot' }, el('canvas', { attrs: { height: CHART_HEIGHT, 'aria-label': `${info.title} chart` } }), el('span', { cls: 'selection' })));
+    fig.querySelector('.selection').hidden = true;
+    fig.dataset.id = info.id;
+    fig.dataset.metric = info.metric;
+    fig.dataset.statsId = info.statsId;
+    if (info.bands.length) fig.append(el('p', { cls: 'bands', text: `Shaded: quality limited by ${[...new Set(info.bands.map((b) => b.label))].join(', ')}` }));
+    this.attachInput(fig);
+    this.observer.observe(fig);
+    return fig;
+  }
+
+  /** Redraws the visible charts and readouts at the next animation frame. */
+  schedule() {
+    if (this.frame || !this.viewer) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      if (!this.viewer) return;
+      for (const fig of this.visible) this.draw(fig);
+      this.readouts();
+    });
+  }
+
+  /** The line colours: Rust's palette, the one the lines are drawn in. */
+  palette(isDark) { return (this.palettes[isDark] ??= lineColors(isDark).split(' ')); }
+
+  draw(fig) {
+    const canvas = fig.querySelector('canvas');
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.max(1, Math.round(canvas.clientWidth * dpr));
+    const h = Math.round(CHART_HEIGHT * dpr);
+    if (canvas.width !== w) canvas.width = w;
+    if (canvas.height !== h) canvas.height = h;
+    try {
+      const start = performance.now();
+      const dark = this.dark();
+      fig.rect = this.viewer.drawChart(canvas, fig.dataset.id, this.axis.t0, this.axis.t1, this.cursor ?? undefined, this.mark ?? undefined, dpr, dark,
+        this.highlight.length ? new Float64Array(this.highlight) : undefined);
+      fig.dpr = dpr;
+      const colors = this.palette(dark);
+      for (const sw of fig.querySelectorAll('.swatch')) sw.style.background = colors[sw.dataset.line % colors.length];
+      // On the page's performance timeline: what a zoom or pan costs.
+      performance.measure('rtcview:draw', { start, detail: fig.dataset.id });
+    } catch (e) {
+      fig.querySelector('.readout').textContent = `could not draw: ${e.message}`;
+    }
+  }
+
+  /** The time under `clientX` on `fig`'s plot area, or null outside it. */
+  timeAt(fig, clientX) {
+    if (!fig.rect) return null;
+    const box = fig.querySelector('canvas').getBoundingClientRect();
+    const x = (clientX - box.left) * fig.dpr;
+    const [l, r] = fig.rect;
+    if (x < l || x > r) return null;
+    return this.axis.t0 + ((x - l) / (r - l)) * (this.axis.t1 - this.axis.t0);
+  }
+
+  readouts() {
+    for (const fig of this.visible) {
+      const out = fig.querySelector('.readout');
+      if (this.cursor == null) { out.textContent = ''; continue; }
+      /** @type {import('./rtcview-types').Readout[]} */
+      const vals = JSON.parse(this.viewer.valuesAt(fig.dataset.id, this.cursor));
+      out.textContent = `${clock(this.cursor, true)}  ` + vals.map((v) => `${v.label} ${v.value == null ? '–' : Number(v.value).toFixed(v.value < 10 ? 2 : 0)}`).join('  ');
+    }
+    this.onCursor(this.cursor);
+  }
+
+  setCursor(t) {
+    if (t === this.cursor) return;
+    this.cursor = t;
+    this.schedule();
+  }
+
+  setMark(t) { this.mark = t; this.schedule(); }
+
+  attachInput(fig) {
+    const { on, axis } = this;
+    const canvas = fig.querySelector('canvas');
+    const sel = fig.querySelector('.selection');
+    on(canvas, 'mousemove', (e) => {
+      const t = this.timeAt(fig, e.clientX);
+      this.setCursor(t);
+      const d = this.drag;
+      if (d && d.fig === fig && t != null) {
+        const box = canvas.getBoundingClientRect();
+        const a = Math.min(d.x, e.clientX) - box.left, b = Math.max(d.x, e.clientX) - box.left;
+        sel.hidden = false; sel.style.left = `${a}px`; sel.style.width = `${b - a}px`;
+      }
+    });
+    on(canvas, 'mouseleave', () => this.setCursor(null));
+    on(canvas, 'mousedown', (e) => {
+      const t = this.timeAt(fig, e.clientX);
+      if (t != null && e.button === 0) { this.drag = { fig, x: e.clientX, t }; e.preventDefault(); }
+    });
+    on(canvas, 'dblclick', () => axis.reset());
+    on(canvas, 'wheel', (e) => {
+      if (e.ctrlKey || e.metaKey) {
+        e.preventDefault();
+        axis.zoom(e.deltaY > 0 ? 1.25 : 0.8, this.timeAt(fig, e.clientX) ?? undefined);
+      } else if (e.shiftKey) {
+        e.preventDefault();
+        axis.pan((e.deltaY || e.deltaX) > 0 ? 0.1 : -0.1);
+      }
+    }, { passive: false });
+  }
+
+  endDrag(e) {
+    const d = this.drag;
+    if (!d) return;
+    this.drag = null;
+    d.fig.querySelector('.selection').hidden = true;
+    const t = this.timeAt(d.fig, e.clientX) ?? (e.clientX < d.x ? this.axis.t0 : this.axis.t1);
+    if (Math.abs(e.clientX - d.x) > 4) this.axis.set(Math.min(d.t, t), Math.max(d.t, t));
+  }
+}
