@@ -11,7 +11,7 @@
 
 pub mod build;
 pub mod charts;
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod contract;
 pub mod embed;
 pub mod error;

@@ -10,7 +10,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
-use rtcview::embed::{Action, AuthCode, Embed, EmbedConfig, TokenVerifier};
+use rtcview::embed::{Action, AuthCode, Bearer, Embed, EmbedConfig, TokenVerifier};
 use serde_json::{json, Value};
 
 const RSA_PRIV: &str = include_str!("fixtures/keys/rsa-private.pem");
@@ -337,7 +337,7 @@ fn protocol_hears_only_the_parent_at_allowed_origins() {
     assert!(actions.contains(&Action::StopReady));
     assert!(actions.contains(&Action::Fetch {
         url: "https://files.example.com/s/1.json".into(),
-        bearer: true
+        bearer: Some(Bearer::new(&token))
     }));
     assert!(e.ready_targets().is_empty());
     // After login only the verified origin is heard.
@@ -356,7 +356,7 @@ fn protocol_hears_only_the_parent_at_allowed_origins() {
         a,
         vec![Action::Fetch {
             url: "https://cdn.example.net/x.json".into(),
-            bearer: false
+            bearer: None
         }]
     );
     let a = e.on_message(
@@ -558,10 +558,26 @@ fn actions_serialize_as_the_page_expects() {
     assert_eq!(
         j(Action::Fetch {
             url: "u".into(),
-            bearer: true
+            bearer: Some(Bearer::new("t.o.k"))
         }),
-        json!({"do": "fetch", "url": "u", "bearer": true})
+        json!({"do": "fetch", "url": "u", "bearer": "t.o.k"})
     );
+    assert_eq!(
+        j(Action::Fetch {
+            url: "u".into(),
+            bearer: None
+        }),
+        json!({"do": "fetch", "url": "u", "bearer": null})
+    );
+    // Debug output never shows a token.
+    let shown = format!(
+        "{:?}",
+        Action::Fetch {
+            url: "u".into(),
+            bearer: Some(Bearer::new("t.o.k"))
+        }
+    );
+    assert!(!shown.contains("t.o.k"), "{shown}");
     assert_eq!(j(Action::StopReady), json!({"do": "stopReady"}));
     assert_eq!(
         j(Action::ImportBuffer { name: "n".into() }),

@@ -3,9 +3,9 @@
 // steps, yielding to the browser between them (input and painting go on).
 // Decoding overlaps the worker's encoding, and decoded bytes are dropped,
 // so the page never holds the model and the whole transfer at once.
+import { Step } from './pkg/rtcview.js';
+
 const BUDGET_MS = 20;
-const WORKING = 0;
-const NEED_BYTES = 1;
 
 const yieldToBrowser = () => new Promise((resolve) => {
   const c = new MessageChannel();
@@ -37,12 +37,12 @@ function transferToViewer(ViewerLoader, isCancelled = () => false, onTaken = () 
         if (needBytes && queue.length) { loader.push(queue.shift()); onTaken(); }
         if (ended && !told && !queue.length) { loader.end(); told = true; }
         const s = loader.step(BUDGET_MS);
-        needBytes = s === NEED_BYTES;
-        if (s === WORKING) await yieldToBrowser();
+        needBytes = s === Step.NeedBytes;
+        if (s === Step.Working) await yieldToBrowser();
         // Waiting for the worker: woken by the next part, or after a while
         // to notice a cancelled load (its worker is gone; nothing else
         // would wake this loop, and the loader's memory would never be freed).
-        else if (s === NEED_BYTES) await new Promise((resolve) => { wake = resolve; setTimeout(poke, 250); if (queue.length || (ended && !told)) poke(); });
+        else if (s === Step.NeedBytes) await new Promise((resolve) => { wake = resolve; setTimeout(poke, 250); if (queue.length || (ended && !told)) poke(); });
         else return loader.finish(summary);
       }
     } catch (e) {

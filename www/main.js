@@ -122,8 +122,6 @@ async function embeddedMode() {
     showError('config', e.message);
     return;
   }
-  let token = null; // the verified login token, only for bearer fetches
-  let pendingToken = null;
   let announcing = true;
   const post = (origin, message) => window.parent.postMessage(typeof message === 'string' ? message : JSON.stringify(message), origin);
   const announce = () => {
@@ -135,11 +133,12 @@ async function embeddedMode() {
     for (const a of JSON.parse(actionsJson)) {
       switch (a.do) {
         case 'post': post(a.origin, a.message); break;
-        case 'stopReady': announcing = false; token = pendingToken; break;
+        case 'stopReady': announcing = false; break;
         case 'clear': ui.clear(); $('error').hidden = true; setStatus('Waiting for the host page…'); break;
         case 'fetch': {
           setStatus('Fetching the session…');
-          fetchAndAdmit({ url: a.url, label: 'the session', token: a.bearer ? token : null }, 'the session');
+          // `bearer`: the verified login's token, given by Rust only for a data origin.
+          fetchAndAdmit({ url: a.url, label: 'the session', token: a.bearer ?? null }, 'the session');
           break;
         }
         case 'importBuffer': if (buffer) fetchAndAdmit({ bytes: buffer }, a.name); break;
@@ -156,7 +155,7 @@ async function embeddedMode() {
     run(JSON.stringify(actions.filter((a) => a.do !== 'show')));
   }, (kind, message) => {
     showError(kind, message);
-        run(session.failed(kind, message)); // Rust maps the kind to the protocol's code
+    run(session.failed(kind, message)); // Rust maps the kind to the protocol's code
   });
   addEventListener('message', (e) => {
     const fromParent = e.source === window.parent;
@@ -170,13 +169,6 @@ async function embeddedMode() {
         text = JSON.stringify({ ...e.data, data: { ...d, buffer: undefined } });
       } else text = JSON.stringify(e.data);
     } else return;
-    // Remember the token of a login; it is used only if the login verifies.
-    pendingToken = null;
-    try {
-      let m = JSON.parse(text);
-      if (typeof m === 'string') m = JSON.parse(m);
-      if (m && m.msg === 'login.v1' && typeof m.data === 'string') pendingToken = m.data;
-    } catch { /* not JSON: PING or noise */ }
     run(session.onMessage(text, buffer != null, e.origin, fromParent), buffer);
   });
   new ResizeObserver(() => run(session.resized(document.documentElement.scrollHeight))).observe(document.body);
@@ -191,7 +183,7 @@ async function start() {
     return;
   }
   $('version').textContent = version();
-    ui = createUI($('app'), { pageTheme: true });
+  ui = createUI($('app'), { pageTheme: true });
   loader = loads(ViewerLoader);
   if (embedded) embeddedMode(); else standalone();
 }

@@ -21,11 +21,8 @@ impl EmbedSession {
     /// missing fields or invalid: never "allow all".
     #[wasm_bindgen(constructor)]
     pub fn new(config_json: &str) -> Result<EmbedSession, JsValue> {
-        let config = EmbedConfig::parse(config_json).map_err(|e| {
-            let err = js_sys::Error::new(&e.to_string());
-            err.set_name("config");
-            JsValue::from(err)
-        })?;
+        let config = EmbedConfig::parse(config_json)
+            .map_err(|e| super::js_error("config", &e.to_string()))?;
         Ok(EmbedSession {
             embed: Embed::new(config),
         })

@@ -10,6 +10,20 @@ pub use viewer::Viewer;
 
 use wasm_bindgen::prelude::*;
 
+/// Every error the wasm throws: a JS `Error` whose `name` is the kind
+/// (an `ImportErrorKind` of rtcview-types.d.ts, `config`, `draw`, ...)
+/// and whose `message` is for people, so the page can show both.
+pub(crate) fn js_error(kind: &str, message: &str) -> JsValue {
+    let err = js_sys::Error::new(message);
+    err.set_name(kind);
+    JsValue::from(err)
+}
+
+/// An import error, named after its kind.
+pub(crate) fn import_error(e: crate::ImportError) -> JsValue {
+    js_error(e.kind.as_str(), &e.to_string())
+}
+
 /// Crate version, for the page footer and bug reports.
 #[wasm_bindgen]
 pub fn version() -> String {
@@ -59,11 +73,7 @@ pub fn score_explanation() -> String {
 /// people, so the page can show both.
 #[wasm_bindgen(js_name = summarizeDump)]
 pub fn summarize_dump(bytes: &[u8]) -> Result<String, JsValue> {
-    let session = crate::formats::import(bytes).map_err(|e| {
-        let err = js_sys::Error::new(&e.to_string());
-        err.set_name(e.kind.as_str());
-        JsValue::from(err)
-    })?;
+    let session = crate::formats::import(bytes).map_err(import_error)?;
     serde_json::to_string(&crate::summary::summarize(&session))
-        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+        .map_err(|e| js_error("internal", &e.to_string()))
 }

@@ -12,16 +12,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-fn js_error(kind: &str, message: &str) -> JsValue {
-    let err = js_sys::Error::new(message);
-    err.set_name(kind);
-    JsValue::from(err)
-}
-
-/// An import error as a JS `Error` named after its kind.
-fn import_error(e: crate::ImportError) -> JsValue {
-    js_error(e.kind.as_str(), &e.to_string())
-}
+use super::{import_error, js_error};
 
 fn json<T: Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
@@ -119,10 +110,17 @@ impl Default for ViewerLoader {
     }
 }
 
-/// What [`ViewerLoader::step`] returns.
-const STEP_WORKING: u8 = 0;
-const STEP_NEED_BYTES: u8 = 1;
-const STEP_DONE: u8 = 2;
+/// What [`ViewerLoader::step`] returns (in JS: `Step.Working`, ...).
+#[wasm_bindgen]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Call again (after letting the browser paint).
+    Working = 0,
+    /// Push the next part first.
+    NeedBytes = 1,
+    /// Ready to `finish`.
+    Done = 2,
+}
 
 #[wasm_bindgen]
 impl ViewerLoader {
@@ -144,29 +142,28 @@ impl ViewerLoader {
         self.decoder.end();
     }
 
-    /// Works for about `budget_ms`. Returns 0 (call again), 1 (push the next
-    /// part first) or 2 (ready to `finish`).
-    pub fn step(&mut self, budget_ms: f64) -> Result<u8, JsValue> {
+    /// Works for about `budget_ms`; says what the page does next.
+    pub fn step(&mut self, budget_ms: f64) -> Result<Step, JsValue> {
         use crate::transfer::Progress;
         let start = js_sys::Date::now();
         let broken = || js_error("internal", "the import worker sent an unreadable model");
         if self.ready.is_some() {
-            return Ok(STEP_DONE);
+            return Ok(Step::Done);
         }
         loop {
             // One column or one derived series at a time: a million-row
             // stats object is tens of MB, too much for one step.
             match self.decoder.step(1).ok_or_else(broken)? {
                 Progress::Working => {}
-                Progress::NeedBytes => return Ok(STEP_NEED_BYTES),
+                Progress::NeedBytes => return Ok(Step::NeedBytes),
                 Progress::Done => {
                     let d = std::mem::take(&mut self.decoder);
                     self.ready = Some(d.finish_with_charts().ok_or_else(broken)?);
-                    return Ok(STEP_DONE);
+                    return Ok(Step::Done);
                 }
             }
             if js_sys::Date::now() - start >= budget_ms {
-                return Ok(STEP_WORKING);
+                return Ok(Step::Working);
             }
         }
     }

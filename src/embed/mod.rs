@@ -13,4 +13,4 @@ pub mod provider;
 
 pub use auth::{AuthCode, AuthError, Claims, TokenVerifier};
 pub use config::EmbedConfig;
-pub use protocol::{Action, Embed};
+pub use protocol::{Action, Bearer, Embed};

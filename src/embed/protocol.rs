@@ -26,9 +26,10 @@ pub enum Action {
     Post { origin: String, message: Value },
     /// Stop announcing `ready.v1`.
     StopReady,
-    /// Fetch and import `url`, with `Authorization: Bearer <token>` only when
-    /// `bearer` (the URL's origin is in `dataOrigins`).
-    Fetch { url: String, bearer: bool },
+    /// Fetch and import `url`, with `Authorization: Bearer <bearer>` when
+    /// given: the verified login's token, only for a URL whose origin is in
+    /// `dataOrigins`. The page keeps no token of its own.
+    Fetch { url: String, bearer: Option<Bearer> },
     /// Import the ArrayBuffer that came with this message.
     ImportBuffer { name: String },
     /// Remove everything shown.
@@ -44,6 +45,25 @@ pub enum Action {
     Zoom { t0_ms: f64, t1_ms: f64 },
 }
 
+/// A verified login's token, held only to be sent to the data origins.
+/// Its `Debug` shows nothing of it, so no `{:?}` of an action or of the
+/// session state can log it.
+#[derive(Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct Bearer(String);
+
+impl Bearer {
+    pub fn new(token: &str) -> Bearer {
+        Bearer(token.to_string())
+    }
+}
+
+impl std::fmt::Debug for Bearer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Bearer(•••)")
+    }
+}
+
 #[derive(Debug)]
 enum Phase {
     WaitingForLogin,
@@ -55,6 +75,8 @@ enum Phase {
 pub struct Embed {
     verifier: TokenVerifier,
     phase: Phase,
+    /// The token of the current login (none while waiting for one).
+    token: Option<Bearer>,
 }
 
 fn msg(name: &str, data: Option<Value>) -> Value {
@@ -74,6 +96,7 @@ impl Embed {
         Embed {
             verifier: TokenVerifier::new(config),
             phase: Phase::WaitingForLogin,
+            token: None,
         }
     }
 
@@ -149,6 +172,7 @@ impl Embed {
                             origin: origin.to_string(),
                             claims,
                         };
+                        self.token = Some(Bearer::new(token));
                         let mut out = vec![Action::StopReady, Action::Clear];
                         if let Some(u) = url {
                             out.push(self.fetch(&u));
@@ -158,6 +182,7 @@ impl Embed {
                     Err(e) => {
                         // A failed login logs out: nothing stays shown.
                         self.phase = Phase::WaitingForLogin;
+                        self.token = None;
                         vec![
                             Action::Clear,
                             reply(error_message(e.code.as_str(), &e.message)),
@@ -167,6 +192,7 @@ impl Embed {
             }
             "logout.v1" => {
                 self.phase = Phase::WaitingForLogin;
+                self.token = None;
                 vec![Action::Clear]
             }
             "load.v1" => {
@@ -220,7 +246,10 @@ impl Embed {
     fn fetch(&self, url: &str) -> Action {
         Action::Fetch {
             url: url.to_string(),
-            bearer: self.verifier.config().data_origin_allowed(url),
+            bearer: self
+                .token
+                .clone()
+                .filter(|_| self.verifier.config().data_origin_allowed(url)),
         }
     }
 
