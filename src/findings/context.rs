@@ -179,8 +179,11 @@ impl<'a> Pc<'a> {
             return Vec::new();
         };
         let mut out = Vec::new();
-        // The pair changes rarely: looked up again only when it does.
+        // The pair changes rarely: looked up again only when it does, and
+        // its rows are walked forward with the transport's (both are in
+        // time order) instead of searched for at every row.
         let mut last: Option<(&str, Option<(&StatsObject, &crate::model::Column)>)> = None;
+        let mut row = 0;
         for (i, &time) in t.times_ms.iter().enumerate() {
             let Some(id) = sel.text(i, self.strings) else {
                 continue;
@@ -193,13 +196,20 @@ impl<'a> Pc<'a> {
                         .stats_object(id)
                         .and_then(|pair| Some((pair, pair.column(property)?)));
                     last = Some((id, found));
+                    row = 0;
                     found
                 }
             };
             let Some((pair, col)) = found else {
                 continue;
             };
-            let row = pair.times_ms.partition_point(|&x| x <= time);
+            if time.is_nan() {
+                continue;
+            }
+            // The first row after `time`: rows before it are at or before.
+            while pair.times_ms.get(row).is_some_and(|&x| x <= time) {
+                row += 1;
+            }
             if let Some(v) = row.checked_sub(1).and_then(|r| col.number(r)) {
                 out.push((time, pair.id.as_str(), v));
             }

@@ -133,24 +133,26 @@ impl Domain {
     }
 }
 
-/// Sum of counter deltas of the intervals ending in `(a, b]`.
-fn sum_in(times: &[f64], d: &[f64], a: f64, b: f64) -> Option<f64> {
-    let lo = times.partition_point(|&t| t <= a);
-    let hi = times.partition_point(|&t| t <= b);
+/// The rows of `times` in `(a, b]`: found once per window and stream, and
+/// shared by every sum over them.
+fn rows_in(times: &[f64], a: f64, b: f64) -> std::ops::Range<usize> {
+    times.partition_point(|&t| t <= a)..times.partition_point(|&t| t <= b)
+}
+
+/// Sum of counter deltas of the intervals ending in `rows`.
+fn sum_in(d: &[f64], rows: std::ops::Range<usize>) -> Option<f64> {
     let (n, sum) = d
-        .get(lo..hi)?
+        .get(rows)?
         .iter()
         .filter(|x| x.is_finite())
         .fold((0, 0.0), |(n, s), x| (n + 1, s + x));
     (n > 0).then_some(sum)
 }
 
-/// The last value of a column at the rows in `(a, b]`.
-fn last_in(obj: &crate::model::StatsObject, prop: &str, a: f64, b: f64) -> Option<f64> {
-    let c = obj.column(prop)?;
-    let lo = obj.times_ms.partition_point(|&t| t <= a);
-    let hi = obj.times_ms.partition_point(|&t| t <= b);
-    (lo..hi).rev().find_map(|i| c.number(i))
+/// The last value of a column at `rows`.
+fn last_in(c: Option<&crate::model::Column>, rows: std::ops::Range<usize>) -> Option<f64> {
+    let c = c?;
+    rows.rev().find_map(|i| c.number(i))
 }
 
 /// Precomputed deltas of one stream.
@@ -163,6 +165,9 @@ struct StreamSeries<'a, 'b> {
     freeze: Rc<Vec<f64>>,
     frames: Rc<Vec<f64>>,
     packets: Rc<Vec<f64>>,
+    /// `frameWidth` and `frameHeight`, looked up once.
+    width: Option<&'b crate::model::Column>,
+    height: Option<&'b crate::model::Column>,
     /// The best frame rate and pixel count the stream reached.
     best_fps: f64,
     best_pixels: f64,
@@ -215,6 +220,8 @@ fn prepare<'a, 'b>(s: &'b Stream<'a>) -> StreamSeries<'a, 'b> {
         } else {
             "packetsSent"
         }),
+        width: w,
+        height: h,
         best_fps,
         best_pixels,
     }
@@ -258,20 +265,16 @@ fn parts_of(
         if a < first + super::context::STARTUP_MS {
             continue;
         }
+        let rows = rows_in(&o.times_ms, a, b);
+        let sum_in = |d: &[f64]| sum_in(d, rows.clone());
         if ss.s.inbound() && ss.s.is_audio() {
-            let (Some(aud), Some(tot)) = (
-                sum_in(&o.times_ms, &ss.audible, a, b),
-                sum_in(&o.times_ms, &ss.total, a, b),
-            ) else {
+            let (Some(aud), Some(tot)) = (sum_in(&ss.audible), sum_in(&ss.total)) else {
                 continue;
             };
             if tot <= 0.0 {
                 continue;
             }
-            let jb = match (
-                sum_in(&o.times_ms, &ss.jb_delay, a, b),
-                sum_in(&o.times_ms, &ss.jb_emitted, a, b),
-            ) {
+            let jb = match (sum_in(&ss.jb_delay), sum_in(&ss.jb_emitted)) {
                 (Some(d), Some(e)) if e > 0.0 => 1000.0 * d / e,
                 _ => 0.0,
             };
@@ -299,16 +302,16 @@ fn parts_of(
                 losses,
             });
         } else if ss.s.is_video() {
-            let Some(frames) = sum_in(&o.times_ms, &ss.frames, a, b) else {
+            let Some(frames) = sum_in(&ss.frames) else {
                 continue;
             };
             // Nothing on the wire: paused (an SFU, the sender), not bad.
-            if sum_in(&o.times_ms, &ss.packets, a, b).unwrap_or(0.0) <= 0.0 {
+            if sum_in(&ss.packets).unwrap_or(0.0) <= 0.0 {
                 continue;
             }
             let span = (b - a) / 1000.0;
             let frozen = if ss.s.inbound() {
-                (sum_in(&o.times_ms, &ss.freeze, a, b).unwrap_or(0.0) / span).min(1.0)
+                (sum_in(&ss.freeze).unwrap_or(0.0) / span).min(1.0)
             } else {
                 0.0
             };
@@ -319,7 +322,7 @@ fn parts_of(
                 1.0
             };
             let px = {
-                let now = last_in(o, "frameWidth", a, b).zip(last_in(o, "frameHeight", a, b));
+                let now = last_in(ss.width, rows.clone()).zip(last_in(ss.height, rows.clone()));
                 match now.map(|(w, h)| w * h) {
                     Some(n) if ss.best_pixels > 0.0 => (n / ss.best_pixels).min(1.0),
                     _ => 1.0,

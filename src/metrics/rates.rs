@@ -21,18 +21,6 @@ pub fn gap_limit_ms(obj: &StatsObject) -> f64 {
     }
 }
 
-/// True where row `i` starts a new stream under the same stats id (the SSRC
-/// changed), so deltas across it are meaningless.
-fn ssrc_changed(ssrc: Option<&Numbers>, i: usize) -> bool {
-    let Some(ssrc) = ssrc else {
-        return false;
-    };
-    match (i.checked_sub(1).and_then(|p| ssrc.get(p)), ssrc.get(i)) {
-        (Some(a), Some(b)) if !a.is_nan() && !b.is_nan() => a != b,
-        _ => false,
-    }
-}
-
 /// Walks consecutive samples where `a` (and `b`, when given) have values and
 /// returns `f(Δt_ms, Δa, Δb)` at each later sample of a continuous interval:
 /// `Δt > 0`, no longer than [`gap_limit_ms`], and no SSRC change in between.
@@ -56,22 +44,32 @@ fn per_interval(
         None => None,
     };
     let max_gap = gap_limit_ms(obj);
-    let ssrc = numbers(obj, "ssrc");
+    // Plain slices, walked in step: this loop is behind every rate of
+    // every chart and rule, and reading a column value by value through
+    // its storage form costs several times the arithmetic.
+    let xs = xs.as_f64s();
+    let ys = ys.map(Numbers::as_f64s);
+    let ssrc = numbers(obj, "ssrc").map(Numbers::as_f64s);
+    let (ys, ssrc) = (ys.as_deref(), ssrc.as_deref());
     let mut prev: Option<(f64, f64, f64)> = None;
-    for (i, slot) in out.iter_mut().enumerate() {
-        let (Some(&t), Some(x)) = (obj.times_ms.get(i), xs.get(i)) else {
-            continue;
-        };
+    let mut prev_ssrc = f64::NAN;
+    let rows = out.iter_mut().zip(obj.times_ms.iter()).zip(xs.iter());
+    for (i, ((slot, &t), &x)) in rows.enumerate() {
         let y = match ys {
-            Some(ys) => ys.get(i).unwrap_or(f64::NAN),
+            Some(ys) => ys.get(i).copied().unwrap_or(f64::NAN),
             None => 0.0,
         };
+        // True where the row starts a new stream under the same stats id
+        // (the SSRC changed): deltas across it are meaningless.
+        let s = ssrc.and_then(|v| v.get(i)).copied().unwrap_or(f64::NAN);
+        let ssrc_changed = !s.is_nan() && !prev_ssrc.is_nan() && s != prev_ssrc;
+        prev_ssrc = s;
         if t.is_nan() || x.is_nan() || y.is_nan() {
             continue;
         }
         if let Some((pt, px, py)) = prev {
             let dt = t - pt;
-            if dt > 0.0 && dt <= max_gap && !ssrc_changed(ssrc, i) {
+            if dt > 0.0 && dt <= max_gap && !ssrc_changed {
                 if let Some(v) = f(dt, x - px, y - py) {
                     *slot = v;
                 }
