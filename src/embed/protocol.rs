@@ -213,7 +213,7 @@ impl Embed {
                 match data.and_then(|d| d.get("url")).and_then(Value::as_str) {
                     Some(u) => vec![self.fetch(u)],
                     None => vec![reply(error_message(
-                        "fetch_failed",
+                        FETCH_FAILED,
                         "load.v1 needs data.url or data.buffer",
                     ))],
                 }
@@ -365,11 +365,15 @@ impl Embed {
 /// what failed and never picks a code itself.
 pub fn code_for_failure(what: &str) -> &'static str {
     match what {
-        "fetch_failed" => LOAD_FAILURE_CODES[0],
-        "too_large" => LOAD_FAILURE_CODES[2],
-        _ => LOAD_FAILURE_CODES[1],
+        FETCH_FAILED => FETCH_FAILED,
+        TOO_LARGE => TOO_LARGE,
+        _ => NOT_A_DUMP,
     }
 }
 
+const FETCH_FAILED: &str = "fetch_failed";
+const NOT_A_DUMP: &str = "not_a_dump";
+const TOO_LARGE: &str = "too_large";
+
 /// The `error.v1` codes of a failed load (the others are [`AuthCode`]s).
-pub const LOAD_FAILURE_CODES: [&str; 3] = ["fetch_failed", "not_a_dump", "too_large"];
+pub const LOAD_FAILURE_CODES: [&str; 3] = [FETCH_FAILED, NOT_A_DUMP, TOO_LARGE];
