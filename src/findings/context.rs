@@ -131,7 +131,13 @@ impl<'a> Pc<'a> {
 
     /// [`Self::judgeable`] for every interval of `times` (interval `i` ends
     /// at `times[i]`), leaving out the series' first [`STARTUP_MS`].
+    ///
+    /// The same test as `judgeable`, against the down spans and the
+    /// after-restart spans merged into one ordered list and searched: a
+    /// long call has many of each, and testing every row against every
+    /// span made this quadratic in the call's length.
     pub fn judgeable_rows(&self, times: &[f64]) -> Vec<bool> {
+        let blocked = self.blocked_spans();
         let first = times.first().copied().unwrap_or(f64::NAN);
         times
             .iter()
@@ -142,9 +148,24 @@ impl<'a> Pc<'a> {
                     .and_then(|p| times.get(p))
                     .copied()
                     .unwrap_or(t);
-                t0 >= first + STARTUP_MS && self.judgeable(t0, t)
+                t0 >= first + STARTUP_MS && !overlaps_any(&blocked, t0, t)
             })
             .collect()
+    }
+
+    /// The spans [`Self::judgeable`] refuses (down, and the seconds after a
+    /// restart), in order, overlapping ones merged, so their ends are in
+    /// order too. Only strictly overlapping spans merge: a span touching
+    /// another at an instant must not make that instant refused.
+    fn blocked_spans(&self) -> Vec<(f64, f64)> {
+        merge_overlapping(
+            self.down
+                .iter()
+                .copied()
+                .chain(self.restarts.iter().map(|&r| (r, r + AFTER_RESTART_MS)))
+                .filter(|(a, b)| !a.is_nan() && !b.is_nan())
+                .collect(),
+        )
     }
 
     /// The selected pair's `currentRoundTripTime` (s) over time, as
@@ -253,6 +274,28 @@ impl<'a> Pc<'a> {
             .iter()
             .filter(move |o| o.stats_type.as_deref() == Some(t))
     }
+}
+
+/// Spans sorted and strictly overlapping ones merged, so that starts and
+/// ends are both in order (see [`overlaps_any`]).
+fn merge_overlapping(mut spans: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    super::series::sort_spans(&mut spans);
+    let mut merged: Vec<(f64, f64)> = Vec::with_capacity(spans.len());
+    for (a, b) in spans {
+        match merged.last_mut() {
+            Some(last) if a < last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    merged
+}
+
+/// Whether `(t0, t1]` overlaps a span of `merged` (`a < t1 && t0 < b`, as
+/// [`Pc::judgeable`] tests): the first span ending after `t0` is the only
+/// one that can, as the ones after it start later still.
+fn overlaps_any(merged: &[(f64, f64)], t0: f64, t1: f64) -> bool {
+    let k = merged.partition_point(|s| s.1 <= t0);
+    merged.get(k).is_some_and(|s| s.0 < t1)
 }
 
 /// The session as the rules see it.
@@ -509,5 +552,42 @@ mod tests {
             sld(90_000.0, "cccc"),
         ];
         assert_eq!(restarts(&events), vec![40_000.0, 90_000.0]);
+    }
+}
+
+#[cfg(test)]
+mod span_tests {
+    use super::{merge_overlapping, overlaps_any};
+
+    /// The merged search answers as testing every span does, on random
+    /// spans (overlapping, touching, empty) and intervals.
+    #[test]
+    fn merged_search_agrees_with_every_span() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as f64
+        };
+        for _ in 0..500 {
+            let spans: Vec<(f64, f64)> = (0..next(8) as usize)
+                .map(|_| {
+                    let a = next(20);
+                    (a, a + next(6))
+                })
+                .collect();
+            let merged = merge_overlapping(spans.clone());
+            for _ in 0..50 {
+                let t0 = next(30);
+                let t1 = t0 + next(4);
+                let brute = spans.iter().any(|&(a, b)| a < t1 && t0 < b);
+                assert_eq!(
+                    overlaps_any(&merged, t0, t1),
+                    brute,
+                    "{spans:?} ({t0}, {t1}]"
+                );
+            }
+        }
     }
 }
