@@ -47,6 +47,8 @@ pub struct Stream<'a> {
     deltas: RefCell<Vec<(&'static str, Series)>>,
     /// [`Self::limited_share`] computed so far, by reason.
     shares: RefCell<Vec<(&'static str, Option<Series>)>>,
+    /// [`Self::received_loss`], computed on first use.
+    received_loss: OnceCell<(Series, Series)>,
 }
 
 impl Stream<'_> {
@@ -79,6 +81,27 @@ impl Stream<'_> {
         ));
         cache.push((property, Rc::clone(&d)));
         d
+    }
+
+    /// An inbound stream's packets lost per interval (`packetsLost`
+    /// deltas, clamped at 0: duplicates can make the count go down) and
+    /// packets expected (lost + received), computed once: inbound-loss and
+    /// frames-dropped both read them.
+    pub fn received_loss(&self) -> (Series, Series) {
+        let (lost, expected) = self.received_loss.get_or_init(|| {
+            let lost: Vec<f64> = crate::metrics::rates::signed_deltas(self.rtp.obj, "packetsLost")
+                .iter()
+                .map(|v| v.max(0.0))
+                .collect();
+            let received = self.deltas("packetsReceived");
+            let expected = lost
+                .iter()
+                .zip(received.iter())
+                .map(|(l, r)| l + r)
+                .collect();
+            (Rc::new(lost), Rc::new(expected))
+        });
+        (Rc::clone(lost), Rc::clone(expected))
     }
 
     /// The share of each interval the encoder was limited by `reason`
@@ -404,6 +427,7 @@ fn pc_context<'a>(session: &'a Session, pc: &'a PeerConnection, session_end: f64
                 flowing: OnceCell::new(),
                 deltas: RefCell::new(Vec::new()),
                 shares: RefCell::new(Vec::new()),
+                received_loss: OnceCell::new(),
             }
         })
         .collect();

@@ -289,13 +289,8 @@ fn loss_finding(
 /// inbound-loss: packetsLost against packetsReceived.
 fn inbound_loss(p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
     let obj = s.obj();
-    let lost: Vec<f64> = signed_deltas(obj, "packetsLost")
-        .iter()
-        .map(|v| v.max(0.0))
-        .collect();
-    let recv = s.deltas("packetsReceived");
+    let (lost, expected) = s.received_loss();
     let keep = p.judgeable_rows(&obj.times_ms);
-    let expected: Vec<f64> = lost.iter().zip(recv.iter()).map(|(l, r)| l + r).collect();
     let ls = LossSeries {
         times: obj.times_ms.clone(),
         lost: masked(&lost, &keep),

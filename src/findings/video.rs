@@ -8,7 +8,7 @@ use super::series::{
     windowed_ratio, Episode, Hysteresis,
 };
 use super::{Context, Draft, Evidence, Out, Severity};
-use crate::metrics::rates::{interval_ms, signed_deltas};
+use crate::metrics::rates::interval_ms;
 use crate::model::StatsObject;
 
 /// Frozen for less than this in all is worth knowing only (Chrome counts a
@@ -460,16 +460,8 @@ fn frames_dropped(p: &Pc<'_>, s: &Stream<'_>, out: &mut Out) {
     }
     let dropped = s.deltas("framesDropped");
     let received = s.deltas("framesReceived");
-    let lost: Vec<f64> = signed_deltas(obj, "packetsLost")
-        .iter()
-        .map(|v| v.max(0.0))
-        .collect();
+    let (lost, expected) = s.received_loss();
     let recv_packets = s.deltas("packetsReceived");
-    let expected: Vec<f64> = lost
-        .iter()
-        .zip(recv_packets.iter())
-        .map(|(l, r)| l + r)
-        .collect();
     let loss = windowed_ratio(&obj.times_ms, &lost, &expected, 10_000.0, 1.0);
     let mut keep = p.judgeable_rows(&obj.times_ms);
     for (k, l) in keep.iter_mut().zip(loss.iter()) {
