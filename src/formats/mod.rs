@@ -5,6 +5,7 @@
 //! file name: see `docs/formats-support.md`.
 
 pub mod decompress;
+pub mod gunzip;
 pub mod legacy;
 pub mod rtcstats;
 pub mod stream;

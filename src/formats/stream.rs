@@ -11,7 +11,6 @@ use super::rtcstats::LineImporter;
 use super::{skip_bom_and_space, sniff, webrtc_internals, ImportOptions, Sniffed};
 use crate::error::{Diagnostic, ImportError, Kind, Severity};
 use crate::model::Session;
-use std::io::Write;
 
 /// Longest prefix looked at to tell the dialects apart. A fippo dump's
 /// first line is a small metadata object; a first line longer than this is
@@ -54,7 +53,7 @@ pub struct ImportStream {
 
 enum Transport {
     Plain,
-    Gzip(Box<flate2::write::MultiGzDecoder<Vec<u8>>>),
+    Gzip(Box<super::gunzip::GzDecoder>),
 }
 
 impl ImportStream {
@@ -117,7 +116,7 @@ impl ImportStream {
             ));
         }
         self.transport = Some(if is_gzip(head) {
-            Transport::Gzip(Box::new(flate2::write::MultiGzDecoder::new(Vec::new())))
+            Transport::Gzip(Box::default())
         } else {
             Transport::Plain
         });
@@ -147,7 +146,7 @@ impl ImportStream {
     /// Gunzips the gathered piece and parses what it gave.
     fn gunzip_piece(&mut self) -> Result<(), ImportError> {
         let piece = std::mem::take(&mut self.gzip_piece);
-        let r = self.gunzip(|d| d.write_all(&piece).and_then(|()| d.flush()));
+        let r = self.gunzip(|d, out| d.write(&piece, out));
         self.gzip_piece = piece;
         self.gzip_piece.clear();
         r
@@ -158,7 +157,7 @@ impl ImportStream {
     /// holds the output, and flushing or finishing hands over the rest.
     fn gunzip(
         &mut self,
-        step: impl FnOnce(&mut flate2::write::MultiGzDecoder<Vec<u8>>) -> std::io::Result<()>,
+        step: impl FnOnce(&mut super::gunzip::GzDecoder, &mut Vec<u8>) -> Result<(), String>,
     ) -> Result<(), ImportError> {
         let Some(Transport::Gzip(d)) = &mut self.transport else {
             return Ok(());
@@ -166,10 +165,9 @@ impl ImportStream {
         if self.gzip_damage.is_some() {
             return Ok(());
         }
-        let r = step(d);
-        let out = std::mem::take(d.get_mut());
-        if let Err(e) = r {
-            self.gzip_damage = Some(e.to_string());
+        let mut out = Vec::new();
+        if let Err(e) = step(d, &mut out) {
+            self.gzip_damage = Some(e);
         }
         self.feed(&out)
     }
@@ -252,7 +250,7 @@ impl ImportStream {
         if !self.gzip_piece.is_empty() {
             self.gunzip_piece()?;
         }
-        self.gunzip(|d| d.try_finish())?;
+        self.gunzip(|d, out| d.finish(out))?;
         let gzip = matches!(self.transport, Some(Transport::Gzip(_)));
         if gzip && self.decoded_bytes == 0 {
             return Err(ImportError::new(
@@ -343,6 +341,7 @@ fn sniff_ready(head: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     fn sniff_stream(text: &[u8], step: usize) -> Option<Sniffed> {
         // Only where the first line is ready can a stage be chosen.
