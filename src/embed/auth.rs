@@ -155,7 +155,7 @@ impl TokenVerifier {
         if candidates.is_empty() {
             return fail(
                 AuthCode::UnknownKey,
-                format!("no configured key has kid {kid:?}"),
+                format!("no configured key has kid \"{kid}\""),
             );
         }
         let mut last = AuthError {
@@ -168,7 +168,7 @@ impl TokenVerifier {
                 last = AuthError {
                     code: AuthCode::TokenInvalid,
                     message: format!(
-                        "algorithm {:?} does not match key {kid:?} ({:?})",
+                        "algorithm {:?} does not match key \"{kid}\" ({:?})",
                         header.alg, key.alg
                     ),
                 };

@@ -92,7 +92,7 @@ fn parse_alg(alg: &str) -> Result<Algorithm, ConfigError> {
         "RS256" => Ok(Algorithm::RS256),
         "ES256" => Ok(Algorithm::ES256),
         other => Err(ConfigError(format!(
-            "key algorithm {other:?} is not supported (RS256 or ES256)"
+            "key algorithm \"{other}\" is not supported (RS256 or ES256)"
         ))),
     }
 }
@@ -107,7 +107,7 @@ impl EmbedConfig {
         for o in raw.allowed_origins.iter().chain(&raw.data_origins) {
             if !is_exact_origin(o) {
                 return Err(ConfigError(format!(
-                    "{o:?} is not an exact origin like \"https://admin.example.com\""
+                    "\"{o}\" is not an exact origin like \"https://admin.example.com\""
                 )));
             }
         }
@@ -119,7 +119,9 @@ impl EmbedConfig {
                     Algorithm::ES256 => super::pem::ec_key(&k.pem),
                     _ => super::pem::rsa_key(&k.pem),
                 }
-                .map_err(|e| ConfigError(format!("key {:?} of issuer {issuer:?}: {e}", k.kid)))?;
+                .map_err(|e| {
+                    ConfigError(format!("key \"{}\" of issuer \"{issuer}\": {e}", k.kid))
+                })?;
                 keys.push(Key {
                     issuer: issuer.clone(),
                     kid: k.kid,
@@ -128,10 +130,9 @@ impl EmbedConfig {
                 });
             }
             for jwk in ik.jwks.map(|s| s.keys).unwrap_or_default() {
-                let kid =
-                    jwk.common.key_id.clone().ok_or_else(|| {
-                        ConfigError(format!("a JWK of issuer {issuer:?} has no kid"))
-                    })?;
+                let kid = jwk.common.key_id.clone().ok_or_else(|| {
+                    ConfigError(format!("a JWK of issuer \"{issuer}\" has no kid"))
+                })?;
                 let alg = match (&jwk.common.key_algorithm, &jwk.algorithm) {
                     (Some(a), _) => parse_alg(&format!("{a:?}"))?,
                     (None, jsonwebtoken::jwk::AlgorithmParameters::RSA(_)) => Algorithm::RS256,
@@ -140,12 +141,12 @@ impl EmbedConfig {
                     }
                     _ => {
                         return Err(ConfigError(format!(
-                            "JWK {kid:?}: only RSA (RS256) and P-256 (ES256) keys are supported"
+                            "JWK \"{kid}\": only RSA (RS256) and P-256 (ES256) keys are supported"
                         )))
                     }
                 };
                 let key = DecodingKey::from_jwk(&jwk)
-                    .map_err(|e| ConfigError(format!("JWK {kid:?}: {e}")))?;
+                    .map_err(|e| ConfigError(format!("JWK \"{kid}\": {e}")))?;
                 keys.push(Key {
                     issuer: issuer.clone(),
                     kid,
