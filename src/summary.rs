@@ -71,6 +71,12 @@ pub struct PcSummary {
     pub ice_connection_states: Vec<StateChange>,
     pub signaling_states: Vec<StateChange>,
     pub selected_candidate_pair: Option<SelectedPair>,
+    /// How it ended, in a word and a line (`findings::outcome`).
+    pub outcome: crate::findings::outcome::PcOutcome,
+    /// "offerer" when this end made the first offer, "answerer" when it
+    /// answered one: who called whom, where the dump's ids (`8-1`) do not
+    /// say.
+    pub role: Option<&'static str>,
     pub stats_objects: usize,
     pub rtp: Vec<RtpSummary>,
 }
@@ -116,6 +122,20 @@ pub struct DiagSummary {
 }
 
 /// Rounds to 3 decimals so summaries are readable and stable.
+/// Who made the first offer, from the first signaling state that holds
+/// one (`have-local-offer`: this end offered, the caller in a 1:1 call).
+/// The state, not the `setLocalDescription` call: an implicit
+/// `setLocalDescription()` records no type.
+fn role(pc: &crate::model::PeerConnection) -> Option<&'static str> {
+    pc.signaling_states
+        .iter()
+        .find_map(|c| match c.state.as_str() {
+            "have-local-offer" | "have-remote-pranswer" => Some("offerer"),
+            "have-remote-offer" | "have-local-pranswer" => Some("answerer"),
+            _ => None,
+        })
+}
+
 fn r3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
@@ -180,6 +200,8 @@ pub fn summarize(session: &Session) -> Summary {
                 ice_connection_states: pc.ice_connection_states.clone(),
                 signaling_states: pc.signaling_states.clone(),
                 selected_candidate_pair: selected_candidate_pair(pc, strings),
+                outcome: crate::findings::outcome::outcome(pc),
+                role: role(pc),
                 stats_objects: pc.stats.len(),
                 rtp,
             }

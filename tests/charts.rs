@@ -37,6 +37,7 @@ fn frame(t0_ms: f64, t1_ms: f64) -> Frame {
         highlight_ms: Vec::new(),
         scale: 1.0,
         dark: false,
+        origin_ms: None,
     }
 }
 
@@ -279,4 +280,43 @@ fn a_findings_ranges_are_shaded() {
         },
     );
     assert_eq!(rects(&outside), rects(&plain));
+}
+
+/// Ticks on round steps (the case: a 5 min span ticked every 50 s,
+/// off the minute): whole minutes here, and labels to match.
+#[test]
+fn time_ticks_fall_on_round_steps() {
+    use rtcview::charts::render::{since_label, time_ticks};
+    // 03:45:07.3 to 03:50:02.6 UTC on some day.
+    let day = 1_796_000_000_000.0 - 1_796_000_000_000.0 % 86_400_000.0;
+    let t0 = day + (3.0 * 3600.0 + 45.0 * 60.0 + 7.3) * 1000.0;
+    let t1 = day + (3.0 * 3600.0 + 50.0 * 60.0 + 2.6) * 1000.0;
+    let (step, ticks) = time_ticks(t0, t1, 6, 0.0);
+    assert_eq!(step, 60_000.0);
+    let labels: Vec<String> = ticks
+        .iter()
+        .map(|t| rtcview::charts::render::time_label(*t, t1 - t0))
+        .collect();
+    assert_eq!(
+        labels,
+        ["03:46:00", "03:47:00", "03:48:00", "03:49:00", "03:50:00"]
+    );
+    // Every span gets 2 to 6 ticks on a step from the list.
+    for span_ms in [40.0, 900.0, 7_000.0, 95_000.0, 1_000_000.0, 9e6, 4e7, 4e8] {
+        let (step, ticks) = time_ticks(t0, t0 + span_ms, 6, 0.0);
+        assert!(
+            (2..=6).contains(&ticks.len()),
+            "{span_ms}: {} ticks",
+            ticks.len()
+        );
+        assert!(
+            ticks.iter().all(|t| (t % step).abs() < 1e-6),
+            "{span_ms}: off-step"
+        );
+    }
+    // Since the start: ticks counted from it, labelled +m:ss.
+    let (_, ticks) = time_ticks(t0, t1, 6, t0);
+    assert_eq!(since_label(ticks[0], t0, t1 - t0), "+0:00");
+    assert_eq!(since_label(ticks[1], t0, t1 - t0), "+1:00");
+    assert_eq!(since_label(t0 + 3_725_000.0, t0, 1e6), "+1:02:05");
 }

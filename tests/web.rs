@@ -100,7 +100,7 @@ fn viewer_draws_charts_on_canvas_at_device_pixel_ratio() {
         .as_str()
         .expect("id")
         .to_string();
-    let range = v.data_range();
+    let range = v.time_range();
     assert_eq!(range.len(), 2);
     for (scale, w, h) in [(1.0, 480, 150), (2.0, 960, 300)] {
         let c = canvas(w, h);
@@ -115,6 +115,7 @@ fn viewer_draws_charts_on_canvas_at_device_pixel_ratio() {
                 scale,
                 false,
                 Some(vec![range[0] + 1000.0, range[0] + 3000.0]),
+                None,
             )
             .expect("draws");
         // The plot area sits inside the canvas, leaving room for the axes.

@@ -4,7 +4,7 @@
 // cursor (values read out on every chart), a drag selects a range, the
 // wheel zooms (Ctrl/⌘) or pans (Shift), a double-click resets.
 
-import { el, clock } from './dom.js';
+import { el } from './dom.js';
 import { lineColors } from './pkg/rtcview.js';
 
 const CHART_HEIGHT = 150;
@@ -80,7 +80,7 @@ export class Charts {
     info.lines.forEach((l, k) => legend.append(el('span', { cls: 'swatch', attrs: { 'data-line': k } }), el('span', { text: l })));
     const fig = el('figure', { cls: 'chart' },
       el('figcaption', {}, el('span', { cls: 'title', text: info.title }), info.unit ? el('span', { cls: 'unit', text: info.unit }) : null, legend, el('span', { cls: 'readout' })),
-      el('div', { cls: 'plot' }, el('canvas', { attrs: { height: CHART_HEIGHT, 'aria-label': `${info.title} chart` } }), el('span', { cls: 'selection' })));
+      el('div', { cls: 'plot' }, el('canvas', { attrs: { height: CHART_HEIGHT, 'aria-label': `${info.title} chart`, role: 'img', tabindex: '0' } }), el('span', { cls: 'selection' })));
     fig.querySelector('.selection').hidden = true;
     fig.dataset.id = info.id;
     fig.dataset.metric = info.metric;
@@ -116,7 +116,7 @@ export class Charts {
       const start = performance.now();
       const dark = this.dark();
       fig.rect = this.viewer.drawChart(canvas, fig.dataset.id, this.axis.t0, this.axis.t1, this.cursor ?? undefined, this.mark ?? undefined, dpr, dark,
-        this.highlight.length ? new Float64Array(this.highlight) : undefined);
+        this.highlight.length ? new Float64Array(this.highlight) : undefined, this.axis.origin());
       fig.dpr = dpr;
       const colors = this.palette(dark);
       for (const sw of fig.querySelectorAll('.swatch')) sw.style.background = colors[sw.dataset.line % colors.length];
@@ -143,7 +143,7 @@ export class Charts {
       if (this.cursor == null) { out.textContent = ''; continue; }
       /** @type {import('./rtcview-types').Readout[]} */
       const vals = JSON.parse(this.viewer.valuesAt(fig.dataset.id, this.cursor));
-      out.textContent = `${clock(this.cursor, true)}  ` + vals.map((v) => `${v.label} ${v.value == null ? '–' : Number(v.value).toFixed(v.value < 10 ? 2 : 0)}`).join('  ');
+      out.textContent = `${this.axis.text(this.cursor, true)}  ` + vals.map((v) => `${v.label} ${v.value == null ? '–' : Number(v.value).toFixed(v.value < 10 ? 2 : 0)}`).join('  ');
     }
     this.onCursor(this.cursor);
   }

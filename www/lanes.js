@@ -13,8 +13,8 @@ export class Lanes {
     this.marks = [];
   }
 
-  /** The swimlanes of peer connection `i`. */
-  panel(viewer, i) {
+  /** The swimlanes of peer connection `i` (`pc`: its summary). */
+  panel(viewer, i, pc) {
     /** @type {import('./rtcview-types').Lane[]} */
     const lanes = JSON.parse(viewer.lanes(i));
     const box = el('div', { cls: 'lanes', attrs: { role: 'group', 'aria-label': 'State swimlanes' } });
@@ -28,7 +28,9 @@ export class Lanes {
         this.placed.push(s);
       }
       if (lane.untimed.length) track.append(el('span', { cls: 'untimed', text: `${lane.untimed.join(' → ')} (no timestamps in this dump)` }));
-      if (!lane.segments.length && !lane.untimed.length) track.append(el('span', { cls: 'untimed', text: 'no changes recorded' }));
+      if (!lane.segments.length && !lane.untimed.length) {
+        track.append(el('span', { cls: 'untimed', text: pc?.outcome.wasConnected === false ? 'no changes recorded: never connected' : 'no changes recorded' }));
+      }
       const cur = el('span', { cls: 'lane-cursor' }); cur.hidden = true;
       track.append(cur);
       box.append(row);

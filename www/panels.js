@@ -9,7 +9,6 @@ import { el, txt, table, clock, when } from './dom.js';
 /** @typedef {import('./rtcview-types').PcSummary} PcSummary */
 
 const num = (v, d = 1) => (v == null ? '–' : Number(v).toFixed(d));
-const stat = (s, unit, d = 1) => (s ? `${num(s.mean, d)} avg / ${num(s.max, d)} max ${unit}` : '–');
 
 /** The overview: file, browser, format, times, import notes, getUserMedia. @param {Summary} summary */
 export function overview(summary, name) {
@@ -58,19 +57,104 @@ export function icePanel(viewer, i) {
   const pairs = JSON.parse(viewer.candidatePairs(i));
   const d = el('details', { cls: 'panel' }, el('summary', { text: `ICE candidate pairs (${pairs.length})` }));
   const cand = (c) => (c ? `${c.candidateType ?? '?'} ${c.protocol ?? ''} ${c.address ?? ''}${c.port != null ? `:${c.port}` : ''}${c.relayProtocol ? ` (relay ${c.relayProtocol})` : ''}` : '–');
-  d.append(table(['', 'State', 'Local', 'Remote', 'RTT ms', 'Sent / received'], pairs.map((p) => [
+  const n = (v) => (v == null ? '–' : String(v));
+  // The STUN checks: "120 requests sent, 0 responses received" is how an ICE failure reads.
+  const checks = (p) => `${n(p.requestsSent)} sent / ${n(p.responsesReceived)} answered · ${n(p.requestsReceived)} received / ${n(p.responsesSent)} answered`
+    + (p.consentRequestsSent ? ` · ${p.consentRequestsSent} consent` : '');
+  d.append(table(['', 'State', 'Local', 'Remote', 'STUN checks (ours · theirs)', 'RTT ms', 'Sent / received'], pairs.map((p) => [
     p.selected ? el('strong', { text: 'selected' }) : (p.nominated ? 'nominated' : ''), p.state, cand(p.local), cand(p.remote),
-    p.currentRttMs == null ? '–' : num(p.currentRttMs, 0),
+    checks(p), p.currentRttMs == null ? '–' : num(p.currentRttMs, 0),
     `${p.bytesSent == null ? '–' : (p.bytesSent / 1024).toFixed(0)} / ${p.bytesReceived == null ? '–' : (p.bytesReceived / 1024).toFixed(0)} KB`])));
   return d;
 }
 
-/** The streams of a peer connection, whole-call figures. @param {PcSummary} pc */
-export function rtpTable(pc) {
-  return table(['Stream', 'Codec', 'Bitrate', 'Loss', 'Jitter', 'RTT', 'FPS', 'Resolution'], pc.rtp.map((r) => [
-    `${r.direction} ${r.kind ?? ''} ${r.ssrc ?? ''}`, r.codec, stat(r.bitrateKbps, 'kbit/s'),
-    r.packetsLostPct == null ? '–' : `${r.packetsLostPct.toFixed(2)} %`, stat(r.jitterMs, 'ms'), stat(r.rttMs, 'ms'),
-    stat(r.framesPerSecond, ''), r.frameWidth ? `${r.frameWidth}×${r.frameHeight}` : '–']));
+/**
+ * The streams of a peer connection over the visible range: each figure's
+ * mean and its worst 10 s window (`rangeStats`, the values the charts
+ * draw), frame rate and resolution as the range of values they took.
+ * @param {PcSummary} pc
+ * @param {import('./rtcview-types').ChartRange[]} ranges
+ * @param {string} covers the range in words
+ */
+export function rtpTable(pc, ranges, covers) {
+  const line = (r, metric, k = 0) => ranges.find((c) => c.statsId === r.statsId && c.metric === metric)?.lines[k];
+  const d = (v, digits) => (v >= 100 ? v.toFixed(0) : v.toFixed(digits));
+  // "812 avg · 240 worst 10 s"; the worst only where it differs.
+  const fig = (l, unit, digits = 1) => {
+    if (!l) return '–';
+    const worst = l.worst && d(l.worst.mean, digits) !== d(l.mean, digits) ? ` · ${d(l.worst.mean, digits)} worst 10 s` : '';
+    return `${d(l.mean, digits)}${unit} avg${worst}`;
+  };
+  const span = (l, digits = 0) => (!l ? '–' : d(l.min, digits) === d(l.max, digits) ? d(l.min, digits) : `${d(l.min, digits)}–${d(l.max, digits)}`);
+  const res = (r) => {
+    const w = line(r, 'resolution', 0), h = line(r, 'resolution', 1);
+    if (!w || !h) return '–';
+    const lo = `${w.min}×${h.min}`, hi = `${w.max}×${h.max}`;
+    return lo === hi ? lo : `${lo} – ${hi}`;
+  };
+  const t = table(['Stream', 'Codec', 'Bitrate kbit/s', 'Loss', 'Jitter ms', 'RTT ms', 'FPS', 'Resolution'], pc.rtp.map((r) => [
+    `${r.direction} ${r.kind ?? ''} ${r.ssrc ?? ''}`, r.codec, fig(line(r, 'bitrate'), '', 0), fig(line(r, 'loss'), ' %', 2),
+    fig(line(r, 'jitter'), ''), fig(line(r, 'rtt'), ''), span(line(r, 'fps')), res(r)]), 'streams');
+  t.prepend(el('caption', { text: `Streams over ${covers}` }));
+  return t;
+}
+
+/** A peer connection's outcome, coloured by its state. @param {PcSummary} pc */
+export function outcomeBadge(pc) {
+  return el('span', { cls: `outcome outcome-${pc.outcome.state}`, text: pc.outcome.label });
+}
+
+/** What tells two connections apart beyond the dump's id: who offered, and the page's path. @param {PcSummary} pc */
+export function pcHints(pc) {
+  let path = null;
+  try { if (pc.url) path = new URL(pc.url).pathname; } catch { path = pc.url; }
+  const role = { offerer: 'made the offer (caller)', answerer: 'answered (callee)' }[pc.role] ?? null;
+  return [role, path].filter(Boolean).join(' · ');
+}
+
+/**
+ * The first screen under the verdict: every connection's outcome and its
+ * key figures over the whole call (loss each way with its worst 10 s, RTT,
+ * available against target bitrate, video sent and received), so a
+ * 16-connection dump answers "which one, how badly" without a scroll.
+ * @param {Summary} summary
+ * @param {(pcId: string) => import('./rtcview-types').ChartRange[]} rangesOf whole-call `rangeStats`
+ * @param {(i: number) => void} onJump
+ */
+export function glancePanel(summary, rangesOf, { on, onJump }) {
+  const sec = el('section', { cls: 'glance', attrs: { 'aria-label': 'Connections at a glance' } }, el('h2', { text: 'Connections' }));
+  const f1 = (v, unit = '') => (v == null ? '–' : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)}${unit}`);
+  const rows = summary.peerConnections.map((pc, i) => {
+    const ranges = rangesOf(pc.id);
+    const dir = (r) => pc.rtp.find((s) => s.statsId === r.statsId)?.direction;
+    const kind = (r) => pc.rtp.find((s) => s.statsId === r.statsId)?.kind;
+    const lines = (metric, direction, k = 0, media = null) => ranges
+      .filter((r) => r.metric === metric && (!direction || dir(r) === direction) && (!media || kind(r) === media))
+      .map((r) => r.lines[k]).filter(Boolean);
+    // The worst stream of a direction: the highest loss, with its worst 10 s.
+    const loss = (direction) => {
+      const l = lines('loss', direction).sort((a, b) => b.mean - a.mean)[0];
+      if (!l) return '–';
+      return `${f1(l.mean, ' %')}${l.worst && l.worst.mean > l.mean ? ` (${f1(l.worst.mean, ' %')} worst 10 s)` : ''}`;
+    };
+    const mean = (ls) => (ls.length ? ls.reduce((s, l) => s + l.mean, 0) / ls.length : null);
+    const rtt = mean(lines('icertt')) ?? mean(lines('rtt', 'outbound'));
+    const bwe = mean(lines('bwe'));
+    const target = lines('bitrate', 'outbound', 1).reduce((s, l) => s + l.mean, 0) || null;
+    const video = (direction) => {
+      const w = lines('resolution', direction, 0, 'video'), fps = lines('fps', direction, 0, 'video');
+      if (!w.length && !fps.length) return '–';
+      const h = lines('resolution', direction, 1, 'video');
+      const size = w.length && h.length ? `${w[0].max}×${h[0].max}` : '';
+      return [size, fps.length ? `${f1(fps[0].mean)} fps` : ''].filter(Boolean).join(' @ ');
+    };
+    const jump = el('button', { cls: 'link', text: pc.id, attrs: { type: 'button' } });
+    on(jump, 'click', () => onJump(i));
+    return [el('span', {}, jump, txt(' '), outcomeBadge(pc)), loss('inbound'), loss('outbound'), f1(rtt, ' ms'),
+      bwe == null && target == null ? '–' : `${f1(bwe)} / ${f1(target)} kbit/s`, video('outbound'), video('inbound')];
+  });
+  sec.append(table(['Connection', 'Loss in', 'Loss out', 'RTT', 'Available / target', 'Video sent', 'Video received'], rows, 'glance-table'));
+  return sec;
 }
 
 /** The toolbar; its controls are found by their `rv-` classes. */
@@ -78,6 +162,8 @@ export function toolbarElement() {
   const btn = (cls, text, title) => el('button', { cls, text, attrs: { type: 'button', title } });
   const check = (cls) => el('input', { cls, attrs: { type: 'checkbox' } });
   const theme = el('select', { cls: 'rv-theme', attrs: { 'aria-label': 'Theme' } });
+  const clockSel = el('select', { cls: 'rv-clock', attrs: { 'aria-label': 'Time shown as' } });
+  for (const [v, t] of [['utc', 'UTC clock'], ['relative', 'since start']]) clockSel.append(el('option', { text: t, attrs: { value: v } }));
   for (const v of ['auto', 'light', 'dark']) theme.append(el('option', { text: v, attrs: { value: v } }));
   const boring = el('label', { cls: 'rv-boring-label' }, check('rv-boring'), txt(' incl. constant and id series'));
   boring.hidden = true;
@@ -87,6 +173,7 @@ export function toolbarElement() {
     btn('rv-pan-left', '←', 'Earlier (←)'), btn('rv-pan-right', '→', 'Later (→)'),
     btn('rv-reset', 'Reset zoom', 'Show everything (0)'), btn('rv-clear-mark', 'Clear mark', 'Remove the marked time'),
     el('label', {}, check('rv-raw'), txt(' every raw series')), boring,
+    el('label', {}, txt('Time '), clockSel),
     el('label', {}, txt('Theme '), theme),
     el('span', { cls: 'hint', text: 'Drag on a chart to zoom · Ctrl/⌘+wheel zoom · Shift+wheel pan · double-click reset · click a log row to mark its time' }));
   bar.hidden = true;
@@ -106,7 +193,7 @@ export function eventLogPanel(viewer, i, { on, onMark, title = 'Event log' }) {
   const t = table(['Time (UTC)', 'Event', 'Detail'], []);
   const body = t.querySelector('tbody');
   rows.forEach((r) => {
-    const tr = el('tr', { cls: r.failure ? 'failure-row' : '', attrs: { tabindex: '0' } },
+    const tr = el('tr', { cls: r.failure ? 'failure-row' : '', attrs: { tabindex: '-1' } },
       el('td', { cls: 'time', text: r.tMs != null ? clock(r.tMs, true) : (r.timeText ?? '–') }),
       el('td', { text: r.name }), el('td', { cls: 'detail', text: r.detail }));
     tr.dataset.search = `${r.name} ${r.detail}`.toLowerCase();
@@ -117,16 +204,38 @@ export function eventLogPanel(viewer, i, { on, onMark, title = 'Event log' }) {
       if (next?.classList.contains('full')) { next.remove(); return; }
       if (r.full) tr.after(el('tr', { cls: 'full' }, el('td', { attrs: { colspan: '3' } }, el('pre', { text: r.full }))));
     };
-    on(tr, 'click', toggle);
-    on(tr, 'keydown', (e) => { if (e.key === 'Enter') toggle(); });
+    on(tr, 'click', () => { rove(tr); toggle(); });
+    on(tr, 'keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { toggle(); e.preventDefault(); } });
     body.append(tr);
+  });
+  // The log is one tab stop: the rows share a roving tabindex, and the
+  // arrow keys (Home, End, Page Up/Down) move between the visible rows.
+  const visibleRows = () => [...body.querySelectorAll('tr:not(.full)')].filter((tr) => !tr.hidden);
+  function rove(tr, focus = false) {
+    for (const other of body.querySelectorAll('tr[tabindex="0"]')) other.tabIndex = -1;
+    if (!tr) return;
+    tr.tabIndex = 0;
+    if (focus) tr.focus();
+  }
+  on(body, 'keydown', (e) => {
+    const list = visibleRows();
+    const at = list.indexOf(e.target);
+    if (at < 0) return;
+    const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: list.length - 1, PageDown: at + 10, PageUp: at - 10 }[e.key];
+    if (to == null) return;
+    rove(list[Math.max(0, Math.min(list.length - 1, to))], true);
+    e.preventDefault();
   });
   const filter = () => {
     const needle = search.value.toLowerCase();
     for (const tr of body.querySelectorAll('tr:not(.full)')) tr.hidden = (needle && !tr.dataset.search.includes(needle)) || (failures.checked && !tr.dataset.failure);
+    const current = body.querySelector('tr[tabindex="0"]');
+    if (!current || current.hidden) rove(visibleRows()[0]);
   };
   on(search, 'input', filter);
   on(failures, 'change', filter);
+  t.setAttribute('aria-label', `${title}: arrow keys move between rows, Enter shows the full value`);
+  rove(visibleRows()[0]);
   d.append(t);
   if (rows.some((r) => r.failure)) d.open = true;
   return d;

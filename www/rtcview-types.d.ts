@@ -19,7 +19,35 @@ export type Source = { format: Format, dialect: string, bytes: number, gzip: boo
 
 export type GumSummary = { tMs: number | null, requestType: string, audio: boolean, video: boolean, outcome: Outcome, error: string | null, };
 
-export type PcSummary = { id: string, url: string | null, iceServers: Array<string>, events: number, connectionStates: Array<StateChange>, iceConnectionStates: Array<StateChange>, signalingStates: Array<StateChange>, selectedCandidatePair: SelectedPair | null, statsObjects: number, rtp: Array<RtpSummary>, };
+export type PcSummary = { id: string, url: string | null, iceServers: Array<string>, events: number, connectionStates: Array<StateChange>, iceConnectionStates: Array<StateChange>, signalingStates: Array<StateChange>, selectedCandidatePair: SelectedPair | null, 
+/**
+ * How it ended, in a word and a line (`findings::outcome`).
+ */
+outcome: PcOutcome, 
+/**
+ * "offerer" when this end made the first offer, "answerer" when it
+ * answered one: who called whom, where the dump's ids (`8-1`) do not
+ * say.
+ */
+role: string | null, statsObjects: number, rtp: Array<RtpSummary>, };
+
+export type PcOutcome = { state: PcOutcomeState, 
+/**
+ * Ever connected (ICE `connected`/`completed` or connection
+ * `connected`).
+ */
+wasConnected: boolean, 
+/**
+ * Time spent connected, ms (`None` when no state change is timed).
+ */
+connectedMs: number | null, 
+/**
+ * The outcome in words, with its duration: "failed · 36.5 s
+ * connected", "never connected · tried 15.1 s".
+ */
+label: string, };
+
+export type PcOutcomeState = "connected" | "failed" | "disconnected" | "closed" | "never-connected";
 
 export type RtpSummary = { statsId: string, direction: Direction, kind: string | null, ssrc: number | null, codec: string | null, samples: number, bitrateKbps: Stat | null, packetsPerSecond: Stat | null, packetsLostPct: number | null, jitterMs: Stat | null, rttMs: Stat | null, framesPerSecond: Stat | null, jitterBufferDelayMs: Stat | null, decodeMsPerFrame: Stat | null, frameWidth: number | null, frameHeight: number | null, };
 
@@ -147,6 +175,17 @@ export type Band = { t0Ms: number, t1Ms: number, label: string, };
 
 export type Marker = { tMs: number, label: string, };
 
+export type ChartRange = { statsId: string, metric: string, lines: Array<LineRange>, };
+
+export type LineRange = { label: string, samples: number, mean: number, min: number, max: number, 
+/**
+ * The worst [`WORST_WINDOW_MS`] window inside the range (highest
+ * mean, or lowest where less is worse), when the range holds one.
+ */
+worst: Window | null, };
+
+export type Window = { startMs: number, endMs: number, mean: number, };
+
 export type Readout = { label: string, value: number | null, };
 
 export type EventRow = { tMs: number | null, 
@@ -211,7 +250,17 @@ export type CandidatePair = { id: string,
 /**
  * The transport's selected pair at the end of the session.
  */
-selected: boolean, state: string | null, nominated: boolean, local: Candidate | null, remote: Candidate | null, currentRttMs: number | null, bytesSent: number | null, bytesReceived: number | null, requestsSent: number | null, responsesReceived: number | null, 
+selected: boolean, state: string | null, nominated: boolean, local: Candidate | null, remote: Candidate | null, currentRttMs: number | null, bytesSent: number | null, bytesReceived: number | null, 
+/**
+ * The STUN connectivity checks each way: "120 requests sent, 0
+ * responses received" is how an ICE failure reads (legacy
+ * `googCandidatePair` objects use the same names).
+ */
+requestsSent: number | null, responsesReceived: number | null, requestsReceived: number | null, responsesSent: number | null, 
+/**
+ * Consent freshness checks (RFC 7675) sent once the pair was in use.
+ */
+consentRequestsSent: number | null, 
 /**
  * First and last time the pair was reported.
  */

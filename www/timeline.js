@@ -12,16 +12,28 @@ export class TimeAxis {
   constructor(onChange) {
     this.onChange = onChange;
     this.t0 = 0; this.t1 = 1;
-    // Everything timed (the limits), and where the stats are (the opening view).
+    // Everything timed: the limits, the opening view and "reset".
     this.full0 = 0; this.full1 = 1;
-    this.data0 = 0; this.data1 = 1;
+    // Times read as time since the session's start (+m:ss), not UTC.
+    this.relative = false;
   }
 
-  /** A new session: `full` its whole timed range, `data` where its stats are. */
-  open([a, b], [d0, d1]) {
+  /** Where the time axis counts from in relative mode (for the chart axes), else undefined. */
+  origin() { return this.relative ? this.full0 : undefined; }
+
+  /** `t` as the axis shows it: UTC clock, or `+m:ss` since the start. */
+  text(t, withMs = false) {
+    if (!this.relative) return clock(t, withMs);
+    const d = Math.abs(t - this.full0);
+    const s = Math.floor(d / 1000), h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60;
+    const mmss = `${h ? `${h}:${String(m).padStart(2, '0')}` : m}:${String(s % 60).padStart(2, '0')}`;
+    return `${t < this.full0 ? '−' : '+'}${mmss}${withMs ? `.${String(Math.floor(d % 1000)).padStart(3, '0')}` : ''}`;
+  }
+
+  /** A new session: `[a, b]` its whole timed range (events, states, samples). */
+  open([a, b]) {
     this.full0 = a ?? 0; this.full1 = b ?? 1;
     if (this.full1 <= this.full0) this.full1 = this.full0 + 1000;
-    this.data0 = d0 ?? this.full0; this.data1 = d1 > d0 ? d1 : this.full1;
   }
 
   /** Shows [t0, t1], clamped to the session. */
@@ -41,12 +53,14 @@ export class TimeAxis {
   /** Moves by `fraction` of the span (negative: earlier). */
   pan(fraction) { const d = (this.t1 - this.t0) * fraction; this.set(this.t0 + d, this.t1 + d); }
 
-  /** Back to the opening view. */
-  reset() { this.set(this.data0, this.data1); }
+  /** Back to the opening view: everything. */
+  reset() { this.set(this.full0, this.full1); }
 
   /** Where `t` falls in the visible range: 0 at t0, 1 at t1. */
   fraction(t) { return (t - this.t0) / (this.t1 - this.t0); }
 
   /** The range in words, for the toolbar. */
-  label() { return `${clock(this.t0, true)} – ${clock(this.t1, true)} UTC (${((this.t1 - this.t0) / 1000).toFixed(1)} s)`; }
+  label() {
+    return `${this.text(this.t0, true)} – ${this.text(this.t1, true)} ${this.relative ? 'since start' : 'UTC'} (${((this.t1 - this.t0) / 1000).toFixed(1)} s)`;
+  }
 }

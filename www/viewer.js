@@ -13,9 +13,9 @@
 // owns the toolbar and the keyboard. Every string from the dump goes in
 // with textContent.
 
-import { el } from './dom.js';
+import { el, txt } from './dom.js';
 import { findingsPanel } from './findings.js';
-import { overview, configurationPanel, icePanel, rtpTable, toolbarElement, eventLogPanel, sdpPanel } from './panels.js';
+import { overview, configurationPanel, icePanel, rtpTable, toolbarElement, eventLogPanel, sdpPanel, outcomeBadge, pcHints, glancePanel } from './panels.js';
 import { TimeAxis } from './timeline.js';
 import { Lanes } from './lanes.js';
 import { Charts } from './charts.js';
@@ -23,6 +23,9 @@ import { findingMetrics, scoreExplanation } from './pkg/rtcview.js';
 
 /** @typedef {import('./rtcview-types').Summary} Summary */
 /** @typedef {import('./rtcview-types').Finding} Finding */
+
+/** The viewer that takes shortcuts typed with nothing focused. */
+let lastUsed = null;
 
 /**
  * Creates a viewer UI inside `root`.
@@ -37,6 +40,11 @@ export function createUI(root, options = {}) {
   const sessionBox = el('div', { cls: 'rv-session' });
   root.append(bar, sessionBox);
   const q = (sel) => root.querySelector(sel);
+  // The sticky toolbar's height, for scroll-margin-top: a jump to a
+  // connection or a chart lands below the toolbar, not under it.
+  const barSize = new ResizeObserver(() => root.style.setProperty('--rv-bar-h', `${bar.offsetHeight}px`));
+  barSize.observe(bar);
+  life.signal.addEventListener('abort', () => barSize.disconnect());
   const dark = () => {
     const t = root.dataset.theme ?? document.documentElement.dataset.theme;
     return t === 'dark' || (t !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches);
@@ -46,7 +54,23 @@ export function createUI(root, options = {}) {
     q('.rv-range').textContent = axis.label();
     lanes.layout();
     charts.schedule();
+    scheduleTables();
   });
+  // The stream tables follow the visible range, recomputed once the range
+  // stops moving (a drag or a held key changes it many times a second).
+  let tableTimer = 0;
+  function scheduleTables() {
+    clearTimeout(tableTimer);
+    tableTimer = setTimeout(updateTables, 120);
+  }
+  function updateTables() {
+    if (!shown.viewer || !shown.summary) return;
+    const covers = axis.label();
+    for (const box of sessionBox.querySelectorAll('.rv-streams')) {
+      const pc = shown.summary.peerConnections[Number(box.closest('section.pc').dataset.pcIndex)];
+      box.replaceChildren(rtpTable(pc, JSON.parse(shown.viewer.rangeStats(pc.id, axis.t0, axis.t1)), covers));
+    }
+  }
   const lanes = new Lanes(axis);
   const charts = new Charts({ axis, on, dark, onCursor: (t) => lanes.cursor(root, t) });
   /** What is shown: the viewer (wasm), its summary, the findings panel, the chart options. */
@@ -91,7 +115,17 @@ export function createUI(root, options = {}) {
     charts.schedule();
   }
 
+  /** Marks `t` on every chart, panning (same span) so the mark is in view. */
+  function markTime(t) {
+    charts.setMark(t);
+    if (t < axis.t0 || t > axis.t1) {
+      const half = (axis.t1 - axis.t0) / 2;
+      axis.set(t - half, t + half);
+    }
+  }
+
   function clear() {
+    clearTimeout(tableTimer);
     charts.clear();
     lanes.clear();
     shown.findings = null;
@@ -102,16 +136,39 @@ export function createUI(root, options = {}) {
     bar.hidden = true;
   }
 
+  /**
+   * The worst connection's key chart, on the first screen: the chart of
+   * the most severe finding's evidence (its stream's, else its
+   * connection's), else the first connection's bitrate.
+   * @param {Summary} summary
+   */
+  function keyChart(summary) {
+    const list = JSON.parse(shown.viewer.charts(false));
+    const f = summary.findings.find((x) => x.peerConnection != null && findingMetrics(x.kind).trim());
+    let info = null;
+    if (f) {
+      for (const m of findingMetrics(f.kind).split(' ').filter(Boolean)) {
+        info = list.find((c) => c.pcId === f.peerConnection && c.metric === m && (!f.stream || c.statsId === f.stream.statsId))
+          ?? list.find((c) => c.pcId === f.peerConnection && c.metric === m);
+        if (info) break;
+      }
+    }
+    info ??= list.find((c) => c.metric === 'bitrate') ?? list[0];
+    if (!info) return '';
+    const box = el('div', { cls: 'key-chart' }, el('h3', { text: `${f && info.pcId === f.peerConnection ? 'The worst connection' : 'First connection'}: ${info.pcId} · ${info.group}` }), charts.figure(info));
+    return box;
+  }
+
   function peerConnectionSection(viewer, pc, i) {
     const states = pc.connectionStates.map((s) => s.state);
     const pair = pc.selectedCandidatePair;
     const sec = el('section', { cls: 'pc', attrs: { 'aria-label': `Peer connection ${pc.id}` } },
-      el('h2', { text: `Peer connection ${pc.id}` }),
+      el('h2', {}, txt(`Peer connection ${pc.id} `), outcomeBadge(pc), el('span', { cls: 'pc-hints', text: pcHints(pc) })),
       el('p', { cls: 'pc-line', text: [states.length ? `connection: ${states.join(' → ')}` : null,
         pair ? `selected pair: ${pair.localType ?? '?'} → ${pair.remoteType ?? '?'} over ${pair.protocol ?? '?'}${pair.relayProtocol ? ` (relay ${pair.relayProtocol})` : ''}` : null,
         `${pc.events} events`].filter(Boolean).join(' · ') }),
-      configurationPanel(viewer, i, pc), lanes.panel(viewer, i), pc.rtp.length ? rtpTable(pc) : null,
-      el('div', { cls: 'charts' }), eventLogPanel(viewer, i, { on, onMark: (t) => charts.setMark(t) }), sdpPanel(viewer, i, on), icePanel(viewer, i));
+      configurationPanel(viewer, i, pc), lanes.panel(viewer, i, pc), pc.rtp.length ? el('div', { cls: 'rv-streams' }) : null,
+      el('div', { cls: 'charts' }), eventLogPanel(viewer, i, { on, onMark: markTime }), sdpPanel(viewer, i, on), icePanel(viewer, i));
     sec.dataset.pcId = pc.id;
     sec.dataset.pcIndex = i;
     return sec;
@@ -123,27 +180,33 @@ export function createUI(root, options = {}) {
     /** @type {Summary} */
     const summary = JSON.parse(viewer.summary());
     shown.summary = summary;
-    // Open on where the stats are; zooming out reaches everything timed.
-    axis.open(viewer.timeRange(), viewer.dataRange());
+    // Open on everything timed: a failure after the last sample is in view.
+    axis.open(viewer.timeRange());
     charts.open(viewer);
     shown.findings = findingsPanel(summary, { explanation: scoreExplanation(), onOpen: openFinding, on });
-    sessionBox.append(shown.findings.element, overview(summary, name));
+    const jump = (i) => sessionBox.querySelector(`[data-pc-index="${i}"]`)?.scrollIntoView({ block: 'start' });
+    const whole = (id) => JSON.parse(viewer.rangeStats(id, axis.full0, axis.full1));
+    const glance = summary.peerConnections.length ? glancePanel(summary, whole, { on, onJump: jump }) : null;
+    if (glance) glance.append(keyChart(summary));
+    sessionBox.append(shown.findings.element, glance ?? '', overview(summary, name));
     if (summary.peerConnections.length > 1) {
       const nav = el('nav', { cls: 'pcnav', attrs: { 'aria-label': 'Peer connections' } });
       summary.peerConnections.forEach((pc, i) => {
-        const link = el('button', { text: pc.id, attrs: { type: 'button' } });
-        on(link, 'click', () => sessionBox.querySelector(`[data-pc-index="${i}"]`)?.scrollIntoView({ block: 'start' }));
+        const link = el('button', { cls: `outcome-${pc.outcome.state}`, attrs: { type: 'button', title: [pc.outcome.label, pcHints(pc)].filter(Boolean).join(' · ') } },
+          txt(`${pc.id} `), el('span', { cls: 'outcome-word', text: pc.outcome.label }));
+        on(link, 'click', () => jump(i));
         nav.append(link);
       });
       sessionBox.append(nav);
     }
     if (JSON.parse(viewer.events(-1)).length) {
-      sessionBox.append(el('section', { cls: 'client' }, eventLogPanel(viewer, -1, { on, onMark: (t) => charts.setMark(t), title: 'Client events (getUserMedia, devices)' })));
+      sessionBox.append(el('section', { cls: 'client' }, eventLogPanel(viewer, -1, { on, onMark: markTime, title: 'Client events (getUserMedia, devices)' })));
     }
     summary.peerConnections.forEach((pc, i) => sessionBox.append(peerConnectionSection(viewer, pc, i)));
     bar.hidden = false;
     buildCharts();
     axis.reset();
+    updateTables();
   }
 
   // ---------- toolbar and keyboard ----------
@@ -155,6 +218,7 @@ export function createUI(root, options = {}) {
   on(q('.rv-clear-mark'), 'click', () => charts.setMark(null));
   on(q('.rv-raw'), 'change', (e) => { shown.raw = e.target.checked; q('.rv-boring-label').hidden = !shown.raw; if (shown.viewer) buildCharts(); });
   on(q('.rv-boring'), 'change', (e) => { shown.boring = e.target.checked; if (shown.viewer) buildCharts(); });
+  on(q('.rv-clock'), 'change', (e) => { axis.relative = e.target.value === 'relative'; axis.set(axis.t0, axis.t1); });
   on(q('.rv-theme'), 'change', (e) => {
     for (const t of options.pageTheme ? [root, document.documentElement] : [root]) {
       if (e.target.value === 'auto') delete t.dataset.theme; else t.dataset.theme = e.target.value;
@@ -163,8 +227,17 @@ export function createUI(root, options = {}) {
   });
   on(matchMedia('(prefers-color-scheme: dark)'), 'change', () => charts.schedule());
   on(window, 'resize', () => charts.schedule());
-  on(root, 'keydown', (e) => {
-    if (!shown.viewer || e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.ctrlKey || e.metaKey || e.altKey) return;
+  // Shortcuts work from anywhere on the page: inside this viewer, or with
+  // nothing focused (the body) when this is the viewer last used. Never
+  // while typing (inputs, selects, text areas, editable content).
+  on(root, 'pointerdown', () => { lastUsed = root; });
+  on(root, 'focusin', () => { lastUsed = root; });
+  lastUsed ??= root;
+  on(document, 'keydown', (e) => {
+    const t = e.target;
+    const mine = root.contains(t) || ((t === document.body || t === document.documentElement || t === document) && lastUsed === root);
+    if (!mine || !shown.viewer || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement || t.isContentEditable) return;
     const k = { '+': () => axis.zoom(0.5), '=': () => axis.zoom(0.5), '-': () => axis.zoom(2), ArrowLeft: () => axis.pan(-0.25), ArrowRight: () => axis.pan(0.25), 0: () => axis.reset() }[e.key];
     if (k) { k(); e.preventDefault(); }
   });
@@ -190,6 +263,7 @@ export function createUI(root, options = {}) {
     /** Removes everything this UI added and every listener it registered. */
     destroy() {
       clear();
+      if (lastUsed === root) lastUsed = null;
       life.abort();
       bar.remove();
       sessionBox.remove();

@@ -215,23 +215,15 @@ impl Viewer {
             .clone()
     }
 
-    /// `[start, end]` in unix ms, or `[]` when nothing in the dump has a time.
+    /// `[start, end]` in unix ms, or `[]` when nothing in the dump has a
+    /// time: the opening and "reset" view, so that a state change after
+    /// the last stats sample (a `failed` that ends the call) is on screen.
     #[wasm_bindgen(js_name = timeRange)]
     pub fn time_range(&self) -> Vec<f64> {
         self.session
             .time_range_ms()
             .map(|(a, b)| vec![a, b])
             .unwrap_or_default()
-    }
-
-    /// `[start, end]` of the stats samples (where charts have data), or the
-    /// whole time range when there are none: the initial and "reset" view.
-    #[wasm_bindgen(js_name = dataRange)]
-    pub fn data_range(&self) -> Vec<f64> {
-        match self.session.stats_range_ms() {
-            Some((a, b)) if b > a => vec![a, b],
-            _ => self.time_range(),
-        }
     }
 
     /// The chart list (JSON): derived metrics, or every raw series.
@@ -257,8 +249,9 @@ impl Viewer {
     /// Draws chart `id` into `canvas` (already sized in device pixels) for
     /// the time range `t0..t1`. `scale` is the device pixel ratio;
     /// `highlight` the ranges of the finding being looked at, as
-    /// `[start, end, start, end, ...]`. Returns the plot area `[left, right,
-    /// top, bottom]` in canvas pixels.
+    /// `[start, end, start, end, ...]`; `origin` labels the time axis as
+    /// time since that instant instead of UTC. Returns the plot area
+    /// `[left, right, top, bottom]` in canvas pixels.
     #[wasm_bindgen(js_name = drawChart)]
     #[allow(clippy::too_many_arguments)] // mirrors the JS call; a Frame object would cost a JS shim
     pub fn draw_chart(
@@ -272,6 +265,7 @@ impl Viewer {
         scale: f64,
         dark: bool,
         highlight: Option<Vec<f64>>,
+        origin: Option<f64>,
     ) -> Result<Vec<f64>, JsValue> {
         let chart = self
             .chart(id)
@@ -294,6 +288,7 @@ impl Viewer {
                 .collect(),
             scale,
             dark,
+            origin_ms: origin,
         };
         let r =
             draw_chart(&root, &self.session, chart, &frame).map_err(|e| js_error("draw", &e))?;
@@ -303,6 +298,20 @@ impl Viewer {
             f64::from(r.top),
             f64::from(r.bottom),
         ])
+    }
+
+    /// What every metric chart of peer connection `pc_id` did over
+    /// `t0..=t1` (JSON `ChartRange[]`): the stream table of the visible
+    /// range, with each line's worst 10 s window.
+    #[wasm_bindgen(js_name = rangeStats)]
+    pub fn range_stats(&self, pc_id: &str, t0: f64, t1: f64) -> String {
+        json(&crate::charts::range::pc_range(
+            &self.session,
+            &self.metric,
+            pc_id,
+            t0,
+            t1,
+        ))
     }
 
     /// The values of chart `id`'s lines in effect at `t` (JSON).

@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod decimate;
+pub mod range;
 pub mod render;
 pub mod theme;
 

@@ -9,6 +9,8 @@ use super::decimate::Segment;
 const LONG_LINE: usize = 16_384;
 use super::theme::Theme;
 use crate::model::Session;
+use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::Serialize;
@@ -28,6 +30,10 @@ pub struct Frame {
     pub highlight_ms: Vec<(f64, f64)>,
     pub scale: f64,
     pub dark: bool,
+    /// Label the time axis as time since this instant (the call's start,
+    /// `+1:30`) instead of the UTC wall clock; ticks fall on round steps
+    /// from it.
+    pub origin_ms: Option<f64>,
 }
 
 /// Where the plot area landed, in backend pixels (for mapping the mouse).
@@ -44,6 +50,90 @@ pub fn clock_from_unix_ms(ms: f64) -> String {
     let s = (ms / 1000.0).floor() as i64;
     let day = s.rem_euclid(86_400);
     format!("{:02}:{:02}:{:02}", day / 3600, (day / 60) % 60, day % 60)
+}
+
+/// The steps the time axis ticks at: round for a clock reader (never the
+/// 50 s a decimal tick picker lands on).
+const TICK_STEPS_MS: [f64; 25] = [
+    1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, // ms
+    1e3, 2e3, 5e3, 10e3, 15e3, 30e3, // s
+    60e3, 120e3, 300e3, 600e3, 900e3, 1_800e3, // min
+    3_600e3, 7_200e3, 21_600e3, 43_200e3, // h
+];
+
+/// Ticks for `t0..t1`: the smallest round step giving at most `max`
+/// ticks, at multiples of it counted from `origin_ms` (0: whole UTC
+/// seconds, minutes, hours). Returns the step and the ticks.
+pub fn time_ticks(t0: f64, t1: f64, max: usize, origin_ms: f64) -> (f64, Vec<f64>) {
+    let span = (t1 - t0).max(1.0);
+    let step = TICK_STEPS_MS
+        .iter()
+        .copied()
+        .find(|s| span / s <= max as f64)
+        .unwrap_or_else(|| (span / max as f64 / 86_400e3).ceil() * 86_400e3);
+    let first = ((t0 - origin_ms) / step).ceil() * step + origin_ms;
+    let ticks = (0..=max)
+        .map(|k| first + k as f64 * step)
+        .take_while(|t| *t <= t1)
+        .collect();
+    (step, ticks)
+}
+
+/// The time axis: plotters' f64 axis with [`time_ticks`] for its key
+/// points (plotters' own picks decimal steps: ticks 50 s apart).
+struct TimeCoord {
+    inner: RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl Ranged for TimeCoord {
+    type FormatOption = NoDefaultFormatting;
+    type ValueType = f64;
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(value, limit)
+    }
+    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
+    }
+}
+
+/// Never used (the labels come from the mesh's `x_label_formatter`), but
+/// the mesh needs one; plotters' default is `{:?}`, whose float code is
+/// 1 KB of wasm.
+impl ValueFormatter<f64> for TimeCoord {
+    fn format(_: &f64) -> String {
+        String::new()
+    }
+}
+
+/// `+m:ss` (or `+h:mm:ss`) since `origin`, with tenths or milliseconds as
+/// [`time_label`] adds them.
+pub fn since_label(ms: f64, origin_ms: f64, span_ms: f64) -> String {
+    let d = ms - origin_ms;
+    let sign = if d < 0.0 { "−" } else { "+" };
+    let d = d.abs();
+    let s = (d / 1000.0).floor() as i64;
+    let (h, m, sec) = (s / 3600, (s / 60) % 60, s % 60);
+    let base = if h > 0 {
+        format!("{sign}{h}:{m:02}:{sec:02}")
+    } else {
+        format!("{sign}{m}:{sec:02}")
+    };
+    let frac = d.rem_euclid(1000.0);
+    if span_ms <= 2_000.0 {
+        format!("{base}.{:03}", frac.floor() as i64)
+    } else if span_ms <= 20_000.0 {
+        format!("{base}.{}", (frac / 100.0).floor() as i64)
+    } else {
+        base
+    }
 }
 
 /// Time-axis label for a visible span: tenths or milliseconds of a second
@@ -157,12 +247,22 @@ pub fn draw_chart<DB: DrawingBackend>(
         .margin_right(px(10.0))
         .x_label_area_size(px(20.0))
         .y_label_area_size(px(46.0))
-        .build_cartesian_2d(t0..t1, y0..y1)
+        .build_cartesian_2d(
+            TimeCoord {
+                inner: (t0..t1).into(),
+                ticks: time_ticks(t0, t1, 6, frame.origin_ms.unwrap_or(0.0)).1,
+            },
+            y0..y1,
+        )
         .map_err(err)?;
+    let label = |t: &f64| match frame.origin_ms {
+        Some(o) => since_label(*t, o, t1 - t0),
+        None => time_label(*t, t1 - t0),
+    };
     ctx.configure_mesh()
         .x_labels(6)
         .y_labels(4)
-        .x_label_formatter(&|t| time_label(*t, t1 - t0))
+        .x_label_formatter(&label)
         .y_label_formatter(&|v| short_number(*v))
         .label_style(font(11.0))
         .axis_style(theme.axis.stroke_width(px(1.0).max(1) as u32))

@@ -455,7 +455,7 @@ fn pc_context<'a>(session: &'a Session, pc: &'a PeerConnection, session_end: f64
 }
 
 /// The last time of an event or a stats sample of this connection.
-fn pc_end(pc: &PeerConnection) -> Option<f64> {
+pub(super) fn pc_end(pc: &PeerConnection) -> Option<f64> {
     let events = pc.events.iter().filter_map(|e| e.t_ms);
     let stats = pc.stats.iter().filter_map(|o| o.times_ms.last().copied());
     events

@@ -20,6 +20,7 @@ mod context;
 mod data;
 mod devices;
 mod network;
+pub mod outcome;
 pub mod score;
 pub mod series;
 mod video;
@@ -116,6 +117,7 @@ pub struct Evidence {
 }
 
 impl Evidence {
+    #[inline(never)]
     pub fn measured(
         stats_id: &str,
         property: &str,
@@ -132,6 +134,7 @@ impl Evidence {
         }
     }
 
+    #[inline(never)]
     pub fn observed(stats_id: Option<&str>, property: &str, value: impl Into<Value>) -> Evidence {
         Evidence {
             stats_id: stats_id.map(str::to_string),
@@ -266,6 +269,7 @@ pub(crate) struct Draft {
 }
 
 impl Draft {
+    #[inline(never)]
     pub fn new(kind: &'static str, version: u32, severity: Severity, message: String) -> Draft {
         Draft {
             kind,
@@ -280,16 +284,19 @@ impl Draft {
         }
     }
 
+    #[inline(never)]
     pub fn on_pc(mut self, pc: &str) -> Draft {
         self.peer_connection = Some(pc.to_string());
         self
     }
 
+    #[inline(never)]
     pub fn on_stream(mut self, s: Option<StreamRef>) -> Draft {
         self.stream = s;
         self
     }
 
+    #[inline(never)]
     pub fn during(mut self, start_ms: f64, end_ms: f64) -> Draft {
         self.ranges.push(TimeRange {
             start_ms,
@@ -298,6 +305,7 @@ impl Draft {
         self
     }
 
+    #[inline(never)]
     pub fn with(mut self, e: Evidence) -> Draft {
         self.evidence.push(e);
         self
@@ -320,11 +328,13 @@ pub(crate) struct Out {
 }
 
 impl Out {
+    #[inline(never)]
     pub fn push(&mut self, d: Draft) {
         self.drafts.push(d);
     }
 
     /// Records that rule `kind/version` ran (`checked`) or could not, and why.
+    #[inline(never)]
     pub fn check(
         &mut self,
         kind: &'static str,

@@ -43,9 +43,21 @@ impl Event {
         }
     }
 
-    /// True for `...OnFailure`, ICE candidate errors and the like: what a
-    /// viewer highlights.
+    /// True for `...OnFailure`, ICE candidate errors and the like, and for
+    /// a connection or ICE state that went `failed` or `disconnected`: what
+    /// a viewer highlights and "failures only" keeps. (No dump records DTLS
+    /// state as an event: a failed `dtlsState` is the `dtls-failure`
+    /// finding's, from the transport stats.)
     pub fn is_failure(&self) -> bool {
+        if matches!(
+            state_kind(&self.name),
+            Some(StateKind::IceConnection | StateKind::Connection)
+        ) {
+            return matches!(
+                normalize_state(&self.value).as_deref(),
+                Some("failed" | "disconnected")
+            );
+        }
         self.name.ends_with("OnFailure")
             || self.name == "onicecandidateerror"
             || self.name.ends_with("error")

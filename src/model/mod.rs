@@ -202,19 +202,6 @@ impl Session {
         self.peer_connections.iter().find(|p| p.id == id)
     }
 
-    /// Earliest and latest stats sample (unix ms): where the charts have data.
-    pub fn stats_range_ms(&self) -> Option<(f64, f64)> {
-        let mut lo = f64::INFINITY;
-        let mut hi = f64::NEG_INFINITY;
-        for o in self.peer_connections.iter().flat_map(|p| &p.stats) {
-            if let (Some(a), Some(b)) = (o.times_ms.first(), o.times_ms.last()) {
-                lo = lo.min(*a);
-                hi = hi.max(*b);
-            }
-        }
-        (lo <= hi).then_some((lo, hi))
-    }
-
     /// Earliest and latest time (unix ms) of anything placed in time: events,
     /// state changes, getUserMedia calls and stats samples.
     pub fn time_range_ms(&self) -> Option<(f64, f64)> {

@@ -129,5 +129,26 @@ mod tests {
         let long = Event::new(None, "x", json!("a".repeat(1000)));
         assert_eq!(detail(&long).chars().count(), MAX_DETAIL + 1);
         assert!(Event::new(None, "createOfferOnFailure", json!("OperationError")).is_failure());
+        // Failed and disconnected states are failures, in every spelling.
+        for (name, value) in [
+            ("connectionStateChange", "\"failed\""),
+            ("oniceconnectionstatechange", "disconnected"),
+            ("iceconnectionstatechange", "ICEConnectionStateFailed"),
+        ] {
+            assert!(
+                Event::new(None, name, json!(value)).is_failure(),
+                "{name} {value}"
+            );
+        }
+        for (name, value) in [
+            ("onconnectionstatechange", "connected"),
+            ("onsignalingstatechange", "closed"),
+            ("onicegatheringstatechange", "complete"),
+        ] {
+            assert!(
+                !Event::new(None, name, json!(value)).is_failure(),
+                "{name} {value}"
+            );
+        }
     }
 }

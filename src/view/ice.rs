@@ -31,8 +31,15 @@ pub struct CandidatePair {
     pub current_rtt_ms: Option<f64>,
     pub bytes_sent: Option<f64>,
     pub bytes_received: Option<f64>,
+    /// The STUN connectivity checks each way: "120 requests sent, 0
+    /// responses received" is how an ICE failure reads (legacy
+    /// `googCandidatePair` objects use the same names).
     pub requests_sent: Option<f64>,
     pub responses_received: Option<f64>,
+    pub requests_received: Option<f64>,
+    pub responses_sent: Option<f64>,
+    /// Consent freshness checks (RFC 7675) sent once the pair was in use.
+    pub consent_requests_sent: Option<f64>,
     /// First and last time the pair was reported.
     pub first_ms: Option<f64>,
     pub last_ms: Option<f64>,
@@ -89,6 +96,9 @@ pub fn candidate_pairs(pc: &PeerConnection, s: &Interner) -> Vec<CandidatePair> 
             bytes_received: o.last_number("bytesReceived"),
             requests_sent: o.last_number("requestsSent"),
             responses_received: o.last_number("responsesReceived"),
+            requests_received: o.last_number("requestsReceived"),
+            responses_sent: o.last_number("responsesSent"),
+            consent_requests_sent: o.last_number("consentRequestsSent"),
             first_ms: o.times_ms.first().copied(),
             last_ms: o.times_ms.last().copied(),
         })

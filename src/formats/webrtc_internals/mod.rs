@@ -74,6 +74,7 @@ pub fn import_document(data: &[u8]) -> Result<Session, ImportError> {
     }
 
     let mut b = SessionBuilder::new(Format::WebrtcInternals, "");
+    let why_untimed = stats::why_untimed(!notes.is_empty());
     for (kind, msg, line) in notes {
         b.diag(Severity::Error, kind, msg, Location::line(line));
     }
@@ -128,7 +129,7 @@ pub fn import_document(data: &[u8]) -> Result<Session, ImportError> {
                 ),
             }
             if let Some(series) = pc.stats {
-                legacy_stats |= stats::import(&mut b, &pc_id, series.0);
+                legacy_stats |= stats::import(&mut b, &pc_id, series.0, why_untimed);
             }
         }
     }

@@ -84,7 +84,12 @@ struct Prop<'s, 'a> {
 
 /// Imports one peer connection's stats. Returns true when it holds legacy
 /// (goog) stats.
-pub fn import(b: &mut SessionBuilder, pc_id: &str, series: Vec<(String, Series<'_>)>) -> bool {
+pub fn import(
+    b: &mut SessionBuilder,
+    pc_id: &str,
+    series: Vec<(String, Series<'_>)>,
+    why_untimed: &str,
+) -> bool {
     // Group by stats id, keeping first-appearance order.
     let mut order: Vec<&str> = Vec::new();
     let mut groups: HashMap<&str, Vec<Prop<'_, '_>>> = HashMap::new();
@@ -267,11 +272,23 @@ pub fn import(b: &mut SessionBuilder, pc_id: &str, series: Vec<(String, Series<'
         b.diag(
             crate::error::Severity::Info,
             Kind::Unsupported,
-            "no per-sample -timestamp series (Chrome before M117): sample times are spread evenly between startTime and endTime",
+            format!("no per-sample -timestamp series ({why_untimed}): sample times are spread evenly between startTime and endTime"),
             Location::key(format!("PeerConnections.{pc_id}.stats")),
         );
     }
     legacy
+}
+
+/// Why a dump has no `-timestamp` series, for the import note: Chrome
+/// writes them since M117, but a damaged file may just have lost them (a
+/// truncated M156 dump is not an old one), so the era is said only of a
+/// whole file.
+pub fn why_untimed(damaged: bool) -> &'static str {
+    if damaged {
+        "the file is damaged: they may be in the part that is missing"
+    } else {
+        "Chrome before M117"
+    }
 }
 
 /// Formats unix ms as an ISO-8601 UTC string (for messages).
@@ -304,6 +321,12 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_era_is_not_guessed_from_a_damaged_file() {
+        assert!(why_untimed(false).contains("M117"));
+        assert!(!why_untimed(true).contains("M117"));
+    }
 
     #[test]
     fn keys_split_at_the_right_dash() {
