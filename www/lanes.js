@@ -21,12 +21,14 @@ export class Lanes {
     for (const lane of lanes) {
       const track = el('div', { cls: 'lane-track' });
       const row = el('div', { cls: 'lane' }, el('span', { cls: 'lane-name', text: lane.name }), track);
-      for (const seg of lane.segments) {
+      lane.segments.forEach((seg, k) => {
         const s = el('span', { cls: `seg st-${seg.state.replace(/[^a-z-]/g, '')}`, text: seg.state, attrs: { title: `${seg.state}: ${clock(seg.t0Ms, true)} – ${clock(seg.t1Ms, true)} UTC` } });
-        s.dataset.t0 = seg.t0Ms; s.dataset.t1 = seg.t1Ms;
+        // The last state holds to the end of the axis (past the last
+        // event), so a `failed` that ends the call is not zero wide.
+        s.dataset.t0 = seg.t0Ms; s.dataset.t1 = k === lane.segments.length - 1 ? Infinity : seg.t1Ms;
         track.append(s);
         this.placed.push(s);
-      }
+      });
       if (lane.untimed.length) track.append(el('span', { cls: 'untimed', text: `${lane.untimed.join(' → ')} (no timestamps in this dump)` }));
       if (!lane.segments.length && !lane.untimed.length) {
         track.append(el('span', { cls: 'untimed', text: pc?.outcome.wasConnected === false ? 'no changes recorded: never connected' : 'no changes recorded' }));

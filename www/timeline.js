@@ -34,6 +34,9 @@ export class TimeAxis {
   open([a, b]) {
     this.full0 = a ?? 0; this.full1 = b ?? 1;
     if (this.full1 <= this.full0) this.full1 = this.full0 + 1000;
+    // A little past the last event, so the state it set is seen, not a
+    // zero-wide sliver at the edge.
+    this.full1 += Math.max(500, (this.full1 - this.full0) * 0.02);
   }
 
   /** Shows [t0, t1], clamped to the session. */

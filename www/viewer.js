@@ -44,7 +44,6 @@ export function createUI(root, options = {}) {
   // connection or a chart lands below the toolbar, not under it.
   const barSize = new ResizeObserver(() => root.style.setProperty('--rv-bar-h', `${bar.offsetHeight}px`));
   barSize.observe(bar);
-  life.signal.addEventListener('abort', () => barSize.disconnect());
   const dark = () => {
     const t = root.dataset.theme ?? document.documentElement.dataset.theme;
     return t === 'dark' || (t !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches);
@@ -144,7 +143,13 @@ export function createUI(root, options = {}) {
    */
   function keyChart(summary) {
     const list = JSON.parse(shown.viewer.charts(false));
-    const f = summary.findings.find((x) => x.peerConnection != null && findingMetrics(x.kind).trim());
+    let f = summary.findings.find((x) => x.peerConnection != null && findingMetrics(x.kind).trim());
+    // Its cause's chart where it has one: the loss behind the concealment.
+    for (let n = 0; f?.cause && n < 5; n++) {
+      const c = summary.findings.find((x) => x.id === f.cause);
+      if (!c || !findingMetrics(c.kind).trim()) break;
+      f = c;
+    }
     let info = null;
     if (f) {
       for (const m of findingMetrics(f.kind).split(' ').filter(Boolean)) {
@@ -264,6 +269,7 @@ export function createUI(root, options = {}) {
     destroy() {
       clear();
       if (lastUsed === root) lastUsed = null;
+      barSize.disconnect();
       life.abort();
       bar.remove();
       sessionBox.remove();

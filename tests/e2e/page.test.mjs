@@ -155,7 +155,7 @@ test('opens a file offline: nothing of the dump leaves the page', async () => {
   page.on('request', (r) => requests.push(r));
   await dropFile(page, 'call.rtcstats', readFileSync(FIXTURES + 'rtcstats/v3-compressed-handmade.rtcstats'));
   assert.match(await page.textContent('.rv-session'), /Peer connection PC_0/);
-  assert.match(await page.textContent('.rv-session'), /64\.0 avg/);
+  assert.match(await page.textContent('.rv-streams'), /64 avg/);
   await page.locator('figure.chart').first().scrollIntoViewIfNeeded();
   await page.waitForTimeout(200);
   // The only requests: the import worker loading the viewer's own code
@@ -404,5 +404,179 @@ test('a clean call says so, and says what was checked', async () => {
   await panel.locator('details.checks > summary').click();
   assert.match(await panel.locator('details.checks').textContent(), /inbound-loss.*packetsLost/s);
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+// ---------- Issue 13: the viewer as a support agent uses it ----------
+
+const span = async (page) => Number((await page.textContent('.rv-range')).match(/\(([\d.]+) s\)/)[1]);
+
+test('a call that never connected opens on its failure: outcome on buttons and headings, failures only, STUN checks', async () => {
+  const { page, problems } = await openPage();
+  await dropFile(page, 'a.internals.txt.gz', readFileSync(FIXTURES + 'scenarios/never-connected/a.internals.txt.gz'));
+  // The connection's `failed` comes after the last stats sample: the
+  // opening view, and Reset, include it.
+  const failedSeg = page.locator('section.pc .lane .seg.st-failed').first();
+  const shown = () => failedSeg.evaluate((s) => !s.hidden && s.getBoundingClientRect().width > 0);
+  assert.equal(await shown(), true, 'failed state on screen at opening');
+  for (let i = 0; i < 3; i++) await page.click('.rv-zoom-in');
+  await page.click('.rv-reset');
+  assert.equal(await shown(), true, 'failed state on screen after Reset');
+  // The outcome, coloured, on the heading and in the first screen's table.
+  const badge = page.locator('section.pc h2 .outcome');
+  assert.match(await badge.getAttribute('class'), /outcome-failed/);
+  assert.match(await badge.textContent(), /^failed · never connected, tried \d+\.\d s$/);
+  assert.match(await page.textContent('section.glance'), /failed · never connected/);
+  assert.match(await page.textContent('section.pc h2'), /made the offer \(caller\)/);
+  // "failures only" keeps the failed states.
+  const log = page.locator('section.pc details.panel', { hasText: /^Event log/ });
+  assert.equal(await log.evaluate((d) => d.open), true, 'a log with failures opens by itself');
+  await log.locator('.filters input[type=checkbox]').check();
+  const kept = await log.locator('tbody tr:visible').allTextContents();
+  assert.ok(kept.some((t) => /onconnectionstatechange\s*failed/.test(t)), kept.join(' | '));
+  assert.ok(kept.some((t) => /oniceconnectionstatechange\s*disconnected/.test(t)), kept.join(' | '));
+  // ICE pairs: the STUN checks each way.
+  const ice = page.locator('section.pc details.panel', { hasText: /^ICE candidate pairs/ });
+  await ice.evaluate((d) => { d.open = true; });
+  assert.match(await ice.locator('thead').textContent(), /STUN checks/);
+  assert.match(await ice.locator('tbody').textContent(), /[1-9]\d* sent \/ 0 answered/);
+  assert.deepEqual(problems, []);
+  await page.screenshot({ path: OUT + 'never-connected.png' });
+  await page.close();
+});
+
+test('the stream table follows the visible range, with the worst 10 s and ranges of values; the first screen shows the worst connection', async () => {
+  const { page, problems } = await openPage();
+  await dropFile(page, 'b.internals.txt.gz', readFileSync(FIXTURES + 'scenarios/uplink-loss-5pct/b.internals.txt.gz'));
+  // Above the fold, no click: the verdict, the connections and a chart.
+  const fold = 900;
+  assert.ok((await page.locator('section.glance').boundingBox()).y < fold, 'connections table above the fold');
+  assert.match(await page.textContent('.key-chart h3'), /^The worst connection: /);
+  const keyCanvas = page.locator('.key-chart canvas');
+  await page.waitForTimeout(200);
+  assert.ok(await inked(page, '.key-chart canvas') > 100, 'the key chart is drawn');
+  assert.equal(await keyCanvas.evaluate((c) => c.closest('figure').dataset.metric), 'loss');
+  const lossCell = async () => (await page.locator('.rv-streams tbody tr', { hasText: 'inbound audio' }).locator('td').nth(3).textContent());
+  const whole = await lossCell();
+  const caption0 = await page.textContent('.rv-streams caption');
+  // Whole call: the mean, and a worse 10 s window beside it.
+  const [mean0, worst0] = whole.match(/[\d.]+/g).map(Number);
+  assert.match(whole, /worst 10 s/);
+  assert.ok(worst0 > mean0, whole);
+  // Open the inbound-loss finding: the range narrows around the loss phase
+  // and the table follows it (and says so): a higher mean than the call's.
+  const item = page.locator('li.finding').filter({ has: page.locator('button.finding-head', { hasText: 'inbound-loss' }) }).first();
+  await item.locator('button.finding-head').click();
+  await page.waitForFunction((c) => document.querySelector('.rv-streams caption')?.textContent !== c, caption0);
+  const zoomed = await lossCell();
+  assert.ok(Number(zoomed.match(/[\d.]+/)[0]) > mean0 * 1.2, `${whole} -> ${zoomed}`);
+  assert.match(await page.textContent('.rv-streams caption'), /^Streams over \d\d:\d\d:\d\d\.\d{3} – /);
+  assert.deepEqual(problems, []);
+  await page.screenshot({ path: OUT + 'first-screen.png' });
+  await page.close();
+});
+
+test('keys work from anywhere but inputs; charts take focus; the event log is one tab stop', async () => {
+  const { page } = await openPage();
+  const full = await span(page);
+  // Nothing focused: the shortcuts still work.
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('+');
+  assert.ok(Math.abs(await span(page) - full / 2) < 0.2, 'zoomed from the body');
+  // Not while typing in the log's filter box.
+  await page.click('.client .filters input[type=search]');
+  await page.keyboard.press('-');
+  assert.ok(Math.abs(await span(page) - full / 2) < 0.2, 'typing a minus does not zoom');
+  await page.fill('.client .filters input[type=search]', '');
+  // A chart takes focus, and keys work from it.
+  const canvas = page.locator('figure.chart canvas').first();
+  assert.equal(await canvas.getAttribute('tabindex'), '0');
+  await canvas.focus();
+  await page.keyboard.press('0');
+  assert.equal(await span(page), full);
+  // Every log is one tab stop; the arrows move inside it.
+  for (const body of await page.locator('.rv-root details.panel tbody').all()) {
+    if (!(await body.locator('tr[tabindex]').count())) continue;
+    assert.equal(await body.locator('tr[tabindex="0"]').count(), 1);
+  }
+  const rows = page.locator('.client tbody tr[tabindex]');
+  await rows.first().focus();
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => document.activeElement.rowIndex), await rows.nth(1).evaluate((r) => r.rowIndex));
+  assert.equal(await rows.nth(1).getAttribute('tabindex'), '0');
+  assert.equal(await rows.first().getAttribute('tabindex'), '-1');
+  await page.close();
+});
+
+test('a log row outside the view pans to it; a failed load clears the old session; the toolbar never covers a heading', async () => {
+  const { page } = await openPage();
+  const hms = async () => (await page.textContent('.rv-range')).match(/\d\d:\d\d:\d\d\.\d{3}/g);
+  // Zoom in on the end of the call, then click the log's first row.
+  for (let i = 0; i < 5; i++) await page.click('.rv-zoom-in');
+  for (let i = 0; i < 40; i++) await page.click('.rv-pan-right');
+  const log = page.locator('[data-pc-index="0"] details.panel', { hasText: /^Event log/ });
+  await log.locator('summary').click();
+  const row = log.locator('tbody tr[tabindex]').first();
+  const t = (await row.locator('td.time').textContent()).trim();
+  const [a0] = await hms();
+  assert.ok(t < a0, `${t} starts before the view ${a0}`);
+  await row.click();
+  const [a, b] = await hms();
+  assert.ok(a <= t && t <= b, `${t} in ${a}–${b}`);
+  // Jumping to a connection puts its heading below the sticky toolbar.
+  await page.locator('.pcnav button').nth(1).click();
+  await page.waitForTimeout(100);
+  const barBottom = (await page.locator('.rv-toolbar').boundingBox()).y + (await page.locator('.rv-toolbar').boundingBox()).height;
+  const heading = await page.locator('[data-pc-index="1"] h2').boundingBox();
+  assert.ok(heading.y >= barBottom - 1, `heading at ${heading.y}, toolbar ends at ${barBottom}`);
+  // A failed load leaves nothing of the previous file.
+  await dropFile(page, 'notes.txt', Buffer.from('hello, this is not a dump'));
+  assert.equal(await page.locator('.rv-toolbar').isVisible(), false);
+  assert.equal(await page.locator('.rv-session').evaluate((s) => s.childElementCount), 0);
+  await page.close();
+});
+
+test('dark theme: text on every state colour and badge reaches WCAG AA', async () => {
+  const { page } = await openPage();
+  await dropFile(page, 'a.internals.txt.gz', readFileSync(FIXTURES + 'scenarios/never-connected/a.internals.txt.gz'));
+  await page.selectOption('.rv-theme', 'dark');
+  const worst = await page.evaluate(() => {
+    const rgb = (s) => s.match(/[\d.]+/g).slice(0, 4).map(Number);
+    const lum = ([r, g, b]) => {
+      const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const bg = (e) => {
+      for (let x = e; x; x = x.parentElement) {
+        const c = rgb(getComputedStyle(x).backgroundColor);
+        if (c.length < 4 || c[3] > 0.5) return c;
+      }
+      return [255, 255, 255];
+    };
+    const out = [];
+    for (const e of document.querySelectorAll('.rv-root .seg, .rv-root .lane-name, .rv-root .outcome, .rv-root .sev, .rv-root .pc-hints, .rv-root .untimed, .rv-root th, .rv-root .muted')) {
+      if (!e.textContent.trim() || !e.getClientRects().length) continue;
+      const a = lum(rgb(getComputedStyle(e).color)), b = lum(bg(e));
+      out.push({ text: e.textContent.slice(0, 30), cls: e.className, ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) });
+    }
+    return out.sort((x, y) => x.ratio - y.ratio).slice(0, 3);
+  });
+  assert.ok(worst.length > 0);
+  assert.ok(worst[0].ratio >= 4.5, JSON.stringify(worst));
+  await page.screenshot({ path: OUT + 'dark.png' });
+  await page.close();
+});
+
+test('a truncated Chrome 156 dump names no era; time can read since the start', async () => {
+  const { page } = await openPage();
+  const { gunzipSync } = await import('node:zlib');
+  const whole = gunzipSync(readFileSync(FIXTURES + 'scenarios/clean/a.internals.txt.gz'));
+  await dropFile(page, 'cut.json', whole.subarray(0, Math.floor(whole.length * 0.6)));
+  const notes = await page.textContent('section.overview');
+  assert.match(notes, /truncated at line/);
+  assert.match(notes, /no per-sample -timestamp series \(the file is damaged/);
+  assert.doesNotMatch(notes, /before M117/);
+  await page.selectOption('.rv-clock', 'relative');
+  assert.match(await page.textContent('.rv-range'), /^\+0:00\.000 – \+\d+:\d\d\.\d{3} since start/);
   await page.close();
 });
