@@ -22,6 +22,8 @@ export class Charts {
     this.observer = null;
     this.frame = 0;
     this.drag = null;
+    /** Per connection id: its notable events, drawn as ticks on its charts. */
+    this.events = new Map();
     this.cursor = null;
     this.mark = null;
     // The finding being looked at: its ranges, flat [start, end, ...].
@@ -85,6 +87,7 @@ export class Charts {
     fig.dataset.id = info.id;
     fig.dataset.metric = info.metric;
     fig.dataset.statsId = info.statsId;
+    fig.dataset.pcId = info.pcId;
     if (info.bands.length) fig.append(el('p', { cls: 'bands', text: `Shaded: quality limited by ${[...new Set(info.bands.map((b) => b.label))].join(', ')}` }));
     this.attachInput(fig);
     this.observer.observe(fig);
@@ -118,6 +121,7 @@ export class Charts {
       fig.rect = this.viewer.drawChart(canvas, fig.dataset.id, this.axis.t0, this.axis.t1, this.cursor ?? undefined, this.mark ?? undefined, dpr, dark,
         this.highlight.length ? new Float64Array(this.highlight) : undefined, this.axis.origin());
       fig.dpr = dpr;
+      this.placeTicks(fig);
       const colors = this.palette(dark);
       for (const sw of fig.querySelectorAll('.swatch')) sw.style.background = colors[sw.dataset.line % colors.length];
       // On the page's performance timeline: what a zoom or pan costs.
@@ -125,6 +129,30 @@ export class Charts {
     } catch (e) {
       fig.querySelector('.readout').textContent = `could not draw: ${e.message}`;
     }
+  }
+
+  /**
+   * The connection's notable events (state changes, descriptions,
+   * failures) as thin marks over the plot; hovering one names it.
+   */
+  placeTicks(fig) {
+    const list = this.events.get(fig.dataset.pcId) ?? [];
+    let box = fig.querySelector('.ticks');
+    if (!box) { box = el('div', { cls: 'ticks', attrs: { 'aria-hidden': 'true' } }); fig.querySelector('.plot').append(box); }
+    const [l, r, top, bottom] = fig.rect.map((v) => v / fig.dpr);
+    const { t0, t1 } = this.axis;
+    const shown = list.filter((e) => e.t >= t0 && e.t <= t1);
+    while (box.childElementCount < shown.length) box.append(el('span', { cls: 'tick' }));
+    [...box.children].forEach((s, k) => {
+      const e = shown[k];
+      s.hidden = !e;
+      if (!e) return;
+      s.title = e.text;
+      s.classList.toggle('bad', e.failure);
+      s.style.left = `${l + ((e.t - t0) / (t1 - t0)) * (r - l)}px`;
+      s.style.top = `${top}px`;
+      s.style.height = `${bottom - top}px`;
+    });
   }
 
   /** The time under `clientX` on `fig`'s plot area, or null outside it. */
@@ -164,6 +192,13 @@ export class Charts {
       const t = this.timeAt(fig, e.clientX);
       this.setCursor(t);
       const d = this.drag;
+      if (d?.pan && d.fig === fig) {
+        // Drag-to-pan: the time under the pointer stays under it.
+        const plotPx = (fig.rect[1] - fig.rect[0]) / fig.dpr;
+        const dt = ((e.clientX - d.x) / plotPx) * (d.t1 - d.t0);
+        axis.set(d.t0 - dt, d.t1 - dt);
+        return;
+      }
       if (d && d.fig === fig && t != null) {
         const box = canvas.getBoundingClientRect();
         const a = Math.min(d.x, e.clientX) - box.left, b = Math.max(d.x, e.clientX) - box.left;
@@ -173,7 +208,12 @@ export class Charts {
     on(canvas, 'mouseleave', () => this.setCursor(null));
     on(canvas, 'mousedown', (e) => {
       const t = this.timeAt(fig, e.clientX);
-      if (t != null && e.button === 0) { this.drag = { fig, x: e.clientX, t }; e.preventDefault(); }
+      if (t == null) return;
+      // Shift+drag or the middle button pans; a plain drag selects a range.
+      if (e.button === 1 || (e.button === 0 && e.shiftKey)) {
+        this.drag = { fig, x: e.clientX, pan: true, t0: axis.t0, t1: axis.t1 };
+        e.preventDefault();
+      } else if (e.button === 0) { this.drag = { fig, x: e.clientX, t }; e.preventDefault(); }
     });
     on(canvas, 'dblclick', () => axis.reset());
     on(canvas, 'wheel', (e) => {
@@ -191,6 +231,7 @@ export class Charts {
     const d = this.drag;
     if (!d) return;
     this.drag = null;
+    if (d.pan) return;
     d.fig.querySelector('.selection').hidden = true;
     const t = this.timeAt(d.fig, e.clientX) ?? (e.clientX < d.x ? this.axis.t0 : this.axis.t1);
     if (Math.abs(e.clientX - d.x) > 4) this.axis.set(Math.min(d.t, t), Math.max(d.t, t));

@@ -175,7 +175,9 @@ export function toolbarElement() {
     el('label', {}, check('rv-raw'), txt(' every raw series')), boring,
     el('label', {}, txt('Time '), clockSel),
     el('label', {}, txt('Theme '), theme),
-    el('span', { cls: 'hint', text: 'Drag on a chart to zoom · Ctrl/⌘+wheel zoom · Shift+wheel pan · double-click reset · click a log row to mark its time' }));
+    el('span', { cls: 'hint', text: 'Drag on a chart to zoom · Shift+drag or middle button to pan · Ctrl/⌘+wheel zoom · Shift+wheel pan · double-click reset · click a log row to mark its time' }),
+    el('div', { cls: 'rv-minimap', attrs: { role: 'slider', 'aria-label': 'Visible part of the call (drag to move)', title: 'The whole call: drag the window to move the view' } },
+      el('div', { cls: 'rv-minimap-window' })));
   bar.hidden = true;
   return bar;
 }

@@ -67,3 +67,43 @@ export class TimeAxis {
     return `${this.text(this.t0, true)} – ${this.text(this.t1, true)} ${this.relative ? 'since start' : 'UTC'} (${((this.t1 - this.t0) / 1000).toFixed(1)} s)`;
   }
 }
+
+/**
+ * The whole call as a strip under the toolbar, the visible range as a
+ * window on it: drag the window (or click the strip) to move the view.
+ */
+export class Minimap {
+  /** @param {TimeAxis} axis @param {HTMLElement} strip */
+  constructor(axis, strip, on) {
+    this.axis = axis; this.strip = strip;
+    this.win = strip.querySelector('.rv-minimap-window');
+    let grab = null;
+    const at = (clientX) => {
+      const box = strip.getBoundingClientRect();
+      return axis.full0 + ((clientX - box.left) / box.width) * (axis.full1 - axis.full0);
+    };
+    on(strip, 'pointerdown', (e) => {
+      const t = at(e.clientX), half = (axis.t1 - axis.t0) / 2;
+      // On the window: keep the grab point under the pointer; elsewhere: centre there.
+      grab = t >= axis.t0 && t <= axis.t1 ? t - axis.t0 : half;
+      axis.set(t - grab, t - grab + (axis.t1 - axis.t0));
+      strip.setPointerCapture?.(e.pointerId);
+      e.preventDefault();
+    });
+    on(strip, 'pointermove', (e) => {
+      if (grab == null) return;
+      const t = at(e.clientX);
+      axis.set(t - grab, t - grab + (axis.t1 - axis.t0));
+    });
+    on(strip, 'pointerup', () => { grab = null; });
+    on(strip, 'pointercancel', () => { grab = null; });
+  }
+
+  update() {
+    const { t0, t1, full0, full1 } = this.axis;
+    const w = full1 - full0;
+    this.win.style.left = `${((t0 - full0) / w) * 100}%`;
+    this.win.style.width = `${Math.max(0.5, ((t1 - t0) / w) * 100)}%`;
+    this.strip.setAttribute('aria-valuetext', this.axis.label());
+  }
+}

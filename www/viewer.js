@@ -13,10 +13,10 @@
 // owns the toolbar and the keyboard. Every string from the dump goes in
 // with textContent.
 
-import { el, txt } from './dom.js';
+import { el, txt, clock } from './dom.js';
 import { findingsPanel } from './findings.js';
 import { overview, configurationPanel, icePanel, rtpTable, toolbarElement, eventLogPanel, sdpPanel, outcomeBadge, pcHints, glancePanel } from './panels.js';
-import { TimeAxis } from './timeline.js';
+import { TimeAxis, Minimap } from './timeline.js';
 import { Lanes } from './lanes.js';
 import { Charts } from './charts.js';
 import { findingMetrics, scoreExplanation } from './pkg/rtcview.js';
@@ -51,6 +51,7 @@ export function createUI(root, options = {}) {
 
   const axis = new TimeAxis(() => {
     q('.rv-range').textContent = axis.label();
+    minimap.update();
     lanes.layout();
     charts.schedule();
     scheduleTables();
@@ -71,6 +72,7 @@ export function createUI(root, options = {}) {
     }
   }
   const lanes = new Lanes(axis);
+  const minimap = new Minimap(axis, q('.rv-minimap'), on);
   const charts = new Charts({ axis, on, dark, onCursor: (t) => lanes.cursor(root, t) });
   /** What is shown: the viewer (wasm), its summary, the findings panel, the chart options. */
   const shown = { viewer: null, /** @type {Summary | null} */ summary: null, findings: null, raw: false, boring: false };
@@ -125,6 +127,7 @@ export function createUI(root, options = {}) {
 
   function clear() {
     clearTimeout(tableTimer);
+    charts.events.clear();
     charts.clear();
     lanes.clear();
     shown.findings = null;
@@ -188,6 +191,13 @@ export function createUI(root, options = {}) {
     // Open on everything timed: a failure after the last sample is in view.
     axis.open(viewer.timeRange());
     charts.open(viewer);
+    // What every chart of a connection marks: its state changes,
+    // descriptions (renegotiations), restarts and failures.
+    const notable = /^(onconnectionstatechange|oniceconnectionstatechange|setLocalDescription|setRemoteDescription|restartIce)$/;
+    summary.peerConnections.forEach((pc, i) => {
+      const rows = JSON.parse(viewer.events(i)).filter((r) => r.tMs != null && (r.failure || notable.test(r.name)));
+      charts.events.set(pc.id, rows.map((r) => ({ t: r.tMs, failure: r.failure, text: `${clock(r.tMs, true)} ${r.name}${r.detail ? `: ${r.detail}` : ''}` })));
+    });
     shown.findings = findingsPanel(summary, { explanation: scoreExplanation(), onOpen: openFinding, on });
     const jump = (i) => sessionBox.querySelector(`[data-pc-index="${i}"]`)?.scrollIntoView({ block: 'start' });
     const whole = (id) => JSON.parse(viewer.rangeStats(id, axis.full0, axis.full1));

@@ -26,7 +26,11 @@ impl Crc32 {
         for (i, slot) in first.iter_mut().enumerate() {
             let mut c = i as u32;
             for _ in 0..8 {
-                c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
             }
             *slot = c;
         }
@@ -240,7 +244,9 @@ impl GzDecoder {
                     MZFlush::Finish,
                 );
                 out.truncate(start + r.bytes_written);
-                *crc = self.crc32.update(*crc, out.get(start..).unwrap_or_default());
+                *crc = self
+                    .crc32
+                    .update(*crc, out.get(start..).unwrap_or_default());
                 Err("unexpected end of file".into())
             }
             State::Trailer { .. } => Err("unexpected end of file".into()),

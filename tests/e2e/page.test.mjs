@@ -580,3 +580,46 @@ test('a truncated Chrome 156 dump names no era; time can read since the start', 
   assert.match(await page.textContent('.rv-range'), /^\+0:00\.000 – \+\d+:\d\d\.\d{3} since start/);
   await page.close();
 });
+
+test('shift-drag and the middle button pan; the minimap moves the view; events are ticks on every chart', async () => {
+  const { page, problems } = await openPage();
+  const start = async () => (await page.textContent('.rv-range')).match(/\d\d:\d\d:\d\d\.\d{3}/)[0];
+  const opening = await start();
+  for (let i = 0; i < 2; i++) await page.click('.rv-zoom-in');
+  const zoomedStart = await start();
+  const width = await span(page);
+  // Shift+drag to the left: later times come into view, the span stays.
+  const canvas = page.locator('[data-pc-index="0"] figure.chart canvas').first();
+  await canvas.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(150);
+  const box = await canvas.boundingBox();
+  await page.keyboard.down('Shift');
+  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  assert.ok((await start()) > zoomedStart, `${zoomedStart} -> ${await start()}`);
+  assert.ok(Math.abs(await span(page) - width) < 0.2, 'panning keeps the span');
+  // The middle button pans too.
+  const before = await start();
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+  await page.mouse.down({ button: 'middle' });
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up({ button: 'middle' });
+  assert.ok((await start()) < before, `${before} -> ${await start()}`);
+  // The minimap: its window is a quarter of the strip; a click at its left
+  // end brings the view back to the call's start.
+  const strip = await page.locator('.rv-minimap').boundingBox();
+  const win = await page.locator('.rv-minimap-window').boundingBox();
+  assert.ok(Math.abs(win.width / strip.width - 0.25) < 0.03, `window ${win.width} of ${strip.width}`);
+  await page.mouse.click(strip.x + 2, strip.y + strip.height / 2);
+  assert.equal(await start(), opening);
+  // Ticks: the connection's state changes and descriptions, named on hover.
+  const ticks = page.locator('[data-pc-index="0"] figure.chart .tick:not([hidden])');
+  assert.ok(await ticks.count() > 0);
+  const titles = await ticks.evaluateAll((t) => t.map((x) => x.title));
+  assert.ok(titles.some((t) => /setRemoteDescription|onconnectionstatechange/.test(t)), titles.join(' | '));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
