@@ -120,8 +120,9 @@ pub fn line_range(label: &str, times: &[f64], values: &[f64], low: bool) -> Opti
         if t - first < WORST_WINDOW_MS {
             continue;
         }
-        // Samples in (t - window, t].
-        while times.get(start).is_some_and(|&x| x <= t - WORST_WINDOW_MS) {
+        // Samples in [t - window, t]: the first window holds the first
+        // sample, so a bad start is not left out of every window.
+        while times.get(start).is_some_and(|&x| x < t - WORST_WINDOW_MS) {
             start += 1;
         }
         let k = count.get(end + 1).copied().unwrap_or(0) - count.get(start).copied().unwrap_or(0);
@@ -164,6 +165,10 @@ mod tests {
             .collect();
         let r = line_range("lost", &times, &values, false).expect("values");
         assert_eq!((r.mean, r.min, r.max, r.samples), (1.0, 0.0, 5.0, 100));
+        // A bad first second counts in the first window.
+        let early: Vec<f64> = (0..30).map(|i| if i == 0 { 90.0 } else { 0.0 }).collect();
+        let e = line_range("jitter", &times[..30], &early, false).expect("values");
+        assert!(e.worst.as_ref().expect("a window").mean >= e.mean, "{e:?}");
         let w = r.worst.expect("a window");
         assert_eq!(w.mean, 5.0);
         assert!(

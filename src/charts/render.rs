@@ -72,9 +72,11 @@ pub fn time_ticks(t0: f64, t1: f64, max: usize, origin_ms: f64) -> (f64, Vec<f64
         .find(|s| span / s <= max as f64)
         .unwrap_or_else(|| (span / max as f64 / 86_400e3).ceil() * 86_400e3);
     let first = ((t0 - origin_ms) / step).ceil() * step + origin_ms;
+    // Not on the right edge, where its centred label would be cut off.
+    let last = t1 - span * 0.04;
     let ticks = (0..=max)
         .map(|k| first + k as f64 * step)
-        .take_while(|t| *t <= t1)
+        .take_while(|t| *t <= last)
         .collect();
     (step, ticks)
 }
