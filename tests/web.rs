@@ -142,6 +142,7 @@ fn viewer_draws_charts_on_canvas_at_device_pixel_ratio() {
             None,
             1.0,
             false,
+            None,
             None
         )
         .is_err());

@@ -63,13 +63,22 @@ export function createUI(root, options = {}) {
     clearTimeout(tableTimer);
     tableTimer = setTimeout(updateTables, 120);
   }
-  function updateTables() {
-    if (!shown.viewer || !shown.summary) return;
-    const covers = axis.label();
-    for (const box of sessionBox.querySelectorAll('.rv-streams')) {
-      const pc = shown.summary.peerConnections[Number(box.closest('section.pc').dataset.pcIndex)];
-      box.replaceChildren(rtpTable(pc, JSON.parse(shown.viewer.rangeStats(pc.id, axis.t0, axis.t1)), covers));
+  // Only tables on (or near) the screen are recomputed; the others when
+  // they scroll into view (a 16-connection call has 16 of them).
+  const tablesInView = new Set();
+  const tableObserver = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      if (e.isIntersecting) { tablesInView.add(e.target); if (e.target.dataset.range !== axis.label()) updateTable(e.target); } else tablesInView.delete(e.target);
     }
+  }, { rootMargin: '300px' });
+  function updateTable(box) {
+    if (!shown.viewer || !shown.summary) return;
+    const pc = shown.summary.peerConnections[Number(box.closest('section.pc').dataset.pcIndex)];
+    box.dataset.range = axis.label();
+    box.replaceChildren(rtpTable(pc, JSON.parse(shown.viewer.rangeStats(pc.id, axis.t0, axis.t1)), box.dataset.range));
+  }
+  function updateTables() {
+    for (const box of tablesInView) updateTable(box);
   }
   const lanes = new Lanes(axis);
   const minimap = new Minimap(axis, q('.rv-minimap'), on);
@@ -127,6 +136,8 @@ export function createUI(root, options = {}) {
 
   function clear() {
     clearTimeout(tableTimer);
+    tableObserver.disconnect();
+    tablesInView.clear();
     charts.events.clear();
     charts.clear();
     lanes.clear();
@@ -221,7 +232,7 @@ export function createUI(root, options = {}) {
     bar.hidden = false;
     buildCharts();
     axis.reset();
-    updateTables();
+    for (const box of sessionBox.querySelectorAll('.rv-streams')) tableObserver.observe(box);
   }
 
   // ---------- toolbar and keyboard ----------
@@ -280,6 +291,7 @@ export function createUI(root, options = {}) {
       clear();
       if (lastUsed === root) lastUsed = null;
       barSize.disconnect();
+      tableObserver.disconnect();
       life.abort();
       bar.remove();
       sessionBox.remove();

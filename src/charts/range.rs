@@ -2,7 +2,7 @@
 //! stream table, which follows the visible range. The same values the
 //! charts draw, so the table and the charts never disagree.
 
-use super::catalog::{line_data, Chart};
+use super::catalog::{line_data, Chart, LineValues};
 use crate::model::Session;
 use serde::Serialize;
 
@@ -84,9 +84,13 @@ pub fn chart_range(session: &Session, chart: &Chart, t0: f64, t1: f64) -> Vec<Li
             let a = times.partition_point(|t| *t < t0);
             let b = times.partition_point(|t| *t <= t1);
             let ts = times.get(a..b)?;
-            let vs = values.to_f64s();
-            let vs = vs.get(a..b)?;
-            line_range(&l.label, ts, vs, low)
+            // Only the range's values, as f64 (a zoomed view of a long
+            // call copies its few samples, not the whole line).
+            let vs: Vec<f64> = match &values {
+                LineValues::F64(v) => v.get(a..b)?.to_vec(),
+                LineValues::F32(v) => v.get(a..b)?.iter().map(|&x| f64::from(x)).collect(),
+            };
+            line_range(&l.label, ts, &vs, low)
         })
         .collect()
 }

@@ -467,6 +467,8 @@ test('the stream table follows the visible range, with the worst 10 s and ranges
   // and the table follows it (and says so): a higher mean than the call's.
   const item = page.locator('li.finding').filter({ has: page.locator('button.finding-head', { hasText: 'inbound-loss' }) }).first();
   await item.locator('button.finding-head').click();
+  // (Tables off screen are recomputed when they come into view.)
+  await page.locator('.rv-streams').scrollIntoViewIfNeeded();
   await page.waitForFunction((c) => document.querySelector('.rv-streams caption')?.textContent !== c, caption0);
   const zoomed = await lossCell();
   assert.ok(Number(zoomed.match(/[\d.]+/)[0]) > mean0 * 1.2, `${whole} -> ${zoomed}`);
