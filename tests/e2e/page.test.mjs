@@ -155,6 +155,9 @@ test('opens a file offline: nothing of the dump leaves the page', async () => {
   page.on('request', (r) => requests.push(r));
   await dropFile(page, 'call.rtcstats', readFileSync(FIXTURES + 'rtcstats/v3-compressed-handmade.rtcstats'));
   assert.match(await page.textContent('.rv-session'), /Peer connection PC_0/);
+  // (A stream table is computed when it comes near the screen.)
+  await page.locator('.rv-streams').scrollIntoViewIfNeeded();
+  await page.waitForSelector('.rv-streams table');
   assert.match(await page.textContent('.rv-streams'), /64 avg/);
   await page.locator('figure.chart').first().scrollIntoViewIfNeeded();
   await page.waitForTimeout(200);
@@ -457,6 +460,10 @@ test('the stream table follows the visible range, with the worst 10 s and ranges
   assert.ok(await inked(page, '.key-chart canvas') > 100, 'the key chart is drawn');
   assert.equal(await keyCanvas.evaluate((c) => c.closest('figure').dataset.metric), 'loss');
   const lossCell = async () => (await page.locator('.rv-streams tbody tr', { hasText: 'inbound audio' }).locator('td').nth(3).textContent());
+  // Off screen, the table waits; scrolled to, it is computed.
+  assert.equal(await page.locator('.rv-streams table').count(), 0, 'not computed while far off screen');
+  await page.locator('.rv-streams').scrollIntoViewIfNeeded();
+  await page.waitForSelector('.rv-streams table');
   const whole = await lossCell();
   const caption0 = await page.textContent('.rv-streams caption');
   // Whole call: the mean, and a worse 10 s window beside it.
@@ -525,7 +532,10 @@ test('a log row outside the view pans to it; a failed load clears the old sessio
   await row.click();
   const [a, b] = await hms();
   assert.ok(a <= t && t <= b, `${t} in ${a}–${b}`);
-  // Jumping to a connection puts its heading below the sticky toolbar.
+  // The connection buttons carry the outcome; jumping to a connection
+  // puts its heading below the sticky toolbar.
+  assert.match(await page.locator('.pcnav button').nth(1).getAttribute('class'), /outcome-connected/);
+  assert.match(await page.locator('.pcnav button').nth(1).textContent(), /^PC_1 connected · [\d.]+ s up$/);
   await page.locator('.pcnav button').nth(1).click();
   await page.waitForTimeout(100);
   const barBottom = (await page.locator('.rv-toolbar').boundingBox()).y + (await page.locator('.rv-toolbar').boundingBox()).height;
