@@ -951,12 +951,15 @@ pub(super) struct BitrateCap<'a> {
     pub target_kbps: Vec<f64>,
     /// The selected pair's availableOutgoingBitrate: (time, pair, bit/s).
     pub bwe: Vec<(f64, &'a str, f64)>,
+    /// Their times, for [`super::context::rows_through`].
+    bwe_times: Vec<f64>,
+    hint: std::cell::Cell<usize>,
 }
 
 impl BitrateCap<'_> {
     /// The bandwidth estimate at `t`, kbit/s.
     pub fn bwe_kbps(&self, t: f64) -> Option<f64> {
-        let r = self.bwe.partition_point(|x| x.0 <= t);
+        let r = super::context::rows_through(&self.bwe_times, t, &self.hint);
         r.checked_sub(1)
             .and_then(|r| self.bwe.get(r))
             .map(|x| x.2 / 1000.0)
@@ -995,6 +998,8 @@ fn find_bitrate_cap<'a>(cx: &Context<'_>, p: &Pc<'a>, s: &Stream<'_>) -> Option<
         episodes: Vec::new(),
         target_kbps: target,
         bwe: bwe.to_vec(),
+        bwe_times: bwe.iter().map(|x| x.0).collect(),
+        hint: std::cell::Cell::new(0),
     };
     let (src_w, src_h) = (Latest::of(src, "width"), Latest::of(src, "height"));
     let keep = p.flowing_rows(s);
