@@ -176,7 +176,9 @@ export function toolbarElement() {
     el('label', {}, txt('Time '), clockSel),
     el('label', {}, txt('Theme '), theme),
     el('span', { cls: 'hint', text: 'Drag on a chart to zoom · Shift+drag or middle button to pan · Ctrl/⌘+wheel zoom · Shift+wheel pan · double-click reset · click a log row to mark its time' }),
-    el('div', { cls: 'rv-minimap', attrs: { role: 'slider', 'aria-label': 'Visible part of the call (drag to move)', title: 'The whole call: drag the window to move the view' } },
+    // Pointer only (hidden from assistive tech): the keys (← → + − 0) and
+    // the range text above do the same for everyone.
+    el('div', { cls: 'rv-minimap', attrs: { 'aria-hidden': 'true', title: 'The whole call: drag the window to move the view' } },
       el('div', { cls: 'rv-minimap-window' })));
   bar.hidden = true;
   return bar;

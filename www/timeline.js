@@ -104,6 +104,5 @@ export class Minimap {
     const w = full1 - full0;
     this.win.style.left = `${((t0 - full0) / w) * 100}%`;
     this.win.style.width = `${Math.max(0.5, ((t1 - t0) / w) * 100)}%`;
-    this.strip.setAttribute('aria-valuetext', this.axis.label());
   }
 }
