@@ -128,20 +128,18 @@ pub fn since_label(ms: f64, origin_ms: f64, span_ms: f64) -> String {
     } else {
         format!("{sign}{m}:{sec:02}")
     };
-    let frac = d.rem_euclid(1000.0);
-    if span_ms <= 2_000.0 {
-        format!("{base}.{:03}", frac.floor() as i64)
-    } else if span_ms <= 20_000.0 {
-        format!("{base}.{}", (frac / 100.0).floor() as i64)
-    } else {
-        base
-    }
+    with_fraction(base, d, span_ms)
 }
 
 /// Time-axis label for a visible span: tenths or milliseconds of a second
 /// when the span is short enough for whole seconds to repeat.
 pub fn time_label(ms: f64, span_ms: f64) -> String {
-    let base = clock_from_unix_ms(ms);
+    with_fraction(clock_from_unix_ms(ms), ms, span_ms)
+}
+
+/// `base` with `ms`'s tenths or milliseconds of a second when the visible
+/// span is short enough for whole seconds to repeat (both time labels).
+fn with_fraction(base: String, ms: f64, span_ms: f64) -> String {
     let frac = ms.rem_euclid(1000.0);
     if span_ms <= 2_000.0 {
         format!("{base}.{:03}", frac.floor() as i64)
