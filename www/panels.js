@@ -187,9 +187,9 @@ export function toolbarElement() {
 /**
  * The event log: filter box, "failures only", a row per event; a row
  * opens its full value, and `onMark(tMs)` marks its time on the axis.
+ * @param {import('./rtcview-types').EventRow[]} rows `Viewer.events`, parsed once by the caller
  */
-export function eventLogPanel(viewer, i, { on, onMark, title = 'Event log' }) {
-  const rows = JSON.parse(viewer.events(i));
+export function eventLogPanel(rows, { on, onMark, title = 'Event log' }) {
   const d = el('details', { cls: 'panel' }, el('summary', { text: `${title} (${rows.length})` }));
   const search = el('input', { attrs: { type: 'search', placeholder: 'Filter events…', 'aria-label': 'Filter events' } });
   const failures = el('input', { attrs: { type: 'checkbox' } });

@@ -84,10 +84,11 @@ export function createUI(root, options = {}) {
   const minimap = new Minimap(axis, q('.rv-minimap'), on);
   const charts = new Charts({ axis, on, dark, onCursor: (t) => lanes.cursor(root, t) });
   /** What is shown: the viewer (wasm), its summary, the findings panel, the chart options. */
-  const shown = { viewer: null, /** @type {Summary | null} */ summary: null, findings: null, raw: false, boring: false };
+  const shown = { viewer: null, /** @type {Summary | null} */ summary: null, findings: null, raw: false, boring: false,
+    /** The metric chart catalog, parsed once (the key chart and the connections' charts). */ metricCharts: [] };
 
   function buildCharts() {
-    const list = JSON.parse(shown.viewer.charts(shown.raw)).filter((c) => shown.boring || !c.boring);
+    const list = (shown.raw ? JSON.parse(shown.viewer.charts(true)) : shown.metricCharts).filter((c) => shown.boring || !c.boring);
     for (const box of sessionBox.querySelectorAll('.pc')) {
       const old = box.querySelector('.charts');
       charts.forget(old);
@@ -143,6 +144,7 @@ export function createUI(root, options = {}) {
     lanes.clear();
     shown.findings = null;
     shown.summary = null;
+    shown.metricCharts = [];
     shown.viewer?.free();
     shown.viewer = null;
     sessionBox.replaceChildren();
@@ -156,7 +158,7 @@ export function createUI(root, options = {}) {
    * @param {Summary} summary
    */
   function keyChart(summary) {
-    const list = JSON.parse(shown.viewer.charts(false));
+    const list = shown.metricCharts;
     let f = summary.findings.find((x) => x.peerConnection != null && findingMetrics(x.kind).trim());
     // Its cause's chart where it has one: the loss behind the concealment.
     for (let n = 0; f?.cause && n < 5; n++) {
@@ -178,7 +180,7 @@ export function createUI(root, options = {}) {
     return box;
   }
 
-  function peerConnectionSection(viewer, pc, i) {
+  function peerConnectionSection(viewer, pc, i, events) {
     const states = pc.connectionStates.map((s) => s.state);
     const pair = pc.selectedCandidatePair;
     const sec = el('section', { cls: 'pc', attrs: { 'aria-label': `Peer connection ${pc.id}` } },
@@ -187,7 +189,7 @@ export function createUI(root, options = {}) {
         pair ? `selected pair: ${pair.localType ?? '?'} → ${pair.remoteType ?? '?'} over ${pair.protocol ?? '?'}${pair.relayProtocol ? ` (relay ${pair.relayProtocol})` : ''}` : null,
         `${pc.events} events`].filter(Boolean).join(' · ') }),
       configurationPanel(viewer, i, pc), lanes.panel(viewer, i, pc), pc.rtp.length ? el('div', { cls: 'rv-streams' }) : null,
-      el('div', { cls: 'charts' }), eventLogPanel(viewer, i, { on, onMark: markTime }), sdpPanel(viewer, i, on), icePanel(viewer, i));
+      el('div', { cls: 'charts' }), eventLogPanel(events, { on, onMark: markTime }), sdpPanel(viewer, i, on), icePanel(viewer, i));
     sec.dataset.pcId = pc.id;
     sec.dataset.pcIndex = i;
     return sec;
@@ -199,14 +201,17 @@ export function createUI(root, options = {}) {
     /** @type {Summary} */
     const summary = JSON.parse(viewer.summary());
     shown.summary = summary;
+    shown.metricCharts = JSON.parse(viewer.charts(false));
     // Open on everything timed: a failure after the last sample is in view.
     axis.open(viewer.timeRange());
     charts.open(viewer);
     // What every chart of a connection marks: its state changes,
     // descriptions (renegotiations), restarts and failures.
+    // (Each log is parsed once: its panel takes the same rows.)
     const notable = /^(onconnectionstatechange|oniceconnectionstatechange|setLocalDescription|setRemoteDescription|restartIce)$/;
+    const events = summary.peerConnections.map((_, i) => JSON.parse(viewer.events(i)));
     summary.peerConnections.forEach((pc, i) => {
-      const rows = JSON.parse(viewer.events(i)).filter((r) => r.tMs != null && (r.failure || notable.test(r.name)));
+      const rows = events[i].filter((r) => r.tMs != null && (r.failure || notable.test(r.name)));
       charts.events.set(pc.id, rows.map((r) => ({ t: r.tMs, failure: r.failure, text: `${clock(r.tMs, true)} ${r.name}${r.detail ? `: ${r.detail}` : ''}` })));
     });
     shown.findings = findingsPanel(summary, { explanation: scoreExplanation(), onOpen: openFinding, on });
@@ -225,10 +230,11 @@ export function createUI(root, options = {}) {
       });
       sessionBox.append(nav);
     }
-    if (JSON.parse(viewer.events(-1)).length) {
-      sessionBox.append(el('section', { cls: 'client' }, eventLogPanel(viewer, -1, { on, onMark: markTime, title: 'Client events (getUserMedia, devices)' })));
+    const clientEvents = JSON.parse(viewer.events(-1));
+    if (clientEvents.length) {
+      sessionBox.append(el('section', { cls: 'client' }, eventLogPanel(clientEvents, { on, onMark: markTime, title: 'Client events (getUserMedia, devices)' })));
     }
-    summary.peerConnections.forEach((pc, i) => sessionBox.append(peerConnectionSection(viewer, pc, i)));
+    summary.peerConnections.forEach((pc, i) => sessionBox.append(peerConnectionSection(viewer, pc, i, events[i])));
     bar.hidden = false;
     buildCharts();
     axis.reset();
