@@ -165,3 +165,30 @@ fn viewer_panels_are_json() {
     let err: js_sys::Error = err.dyn_into().expect("Error");
     assert_eq!(String::from(err.name()), "empty");
 }
+
+/// The heap grows geometrically (src/app/heap.rs): a hundred live
+/// row-long vectors of 300 KB grow the memory a few times, not once each
+/// (std's dlmalloc grew it by each one's shortfall: a hundred growths).
+#[wasm_bindgen_test]
+fn the_heap_grows_by_an_eighth_not_by_each_allocation() {
+    let mut growths = 0;
+    let mut pages = core::arch::wasm32::memory_size::<0>();
+    let mut live: Vec<Vec<f64>> = Vec::new();
+    for _ in 0..100 {
+        live.push(vec![1.0; 300_000 / 8]);
+        let now = core::arch::wasm32::memory_size::<0>();
+        if now != pages {
+            growths += 1;
+            pages = now;
+        }
+    }
+    assert_eq!(live.len(), 100);
+    assert!(growths <= 20, "{growths} growths for 100 allocations");
+    assert!(
+        growths >= 1,
+        "30 MB fit without growing: the test proves nothing"
+    );
+    assert_eq!(rtcview::app::heap::grow_pages(1, 16), 16);
+    assert_eq!(rtcview::app::heap::grow_pages(1, 1024), 128);
+    assert_eq!(rtcview::app::heap::grow_pages(20 << 20, 1024), 320);
+}

@@ -3,6 +3,7 @@
 //! around the charts is built by the script, as text only.
 
 pub mod embedded;
+pub mod heap;
 pub mod viewer;
 
 pub use embedded::EmbedSession;
