@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// Counts live heap bytes and their peak: the wasm build's linear memory
 /// grows to the peak and never shrinks, so the peak is what the page pays.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
@@ -28,6 +29,8 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { System.dealloc(p, l) }
     }
 }
+// Not on wasm32, where the crate's own heap (app/heap.rs) is the global one.
+#[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
 static A: Counting = Counting;
 
