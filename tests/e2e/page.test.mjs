@@ -629,6 +629,8 @@ test('shift-drag and the middle button pan; the minimap moves the view; events a
   assert.equal(await start(), opening);
   // Ticks: the connection's state changes and descriptions, named on hover.
   const ticks = page.locator('[data-pc-index="0"] figure.chart .tick:not([hidden])');
+  // Ticks are placed in the frame after the redraw the click asked for.
+  await ticks.first().waitFor({ timeout: 5000 });
   assert.ok(await ticks.count() > 0);
   const titles = await ticks.evaluateAll((t) => t.map((x) => x.title));
   assert.ok(titles.some((t) => /setRemoteDescription|onconnectionstatechange/.test(t)), titles.join(' | '));
