@@ -614,7 +614,7 @@ fn texts(s: &rtcview::Session) -> Vec<(usize, String, String, usize, Option<Stri
 /// masked session's summary is the summary with its strings masked.
 #[test]
 fn masking_keeps_each_text_in_its_place() {
-    use rtcview::embed::mask::{mask_session, mask_text, mask_value};
+    use rtcview::embed::mask::{mask_all, mask_session, mask_text, mask_value};
     let handmade = br#"RTCStatsDump
 {"fileFormat":3}
 ["getStats","PC_0",{"A":{"type":"local-candidate","address":"192.168.1.20","candidateType":"host"},"B":{"type":"local-candidate","address":"192.168.1.21","candidateType":"srflx"},"C":{"type":"inbound-rtp","kind":"video","codecId":"CIT01_96"}},0]
@@ -643,14 +643,409 @@ fn masking_keeps_each_text_in_its_place() {
         let mut summary = serde_json::to_value(rtcview::summary::summarize(&s)).unwrap();
         mask_value(&mut summary);
         mask_session(&mut s);
+        // ICE username fragments are hidden wherever their text occurs.
+        let ufrags: std::collections::HashSet<String> = before
+            .iter()
+            .filter(|(_, _, c, _, _)| {
+                rtcview::model::secrets::UFRAG_PROPERTIES.contains(&c.as_str())
+            })
+            .filter_map(|(_, _, _, _, t)| t.clone())
+            .collect();
         let want: Vec<_> = before
             .into_iter()
-            .map(|(p, o, c, r, t)| (p, o, c, r, t.map(|t| mask_text(&t))))
+            .map(|(p, o, c, r, t)| {
+                let t = t.map(|t| {
+                    if ufrags.contains(&t) {
+                        rtcview::model::secrets::HIDDEN.to_string()
+                    } else {
+                        mask_all(&t)
+                    }
+                });
+                (p, mask_all(&o), c, r, t)
+            })
             .collect();
-        assert_eq!(texts(&s), want, "{name}");
+        // Ids that spell an address (certificate fingerprints) are masked
+        // too, and the objects re-sorted by id.
+        let mut want = want;
+        want.sort();
+        let mut got = texts(&s);
+        got.sort();
+        assert_eq!(got, want, "{name}");
         let masked = serde_json::to_value(rtcview::summary::summarize(&s)).unwrap();
         assert_eq!(masked, summary, "{name}");
     }
     // The case that broke: values that mask to the same text.
     assert!(collisions >= 1);
+}
+
+/// A token with exactly this header (for parameters `Header` cannot hold).
+fn rs256_with_header(header: &Value, c: &Value) -> String {
+    let msg = format!(
+        "{}.{}",
+        B64.encode(header.to_string()),
+        B64.encode(c.to_string())
+    );
+    let key = EncodingKey::from_rsa_pem(RSA_PRIV.as_bytes()).unwrap();
+    let sig = jsonwebtoken::crypto::sign(msg.as_bytes(), &key, Algorithm::RS256).unwrap();
+    format!("{msg}.{sig}")
+}
+
+/// Issue 14: explicit typing, no `crit`, no key carried in the token.
+#[test]
+fn header_typing_crit_and_carried_keys_are_refused() {
+    let mut v = TokenVerifier::new(config());
+    let h = |extra: Value| {
+        let mut h = json!({"alg": "RS256", "kid": "rsa1"});
+        for (k, x) in extra.as_object().unwrap() {
+            h[k] = x.clone();
+        }
+        h
+    };
+    for (i, ok) in [
+        json!({}),
+        json!({"typ": "JWT"}),
+        json!({"typ": "jwt"}),
+        json!({"typ": "rtcview+jwt"}),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let t = rs256_with_header(&h(ok.clone()), &claims(&format!("ok{i}")));
+        assert!(v.verify(&t, NOW).is_ok(), "{ok} is accepted");
+    }
+    for (i, bad) in [
+        json!({"typ": "at+jwt"}),
+        json!({"typ": "secevent+jwt"}),
+        json!({"typ": 1}),
+        json!({"crit": ["exp"]}),
+        json!({"jwk": {"kty": "oct", "k": "AAAA"}}),
+        json!({"jku": "https://evil.example/keys"}),
+        json!({"x5u": "https://evil.example/cert"}),
+        json!({"x5c": ["MIIB"]}),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let t = rs256_with_header(&h(bad.clone()), &claims(&format!("bad{i}")));
+        assert_eq!(
+            code(v.verify(&t, NOW)),
+            Some(AuthCode::TokenInvalid),
+            "{bad}"
+        );
+    }
+}
+
+fn config_with(extra: Value) -> Result<EmbedConfig, String> {
+    let mut c = json!({
+        "allowedOrigins": [HOST, "https://other-admin.example.com"],
+        "audience": AUD,
+        "issuers": {"spock": {"keys": [{"kid": "rsa1", "alg": "RS256", "pem": RSA_PUB}]}},
+        "dataOrigins": ["https://files.example.com"]
+    });
+    for (k, x) in extra.as_object().unwrap() {
+        c[k] = x.clone();
+    }
+    EmbedConfig::parse(&c.to_string()).map_err(|e| e.to_string())
+}
+
+#[test]
+fn token_lifetime_is_capped_when_configured() {
+    let mut v = TokenVerifier::new(config_with(json!({"maxTokenLifetimeSeconds": 300})).unwrap());
+    let mut c = claims("short");
+    c["iat"] = json!(NOW - 5.0);
+    c["exp"] = json!(NOW + 290.0);
+    assert!(v.verify(&rs256("rsa1", &c), NOW).is_ok());
+    let mut long = claims("long");
+    long["exp"] = json!(NOW + 600.0);
+    assert_eq!(
+        code(v.verify(&rs256("rsa1", &long), NOW)),
+        Some(AuthCode::TokenInvalid)
+    );
+    let mut no_iat = claims("no-iat");
+    no_iat.as_object_mut().unwrap().remove("iat");
+    no_iat["exp"] = json!(NOW + 60.0);
+    assert_eq!(
+        code(v.verify(&rs256("rsa1", &no_iat), NOW)),
+        Some(AuthCode::TokenInvalid)
+    );
+}
+
+#[test]
+fn config_origins_must_be_canonical_and_leeway_bounded() {
+    for (origin, why) in [
+        ("https://Admin.example.com", "not canonical"),
+        ("HTTPS://admin.example.com", "not canonical"),
+        ("https://admin.example.com:443", "not canonical"),
+        ("https://admin.example.com/", "not an exact origin"),
+        ("https://admin.example.com/app", "not an exact origin"),
+        ("http://admin.example.com", "plain http"),
+    ] {
+        let e = config_with(json!({"allowedOrigins": [origin]})).unwrap_err();
+        assert!(e.contains(origin) && e.contains(why), "{origin}: {e}");
+        let e = config_with(json!({"dataOrigins": [origin]})).unwrap_err();
+        assert!(e.contains(origin), "{origin}: {e}");
+    }
+    for ok in [
+        "http://localhost:8080",
+        "http://127.0.0.1:5173",
+        "http://[::1]:3000",
+        "https://admin.example.com:8443",
+    ] {
+        assert!(config_with(json!({"allowedOrigins": [ok]})).is_ok(), "{ok}");
+    }
+    assert!(config_with(json!({"leewaySeconds": 300})).is_ok());
+    let e = config_with(json!({"leewaySeconds": 301})).unwrap_err();
+    assert!(e.contains("leewaySeconds"), "{e}");
+}
+
+#[test]
+fn an_issuer_bound_to_its_origins_logs_in_only_from_them() {
+    let c = config_with(json!({"issuers": {
+        "spock": {"allowedOrigins": [HOST], "keys": [{"kid": "rsa1", "alg": "RS256", "pem": RSA_PUB}]}
+    }}))
+    .unwrap();
+    let mut e = Embed::new(c);
+    let other = "https://other-admin.example.com";
+    let out = e.on_message(
+        &login(&rs256("rsa1", &claims("i1"))),
+        false,
+        other,
+        true,
+        NOW,
+    );
+    assert_eq!(posted(&out)[0].1["data"]["code"], "issuer", "{out:?}");
+    let out = e.on_message(
+        &login(&rs256("rsa1", &claims("i2"))),
+        false,
+        HOST,
+        true,
+        NOW,
+    );
+    assert!(
+        out.iter().any(|a| matches!(a, Action::Fetch { .. })),
+        "{out:?}"
+    );
+    // An issuer's origin must be one of the page's.
+    let e = config_with(json!({"issuers": {
+        "spock": {"allowedOrigins": ["https://elsewhere.example"], "keys": []}
+    }}))
+    .unwrap_err();
+    assert!(e.contains("https://elsewhere.example"), "{e}");
+}
+
+#[test]
+fn a_login_ends_when_its_token_expires() {
+    let mut e = Embed::new(config());
+    let mut c = claims("x1");
+    c["exp"] = json!(NOW + 60.0);
+    e.on_message(&login(&rs256("rsa1", &c)), false, HOST, true, NOW);
+    let mut s = rtcview::import(include_bytes!("../www/sample/session.rtcstats.gz")).unwrap();
+    assert!(e.admit(&mut s).contains(&Action::Show));
+    let zoom = json!({"msg": "zoom.v1", "data": {"t0Ms": 1.0, "t1Ms": 2.0}}).to_string();
+    assert_eq!(
+        e.on_message(&zoom, false, HOST, true, NOW + 80.0),
+        vec![Action::Zoom {
+            t0_ms: 1.0,
+            t1_ms: 2.0
+        }],
+        "within the leeway"
+    );
+    for cmd in [
+        zoom.clone(),
+        json!({"msg": "select.v1", "data": {"pc": "p"}}).to_string(),
+        json!({"msg": "load.v1", "data": {"url": "https://files.example.com/2"}}).to_string(),
+    ] {
+        let mut e2 = Embed::new(config());
+        e2.on_message(&login(&rs256("rsa1", &json!({"iss": "spock", "aud": AUD, "exp": NOW + 60.0, "jti": format!("j{}", cmd.len())}))), false, HOST, true, NOW);
+        let out = e2.on_message(&cmd, false, HOST, true, NOW + 91.0);
+        assert_eq!(out.first(), Some(&Action::Clear), "{cmd}: {out:?}");
+        assert_eq!(posted(&out)[0].1["data"]["code"], "token_expired", "{cmd}");
+        // And the login is over: nothing works until the next one.
+        let again = e2.on_message(&cmd, false, HOST, true, NOW + 92.0);
+        assert!(
+            !again.iter().any(|a| matches!(
+                a,
+                Action::Zoom { .. } | Action::Select { .. } | Action::Fetch { .. }
+            )),
+            "{again:?}"
+        );
+    }
+    let out = e.on_message(&zoom, false, HOST, true, NOW + 91.0);
+    assert_eq!(out.first(), Some(&Action::Clear));
+}
+
+#[test]
+fn long_messages_are_dropped_unread() {
+    let mut e = Embed::new(config());
+    let token = rs256("rsa1", &claims("big"));
+    let padded = json!({"msg": "login.v1", "data": token, "pad": "x".repeat(rtcview::embed::protocol::MAX_MESSAGE_BYTES)}).to_string();
+    assert!(e.on_message(&padded, false, HOST, true, NOW).is_empty());
+    // The same token, unpadded, was not consumed.
+    let out = e.on_message(&login(&token), false, HOST, true, NOW);
+    assert!(
+        out.iter().any(|a| matches!(a, Action::Fetch { .. })),
+        "{out:?}"
+    );
+}
+
+/// Issue 14's canary: a dump full of address spellings and secrets, loaded
+/// without `read:deobfuscated`. No view the page can ask for (summary,
+/// event log with full values, SDP, ICE pairs, configuration, state lanes,
+/// both chart catalogs, the posted statsReady.v1) holds a canary address
+/// or secret; the TURN credentials are not even in the session.
+#[test]
+fn canary_nothing_leaks_past_the_mask() {
+    use rtcview::embed::mask::spells_address;
+    const SECRETS: [&str; 5] = [
+        "turnuser1700",
+        "turnpass-s3cret",
+        "UFRAGcanary",
+        "PWDcanary0123456789abcd",
+        "remoteUFRAGx",
+    ];
+    let sdp = "v=0\r\no=- 1 2 IN IP4 198.51.100.77\r\nc=IN IP6 2001:db8:cafe::17\r\na=ice-ufrag:UFRAGcanary\r\na=ice-pwd:PWDcanary0123456789abcd\r\na=candidate:1 1 udp 2122 203.0.113.45 50000 typ host\r\na=candidate:2 1 udp 1686 ::ffff:198.51.100.7 50001 typ srflx raddr 10.1.2.3 rport 9\r\n";
+    let dump = format!(
+        "RTCStatsDump\n{}\n{}\n{}\n{}\n{}\n{}\n",
+        json!({"fileFormat": 3, "url": "https://10.0.0.5:8443/room?x=1", "userAgent": "Mozilla/5.0 Chrome/120.0.0.0"}),
+        json!(["create", "PC_0", {"iceServers": [{"urls": ["turn:192.0.2.200:3478", "turns:[2001:db8::200]:5349"], "username": "turnuser1700", "credential": "turnpass-s3cret"}]}, 0]),
+        json!(["setRemoteDescription", "PC_0", {"type": "offer", "sdp": sdp}, 1]),
+        json!(["onicecandidate", "PC_0", {"candidate": "candidate:3 1 udp 1 64:ff9b::203.0.113.9 3478 typ relay raddr 100.64.0.1 rport 1 generation 0 ufrag remoteUFRAGx", "sdpMid": "0"}, 2]),
+        json!(["getStats", "PC_0", {
+            "CP1": {"type": "candidate-pair", "localCandidateId": "L1", "remoteCandidateId": "R1", "state": "succeeded", "nominated": true, "currentRoundTripTime": 0.05, "bytesSent": 10, "bytesReceived": 10},
+            "L1": {"type": "local-candidate", "address": "192.168.77.5", "port": 5000, "candidateType": "host", "usernameFragment": "UFRAGcanary", "url": "wss://203.0.113.99/ws"},
+            "R1": {"type": "remote-candidate", "address": "fe80::1234:5678", "port": 5001, "candidateType": "host", "usernameFragment": "remoteUFRAGx"},
+            "T1": {"type": "transport", "selectedCandidatePairId": "CP1", "iceLocalUsernameFragment": "UFRAGcanary"}
+        }, 3]),
+        json!(["connectionstatechange", "PC_0", "failed", 4]),
+    );
+    let mut e = Embed::new(config());
+    e.on_message(
+        &login(&rs256("rsa1", &claims("canary"))),
+        false,
+        HOST,
+        true,
+        NOW,
+    );
+    let mut s = rtcview::import(dump.as_bytes()).unwrap();
+    // The TURN credentials never enter the session, in any mode.
+    let unmasked = serde_json::to_string(&rtcview::view::event_rows(&s, Some(0))).unwrap();
+    assert!(
+        unmasked.contains("192.0.2.200"),
+        "the raw session keeps addresses"
+    );
+    assert!(
+        !unmasked.contains("turnuser1700") && !unmasked.contains("turnpass-s3cret"),
+        "{unmasked}"
+    );
+    // As the page does: the metric catalog is built before admission.
+    let metric = rtcview::charts::metric_charts(&s);
+    let worker = serde_json::to_value(rtcview::summary::summarize(&s)).unwrap();
+    let out = e.admit_with_summary(&mut s, Some(worker));
+    let pc = &s.peer_connections[0];
+    let info = |c: &[rtcview::charts::Chart]| {
+        serde_json::to_string(&c.iter().map(|c| c.info()).collect::<Vec<_>>()).unwrap()
+    };
+    let views = [
+        (
+            "statsReady.v1",
+            serde_json::to_string(&posted(&out)).unwrap(),
+        ),
+        (
+            "summary",
+            serde_json::to_string(&rtcview::summary::summarize(&s)).unwrap(),
+        ),
+        (
+            "events",
+            serde_json::to_string(&rtcview::view::event_rows(&s, Some(0))).unwrap(),
+        ),
+        (
+            "client events",
+            serde_json::to_string(&rtcview::view::event_rows(&s, None)).unwrap(),
+        ),
+        (
+            "full values",
+            s.peer_connections[0]
+                .events
+                .iter()
+                .map(rtcview::view::events::detail)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        (
+            "sdp",
+            serde_json::to_string(&rtcview::view::descriptions(pc)).unwrap(),
+        ),
+        (
+            "pairs",
+            serde_json::to_string(&rtcview::view::ice::candidate_pairs(pc, &s.strings)).unwrap(),
+        ),
+        (
+            "configuration",
+            serde_json::to_string(&rtcview::view::configuration(pc)).unwrap(),
+        ),
+        (
+            "lanes",
+            serde_json::to_string(&rtcview::view::lanes::state_lanes(pc, 5.0)).unwrap(),
+        ),
+        ("metric charts", info(&metric)),
+        ("raw charts", info(&rtcview::charts::raw_charts(&s))),
+        (
+            "stats texts",
+            s.strings.strings().collect::<Vec<_>>().join("\n"),
+        ),
+        (
+            "stats ids",
+            pc.stats
+                .iter()
+                .map(|o| o.id.clone())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+    ];
+    assert!(views[0].1.contains("statsReady.v1"), "{}", views[0].1);
+    for (name, text) in &views {
+        for secret in SECRETS {
+            assert!(!text.contains(secret), "{name} holds {secret}: {text}");
+        }
+        for part in [
+            "51.100.7",
+            "100.77",
+            "113.45",
+            "113.9",
+            "cafe::17",
+            "77.5",
+            "1234:5678",
+            "10.0.0.5",
+            "10.1.2.3",
+            "100.64.0.1",
+            "0.2.200",
+            "db8::200",
+            "113.99",
+        ] {
+            assert!(!text.contains(part), "{name} holds {part}: {text}");
+        }
+        // The user agent's version is the one dotted quad kept (mask_user_agent).
+        let text = text.replace("Chrome/120.0.0.0", "Chrome/");
+        let b = text.as_bytes();
+        for i in 0..b.len() {
+            for j in i + 1..=b.len().min(i + 45) {
+                if let Some(t) = text.get(i..j) {
+                    assert!(!spells_address(t), "{name} holds the address {t:?}: {text}");
+                }
+            }
+        }
+    }
+    // And the views are not empty: the canary reached each of them.
+    assert!(views
+        .iter()
+        .find(|(n, _)| *n == "pairs")
+        .unwrap()
+        .1
+        .contains("x.x.x.x"));
+    assert!(views
+        .iter()
+        .find(|(n, _)| *n == "sdp")
+        .unwrap()
+        .1
+        .contains("•••"));
 }

@@ -254,3 +254,65 @@ proptest! {
         let _ = rtcview::import(text.as_bytes());
     }
 }
+
+/// Every spelling of an address a dump can hold (issue 14).
+fn address_spellings() -> impl Strategy<Value = String> {
+    let v4 = any::<[u8; 4]>();
+    let v6 = any::<[u16; 8]>();
+    prop_oneof![
+        v4.prop_map(|o| std::net::Ipv4Addr::from(o).to_string()),
+        v4.prop_map(|o| format!("{:03}.{:03}.{}.{:02}", o[0], o[1], o[2], o[3])),
+        v6.prop_map(|g| std::net::Ipv6Addr::from(g).to_string()),
+        v6.prop_map(|g| std::net::Ipv6Addr::from(g).to_string().to_uppercase()),
+        v6.prop_map(|g| g
+            .iter()
+            .map(|x| format!("{x:04x}"))
+            .collect::<Vec<_>>()
+            .join(":")),
+        v6.prop_map(|g| g
+            .iter()
+            .map(|x| format!("{x:x}"))
+            .collect::<Vec<_>>()
+            .join(":")),
+        // Runs of zero groups anywhere, compressed by hand.
+        (v6, 0usize..8, 1usize..8).prop_map(|(g, at, n)| {
+            let hex = |s: &[u16]| {
+                s.iter()
+                    .map(|x| format!("{x:x}"))
+                    .collect::<Vec<_>>()
+                    .join(":")
+            };
+            let end = (at + n).min(8);
+            format!("{}::{}", hex(&g[..at]), hex(&g[end..]))
+        }),
+        v4.prop_map(|o| format!("::ffff:{}", std::net::Ipv4Addr::from(o))),
+        v4.prop_map(|o| format!("64:ff9b::{}", std::net::Ipv4Addr::from(o))),
+        (any::<u16>(), v4)
+            .prop_map(|(h, o)| format!("2001:db8:{h:x}::{}", std::net::Ipv4Addr::from(o))),
+    ]
+}
+
+proptest! {
+    /// After masking, no substring of the text spells an address, whatever
+    /// the spelling and whatever comes before or after it.
+    #[test]
+    fn masked_text_holds_no_address(
+        addr in address_spellings(),
+        before in prop::sample::select(vec!["", " ", ":", "=", "@", "//", "https://", "wss://user:pw@", "[", "address:", "a", "host:", "c=IN IP6 ", "raddr ", "ab:cd:"]),
+        after in prop::sample::select(vec!["", " ", ":3478", "]:443", "/path?q=1", "%en0", ".", ".5", ":ff", "a", " typ host", "\r\n"]),
+        again in address_spellings(),
+    ) {
+        use rtcview::embed::mask::{mask_text, spells_address};
+        prop_assert!(spells_address(&addr), "generator made a non-address: {addr}");
+        let text = format!("{before}{addr}{after}{again}");
+        let out = mask_text(&text);
+        let b = out.as_bytes();
+        for i in 0..b.len() {
+            for j in i + 1..=b.len().min(i + 45) {
+                if let Some(t) = out.get(i..j) {
+                    prop_assert!(!spells_address(t), "{text:?} masked to {out:?} still holds {t:?}");
+                }
+            }
+        }
+    }
+}

@@ -134,7 +134,9 @@ async function embeddedMode() {
       switch (a.do) {
         case 'post': post(a.origin, a.message); break;
         case 'stopReady': announcing = false; break;
-        case 'clear': ui.clear(); $('error').hidden = true; setStatus('Waiting for the host page…'); break;
+        // Clear also stops a load in flight: a logout or a new login never
+        // shows what the previous login fetched (its result is dropped).
+        case 'clear': loader.stop(); ui.clear(); $('error').hidden = true; setStatus('Waiting for the host page…'); break;
         case 'fetch': {
           setStatus('Fetching the session…');
           // `bearer`: the verified login's token, given by Rust only for a data origin.
@@ -157,19 +159,27 @@ async function embeddedMode() {
     showError(kind, message);
     run(session.failed(kind, message)); // Rust maps the kind to the protocol's code
   });
+  const maxText = EmbedSession.maxMessageBytes();
   addEventListener('message', (e) => {
-    const fromParent = e.source === window.parent;
+    // Only the parent is heard: anything else is dropped before it is read
+    // or copied into wasm (Rust checks the parent and origin again).
+    if (e.source !== window.parent) return;
     let text;
     let buffer = null;
-    if (typeof e.data === 'string') text = e.data;
-    else if (e.data && typeof e.data === 'object') {
+    if (typeof e.data === 'string') {
+      if (e.data.length > maxText) return;
+      text = e.data;
+    } else if (e.data && typeof e.data === 'object') {
       const d = e.data.data;
-      if (d && typeof d === 'object' && d.buffer instanceof ArrayBuffer) {
-        buffer = d.buffer;
-        text = JSON.stringify({ ...e.data, data: { ...d, buffer: undefined } });
-      } else text = JSON.stringify(e.data);
+      try {
+        if (d && typeof d === 'object' && d.buffer instanceof ArrayBuffer) {
+          buffer = d.buffer;
+          text = JSON.stringify({ ...e.data, data: { ...d, buffer: undefined } });
+        } else text = JSON.stringify(e.data);
+      } catch { return; } // cycles, BigInt: not a protocol message
+      if (typeof text !== 'string' || text.length > maxText) return;
     } else return;
-    run(session.onMessage(text, buffer != null, e.origin, fromParent), buffer);
+    run(session.onMessage(text, buffer != null, e.origin, true), buffer);
   });
   new ResizeObserver(() => run(session.resized(document.documentElement.scrollHeight))).observe(document.body);
   announce();

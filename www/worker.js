@@ -97,7 +97,11 @@ async function run(data) {
       try {
         // The bearer token is sent only when the page says the URL's origin
         // is a configured data origin; never in the URL, never logged.
-        res = await fetch(data.url, { credentials: 'omit', headers: data.token ? { Authorization: `Bearer ${data.token}` } : {} });
+        // With a bearer: a redirect is a failure (never followed with the
+        // token), no referrer, no cache.
+        res = await fetch(data.url, data.token
+          ? { credentials: 'omit', redirect: 'error', referrerPolicy: 'no-referrer', cache: 'no-store', headers: { Authorization: `Bearer ${data.token}` } }
+          : { credentials: 'omit' });
       } catch {
         postMessage({ error: { name: 'fetch_failed', message: `could not fetch ${data.label} (network error or CORS: the server must allow this page's origin)` } });
         return;

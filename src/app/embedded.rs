@@ -40,6 +40,14 @@ impl EmbedSession {
         Embed::ready_message().to_string()
     }
 
+    /// The longest message text the protocol reads
+    /// (`embed::protocol::MAX_MESSAGE_BYTES`): the page drops longer ones
+    /// before copying them into wasm.
+    #[wasm_bindgen(js_name = maxMessageBytes)]
+    pub fn max_message_bytes() -> f64 {
+        crate::embed::protocol::MAX_MESSAGE_BYTES as f64
+    }
+
     /// One `message` event; returns the actions (JSON).
     #[wasm_bindgen(js_name = onMessage)]
     pub fn on_message(

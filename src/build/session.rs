@@ -92,7 +92,8 @@ impl SessionBuilder {
         self.session.user_agent.as_deref()
     }
 
-    pub fn set_metadata(&mut self, key: &str, value: Value) {
+    pub fn set_metadata(&mut self, key: &str, mut value: Value) {
+        crate::model::secrets::hide_ice_server_credentials(&mut value);
         self.session.metadata.insert(key.to_string(), value);
     }
 
@@ -177,7 +178,8 @@ impl SessionBuilder {
     }
 
     /// The RTCConfiguration, as JSON.
-    pub fn set_pc_configuration(&mut self, id: &str, configuration: Value) {
+    pub fn set_pc_configuration(&mut self, id: &str, mut configuration: Value) {
+        crate::model::secrets::hide_ice_server_credentials(&mut configuration);
         if let Some(p) = self.pc(id) {
             p.configuration = Some(configuration);
         }
@@ -199,7 +201,13 @@ impl SessionBuilder {
 
     /// Appends an event to a peer connection's log (or the client log for
     /// `None`) and records state changes it carries.
-    pub fn push_event(&mut self, pc: Option<&str>, event: Event) {
+    pub fn push_event(&mut self, pc: Option<&str>, mut event: Event) {
+        // TURN credentials never enter the session (model::secrets).
+        crate::model::secrets::hide_ice_server_credentials(&mut event.value);
+        event
+            .extras
+            .iter_mut()
+            .for_each(crate::model::secrets::hide_ice_server_credentials);
         let Some(pc_id) = pc else {
             self.session.client_events.push(event);
             return;

@@ -117,6 +117,48 @@ pub fn value_text(v: &Value) -> Option<String> {
     }
 }
 
+/// The token types accepted in the header's `typ` (compared without
+/// case, RFC 8725 3.11); a token without `typ` is accepted too.
+pub const ACCEPTED_TYPES: [&str; 2] = ["JWT", "rtcview+jwt"];
+
+/// Header parameters that carry or point to a key: the key is always the
+/// configured one, so a token that brings its own is refused outright.
+const KEY_PARAMETERS: [&str; 4] = ["jwk", "jku", "x5c", "x5u"];
+
+/// The header checks the JWT library does not make: explicit typing, no
+/// `crit` extensions (none is understood here, RFC 7515 4.1.11), and no
+/// key carried in the token.
+fn check_header(token: &str) -> Result<(), String> {
+    use base64::Engine as _;
+    let segment = token.split('.').next().unwrap_or_default();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(segment.trim_end_matches('='))
+        .map_err(|_| "the token's header is not base64url".to_string())?;
+    let header: serde_json::Map<String, Value> = serde_json::from_slice(&bytes)
+        .map_err(|_| "the token's header is not a JSON object".to_string())?;
+    if let Some(typ) = header.get("typ") {
+        let ok = typ
+            .as_str()
+            .is_some_and(|t| ACCEPTED_TYPES.iter().any(|a| a.eq_ignore_ascii_case(t)));
+        if !ok {
+            return Err(format!(
+                "the token's type (typ) is {typ}, not JWT or rtcview+jwt"
+            ));
+        }
+    }
+    if header.contains_key("crit") {
+        return Err(
+            "the token has critical header extensions (crit), which are not supported".into(),
+        );
+    }
+    if let Some(k) = KEY_PARAMETERS.iter().find(|k| header.contains_key(**k)) {
+        return Err(format!(
+            "the token carries a key ({k}); only keys in config.json are used"
+        ));
+    }
+    Ok(())
+}
+
 /// Verifies tokens for one page: remembers every `jti` it accepted.
 #[derive(Debug)]
 pub struct TokenVerifier {
@@ -148,6 +190,9 @@ impl TokenVerifier {
                 )
             }
         };
+        if let Err(e) = check_header(token) {
+            return fail(AuthCode::TokenInvalid, e);
+        }
         let Some(kid) = header.kid.as_deref() else {
             return fail(AuthCode::TokenInvalid, "the token names no key (kid)");
         };
@@ -222,6 +267,23 @@ impl TokenVerifier {
                 AuthCode::TokenNotYetValid,
                 "the token was issued in the future (iat)",
             );
+        }
+        if let Some(max) = self.config.max_token_lifetime_seconds {
+            match c.iat {
+                Some(iat) if exp - iat <= max as f64 => {}
+                Some(_) => {
+                    return fail(
+                        AuthCode::TokenInvalid,
+                        format!("the token lives longer than {max} s (exp − iat)"),
+                    )
+                }
+                None => {
+                    return fail(
+                        AuthCode::TokenInvalid,
+                        "the token has no issue time (iat), and config.json limits token lifetimes",
+                    )
+                }
+            }
         }
         let Some(jti) = c.jti.filter(|j| !j.is_empty()) else {
             return fail(AuthCode::TokenInvalid, "the token has no id (jti)");

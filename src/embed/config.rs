@@ -25,7 +25,12 @@ struct RawConfig {
     leeway_seconds: u64,
     #[serde(default)]
     data_origins: Vec<String>,
+    max_token_lifetime_seconds: Option<u64>,
 }
+
+/// The most leeway config.json may give token times: clocks a few minutes
+/// apart are a fault to fix, not to absorb.
+pub const MAX_LEEWAY_SECONDS: u64 = 300;
 
 fn default_leeway() -> u64 {
     30
@@ -33,7 +38,11 @@ fn default_leeway() -> u64 {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct RawIssuer {
+    /// When set, this issuer's tokens are accepted only from these of the
+    /// page's `allowedOrigins`.
+    allowed_origins: Option<Vec<String>>,
     #[serde(default)]
     keys: Vec<RawKey>,
     jwks: Option<JwkSet>,
@@ -74,6 +83,11 @@ pub struct EmbedConfig {
     pub keys: Vec<Key>,
     pub leeway_seconds: u64,
     pub data_origins: Vec<String>,
+    /// Tokens whose `exp − iat` is longer are refused (`token_invalid`).
+    pub max_token_lifetime_seconds: Option<u64>,
+    /// Issuer -> the origins its tokens may log in from (issuers not
+    /// listed: any allowed origin).
+    pub issuer_origins: BTreeMap<String, Vec<String>>,
 }
 
 /// An origin as browsers spell `MessageEvent.origin`: `scheme://host[:port]`,
@@ -82,9 +96,40 @@ pub fn is_exact_origin(o: &str) -> bool {
     let Some((scheme, rest)) = o.split_once("://") else {
         return false;
     };
-    matches!(scheme, "https" | "http")
+    (scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http"))
         && !rest.is_empty()
         && !rest.contains(['/', '*', '?', '#', ' ', '@'])
+}
+
+/// Why a config.json origin is refused, if it is: not an exact origin,
+/// not canonical (browsers compare `MessageEvent.origin` as text, so
+/// `HTTPS://Admin.example.com` or `https://admin.example.com:443` would
+/// never match and silently lock the host out), or plain `http:` to
+/// anything but this machine.
+pub fn origin_problem(o: &str) -> Option<String> {
+    if !is_exact_origin(o) {
+        return Some(format!(
+            "\"{o}\" is not an exact origin like \"https://admin.example.com\" (no path, no trailing slash, no wildcard)"
+        ));
+    }
+    if origin_of(o).as_deref() != Some(o) {
+        return Some(format!(
+            "\"{o}\" is not canonical: write it as a browser does, \"{}\"",
+            origin_of(o).unwrap_or_default()
+        ));
+    }
+    let host = o.split_once("://").map(|(_, h)| h).unwrap_or_default();
+    let host = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(host, |(h, _)| h);
+    let loopback = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
+    if o.starts_with("http://") && !loopback {
+        return Some(format!(
+            "\"{o}\" is plain http: only https, or http to this machine (localhost, 127.0.0.1, [::1])"
+        ));
+    }
+    None
 }
 
 fn parse_alg(alg: &str) -> Result<Algorithm, ConfigError> {
@@ -104,13 +149,31 @@ impl EmbedConfig {
         if raw.audience.trim().is_empty() {
             return Err(ConfigError("audience is empty".into()));
         }
-        for o in raw.allowed_origins.iter().chain(&raw.data_origins) {
-            if !is_exact_origin(o) {
+        let issuer_origins = raw
+            .issuers
+            .iter()
+            .filter_map(|(i, ik)| ik.allowed_origins.as_ref().map(|o| (i, o)));
+        for (issuer, origins) in issuer_origins.clone() {
+            if let Some(o) = origins.iter().find(|o| !raw.allowed_origins.contains(o)) {
                 return Err(ConfigError(format!(
-                    "\"{o}\" is not an exact origin like \"https://admin.example.com\""
+                    "issuer \"{issuer}\" lists \"{o}\", which is not in allowedOrigins"
                 )));
             }
         }
+        for o in raw.allowed_origins.iter().chain(&raw.data_origins) {
+            if let Some(problem) = origin_problem(o) {
+                return Err(ConfigError(problem));
+            }
+        }
+        if raw.leeway_seconds > MAX_LEEWAY_SECONDS {
+            return Err(ConfigError(format!(
+                "leewaySeconds is {}; at most {MAX_LEEWAY_SECONDS}",
+                raw.leeway_seconds
+            )));
+        }
+        let issuer_origins: BTreeMap<String, Vec<String>> = issuer_origins
+            .map(|(i, o)| (i.clone(), o.clone()))
+            .collect();
         let mut keys = Vec::new();
         for (issuer, ik) in raw.issuers {
             for k in ik.keys {
@@ -161,7 +224,18 @@ impl EmbedConfig {
             keys,
             leeway_seconds: raw.leeway_seconds,
             data_origins: raw.data_origins,
+            max_token_lifetime_seconds: raw.max_token_lifetime_seconds,
+            issuer_origins,
         })
+    }
+
+    /// Whether a token of `issuer` may log in from `origin` (one of the
+    /// allowed origins): an issuer that lists its own origins is bound to
+    /// them, so one tenant's page cannot log in with another's token.
+    pub fn issuer_may_log_in_from(&self, issuer: &str, origin: &str) -> bool {
+        self.issuer_origins
+            .get(issuer)
+            .is_none_or(|origins| origins.iter().any(|o| o == origin))
     }
 
     /// Messages are accepted only from these origins, compared exactly.

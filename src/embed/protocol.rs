@@ -17,6 +17,11 @@ use crate::model::Session;
 use serde::Serialize;
 use serde_json::{json, Value};
 
+/// The longest message text accepted (a session comes as a URL or an
+/// ArrayBuffer, never as text): longer ones are dropped unread. The page
+/// drops them before copying them into wasm (`EmbedSession.maxMessageBytes`).
+pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
+
 /// What the page must do.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "do", rename_all = "camelCase", rename_all_fields = "camelCase")]
@@ -32,7 +37,9 @@ pub enum Action {
     Fetch { url: String, bearer: Option<Bearer> },
     /// Import the ArrayBuffer that came with this message.
     ImportBuffer { name: String },
-    /// Remove everything shown.
+    /// Remove everything shown and stop any load in flight (its result,
+    /// should it still arrive, is dropped): a logout or a new login never
+    /// shows what the previous login fetched.
     Clear,
     /// Show the admitted session.
     Show,
@@ -131,7 +138,10 @@ impl Embed {
         from_parent: bool,
         now_s: f64,
     ) -> Vec<Action> {
-        if !from_parent || !self.verifier.config().origin_allowed(origin) {
+        if !from_parent
+            || !self.verifier.config().origin_allowed(origin)
+            || text.len() > MAX_MESSAGE_BYTES
+        {
             return Vec::new();
         }
         if self.verified_origin().is_some_and(|o| o != origin) {
@@ -157,6 +167,25 @@ impl Embed {
         }
         let name = parsed.get("msg").and_then(Value::as_str).unwrap_or("");
         let data = parsed.get("data");
+        // A login lasts until its token expires (plus the leeway): then
+        // every command is refused and whatever it showed is cleared.
+        let expired = match &self.phase {
+            Phase::LoggedIn { claims, .. } | Phase::Showing { claims, .. } => {
+                now_s > claims.expires_s + self.verifier.config().leeway_seconds as f64
+            }
+            Phase::WaitingForLogin => false,
+        };
+        if expired && matches!(name, "load.v1" | "select.v1" | "zoom.v1") {
+            self.phase = Phase::WaitingForLogin;
+            self.token = None;
+            return vec![
+                Action::Clear,
+                reply(error_message(
+                    AuthCode::TokenExpired.as_str(),
+                    "the login's token has expired: log in again (login.v1)",
+                )),
+            ];
+        }
         match name {
             "login.v1" => {
                 let Some(token) = data.and_then(Value::as_str) else {
@@ -165,7 +194,24 @@ impl Embed {
                         "login.v1 carries no token",
                     ))];
                 };
-                match self.verifier.verify(token, now_s) {
+                let verified = self.verifier.verify(token, now_s).and_then(|c| {
+                    if self
+                        .verifier
+                        .config()
+                        .issuer_may_log_in_from(&c.issuer, origin)
+                    {
+                        Ok(c)
+                    } else {
+                        Err(super::AuthError {
+                            code: AuthCode::Issuer,
+                            message: format!(
+                                "tokens of issuer \"{}\" are not accepted from {origin}",
+                                c.issuer
+                            ),
+                        })
+                    }
+                });
+                match verified {
                     Ok(claims) => {
                         let url = claims.session_url.clone();
                         self.phase = Phase::LoggedIn {

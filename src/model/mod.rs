@@ -8,6 +8,7 @@
 //! enforces ordering and folds diagnostics; everything else reads it.
 
 pub mod event;
+pub mod secrets;
 pub mod series;
 
 pub use event::{Event, StateChange};
