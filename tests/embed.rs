@@ -1049,3 +1049,33 @@ fn canary_nothing_leaks_past_the_mask() {
         .1
         .contains("•••"));
 }
+
+/// A masked id can sort elsewhere: the stats objects are re-sorted (lookups
+/// by id binary-search them) and the caller is told, so the page rebuilds
+/// the chart catalog that refers to them by position.
+#[test]
+fn masked_ids_keep_the_stats_sorted() {
+    let dump = br#"RTCStatsDump
+{"fileFormat":3}
+["getStats","PC_0",{"10.0.0.9-cand":{"type":"local-candidate","port":1},"B":{"type":"codec","payloadType":96}},0]
+"#;
+    let mut s = rtcview::import(dump).unwrap();
+    let ids = |s: &rtcview::Session| {
+        s.peer_connections[0]
+            .stats
+            .iter()
+            .map(|o| o.id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&s), ["10.0.0.9-cand", "B"]);
+    assert!(rtcview::embed::mask::mask_session(&mut s));
+    assert_eq!(ids(&s), ["B", "x.x.x.x-cand"]);
+    assert!(s.peer_connections[0].stats_object("B").is_some());
+    assert!(s.peer_connections[0].stats_object("x.x.x.x-cand").is_some());
+    let mut clean = rtcview::import(dump.as_slice().strip_suffix(b"\n").unwrap()).unwrap();
+    clean.peer_connections[0].stats.retain(|o| o.id == "B");
+    assert!(
+        !rtcview::embed::mask::mask_session(&mut clean),
+        "nothing moved"
+    );
+}

@@ -69,13 +69,19 @@ impl EmbedSession {
     /// or `forbidden`.
     pub fn admit(&mut self, viewer: &mut Viewer) -> String {
         // Masking rewrites text only; the chart catalog refers to numeric
-        // columns by index and its labels carry no addresses, so it stays.
+        // columns by position and its labels carry no addresses, so it
+        // stays, unless masked ids re-sorted the stats objects.
         // The worker's summary, when the load came from it.
         let summary = viewer
             .summary_json
             .as_deref()
             .and_then(|j| serde_json::from_slice(j.as_bytes()).ok());
         let acts = self.embed.admit_with_summary(&mut viewer.session, summary);
+        if self.embed.stats_reordered() {
+            // The catalog refers to stats objects by position.
+            viewer.metric = crate::charts::metric_charts(&viewer.session);
+            viewer.raw = None;
+        }
         // Filtering and masking changed the session: keep the summary that
         // went to the host (statsReady.v1) for the page, not the worker's.
         viewer.summary_json = acts.iter().find_map(|a| match a {

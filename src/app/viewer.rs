@@ -186,8 +186,8 @@ impl ViewerLoader {
 #[wasm_bindgen]
 pub struct Viewer {
     pub(crate) session: Session,
-    metric: Vec<Chart>,
-    raw: Option<Vec<Chart>>,
+    pub(crate) metric: Vec<Chart>,
+    pub(crate) raw: Option<Vec<Chart>>,
     /// The summary's JSON, computed once (by the worker when it can): it
     /// walks every sample, a long task on the main thread for a big dump.
     pub(crate) summary_json: Option<String>,

@@ -172,7 +172,11 @@ fn mask_opt(s: &mut Option<String>) {
 /// (a `usernameFragment` entirely), and diagnostics. Device and track
 /// labels and error texts are shown otherwise: support needs them ("Could
 /// not start video source", which camera).
-pub fn mask_session(s: &mut Session) {
+///
+/// Returns whether some connection's stats objects were re-sorted (a
+/// masked id sorts elsewhere): positions into `pc.stats` taken before are
+/// then stale.
+pub fn mask_session(s: &mut Session) -> bool {
     for v in s.metadata.values_mut() {
         mask_value(v);
     }
@@ -199,6 +203,7 @@ pub fn mask_session(s: &mut Session) {
             mask_opt(&mut t.label);
         }
     }
+    let mut reordered = false;
     for pc in &mut s.peer_connections {
         pc.id = mask_all(&pc.id);
         mask_opt(&mut pc.url);
@@ -219,8 +224,9 @@ pub fn mask_session(s: &mut Session) {
             changed |= id != o.id;
             o.id = id;
         }
-        if changed {
+        if changed && !pc.stats.is_sorted_by(|a, b| a.id <= b.id) {
             pc.stats.sort_by(|a, b| a.id.cmp(&b.id));
+            reordered = true;
         }
     }
     // The texts of ufrag properties are hidden wherever they occur (the
@@ -259,6 +265,7 @@ pub fn mask_session(s: &mut Session) {
     for d in &mut s.diagnostics {
         d.message = mask_all(&d.message);
     }
+    reordered
 }
 
 #[cfg(test)]

@@ -84,6 +84,10 @@ pub struct Embed {
     phase: Phase,
     /// The token of the current login (none while waiting for one).
     token: Option<Bearer>,
+    /// The last admission's masking re-sorted some connection's stats
+    /// objects (their ids changed): what refers to them by position (the
+    /// page's chart catalog) must be rebuilt.
+    reordered: bool,
 }
 
 fn msg(name: &str, data: Option<Value>) -> Value {
@@ -104,7 +108,13 @@ impl Embed {
             verifier: TokenVerifier::new(config),
             phase: Phase::WaitingForLogin,
             token: None,
+            reordered: false,
         }
+    }
+
+    /// See the `reordered` field.
+    pub fn stats_reordered(&self) -> bool {
+        self.reordered
     }
 
     /// Where `ready.v1` goes: each allowed origin (the browser delivers only
@@ -337,9 +347,7 @@ impl Embed {
             }
         }
         let mask = !claims.may_see_addresses();
-        if mask {
-            super::mask::mask_session(session);
-        }
+        self.reordered = mask && super::mask::mask_session(session);
         let summary = match summary {
             Some(mut s) => {
                 if mask {
