@@ -1079,3 +1079,56 @@ fn masked_ids_keep_the_stats_sorted() {
         "nothing moved"
     );
 }
+
+/// Key parameters are checked when config.json is read, not at the first
+/// login: RSA at least 2048 bits, EC on P-256, a signing key of its alg.
+#[test]
+fn weak_or_inconsistent_keys_are_config_errors() {
+    let short = include_str!("fixtures/keys/rsa-1024-public.pem");
+    let e = config_with(
+        json!({"issuers": {"spock": {"keys": [{"kid": "k", "alg": "RS256", "pem": short}]}}}),
+    )
+    .unwrap_err();
+    assert!(e.contains("1024 bits") && e.contains("\"k\""), "{e}");
+    let pk =
+        <rsa::RsaPublicKey as rsa::pkcs8::DecodePublicKey>::from_public_key_pem(RSA_PUB).unwrap();
+    let n = B64.encode(rsa::traits::PublicKeyParts::n(&pk).to_bytes_be());
+    let e_ = B64.encode(rsa::traits::PublicKeyParts::e(&pk).to_bytes_be());
+    let short_pk =
+        <rsa::RsaPublicKey as rsa::pkcs8::DecodePublicKey>::from_public_key_pem(short).unwrap();
+    let short_n = B64.encode(rsa::traits::PublicKeyParts::n(&short_pk).to_bytes_be());
+    let jwks = |key: Value| config_with(json!({"issuers": {"spock": {"jwks": {"keys": [key]}}}}));
+    assert!(
+        jwks(json!({"kty": "RSA", "kid": "j", "alg": "RS256", "use": "sig", "n": n, "e": e_}))
+            .is_ok()
+    );
+    for (bad, why) in [
+        (
+            json!({"kty": "RSA", "kid": "j", "n": short_n, "e": e_}),
+            "1024 bits",
+        ),
+        (
+            json!({"kty": "RSA", "kid": "j", "use": "enc", "n": n, "e": e_}),
+            "not sig",
+        ),
+        (
+            json!({"kty": "RSA", "kid": "j", "key_ops": ["verify", "encrypt"], "n": n, "e": e_}),
+            "key_ops",
+        ),
+        (
+            json!({"kty": "RSA", "kid": "j", "alg": "ES256", "n": n, "e": e_}),
+            "RS256 only",
+        ),
+        (
+            json!({"kty": "EC", "kid": "j", "crv": "P-384", "x": "AAAA", "y": "AAAA"}),
+            "not P-256",
+        ),
+        (
+            json!({"kty": "EC", "kid": "j", "alg": "RS256", "crv": "P-256", "x": "AAAA", "y": "AAAA"}),
+            "ES256 only",
+        ),
+    ] {
+        let e = jwks(bad.clone()).unwrap_err();
+        assert!(e.contains(why) && e.contains("\"j\""), "{bad}: {e}");
+    }
+}

@@ -196,6 +196,7 @@ impl EmbedConfig {
                 let kid = jwk.common.key_id.clone().ok_or_else(|| {
                     ConfigError(format!("a JWK of issuer \"{issuer}\" has no kid"))
                 })?;
+                check_jwk(&jwk).map_err(|e| ConfigError(format!("JWK \"{kid}\": {e}")))?;
                 let alg = match (&jwk.common.key_algorithm, &jwk.algorithm) {
                     (Some(a), _) => parse_alg(&format!("{a:?}"))?,
                     (None, jsonwebtoken::jwk::AlgorithmParameters::RSA(_)) => Algorithm::RS256,
@@ -246,6 +247,51 @@ impl EmbedConfig {
     /// The bearer token goes only to URLs whose origin is listed exactly.
     pub fn data_origin_allowed(&self, url: &str) -> bool {
         origin_of(url).is_some_and(|o| self.data_origins.contains(&o))
+    }
+}
+
+/// A JWK's parameters, checked when config.json is read rather than at the
+/// first login: a signing key (`use` absent or `sig`, `key_ops` absent or
+/// `verify`), its `alg` of its type (RS256 for RSA, ES256 for EC), an RSA
+/// modulus of at least 2048 bits, an EC key on P-256.
+fn check_jwk(jwk: &jsonwebtoken::jwk::Jwk) -> Result<(), String> {
+    use jsonwebtoken::jwk::{
+        AlgorithmParameters, EllipticCurve, KeyAlgorithm, KeyOperations, PublicKeyUse,
+    };
+    match &jwk.common.public_key_use {
+        None | Some(PublicKeyUse::Signature) => {}
+        Some(other) => return Err(format!("its use is {other:?}, not sig")),
+    }
+    if let Some(ops) = &jwk.common.key_operations {
+        if ops.iter().any(|o| !matches!(o, KeyOperations::Verify)) {
+            return Err("its key_ops allow more than verify".into());
+        }
+    }
+    match (&jwk.algorithm, &jwk.common.key_algorithm) {
+        (AlgorithmParameters::RSA(p), alg) => {
+            if !matches!(alg, None | Some(KeyAlgorithm::RS256)) {
+                return Err(format!("an RSA key with alg {alg:?} (RS256 only)"));
+            }
+            use base64::Engine as _;
+            let n = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p.n.trim_end_matches('='))
+                .map_err(|_| "its modulus (n) is not base64url".to_string())?;
+            let first = n.iter().position(|&b| b != 0).unwrap_or(n.len());
+            let bits = n
+                .get(first)
+                .map_or(0, |&b| (n.len() - first) * 8 - b.leading_zeros() as usize);
+            super::pem::check_rsa_bits(bits)
+        }
+        (AlgorithmParameters::EllipticCurve(p), alg) => {
+            if !matches!(alg, None | Some(KeyAlgorithm::ES256)) {
+                return Err(format!("an EC key with alg {alg:?} (ES256 only)"));
+            }
+            if p.curve != EllipticCurve::P256 {
+                return Err(format!("its curve is {:?}, not P-256", p.curve));
+            }
+            Ok(())
+        }
+        _ => Err("only RSA (RS256) and P-256 (ES256) keys are supported".into()),
     }
 }
 

@@ -46,7 +46,22 @@ fn der(text: &str) -> Result<(String, Vec<u8>), String> {
     Ok((label, bytes))
 }
 
-/// An RSA public key (`PUBLIC KEY` or `RSA PUBLIC KEY`).
+/// The smallest RSA modulus accepted, in bits (NIST SP 800-131A: 1024-bit
+/// keys are disallowed for signatures).
+pub const MIN_RSA_BITS: usize = 2048;
+
+/// Refuses an RSA modulus shorter than [`MIN_RSA_BITS`].
+pub fn check_rsa_bits(modulus_bits: usize) -> Result<(), String> {
+    if modulus_bits < MIN_RSA_BITS {
+        return Err(format!(
+            "an RSA key of {modulus_bits} bits is too short (at least {MIN_RSA_BITS})"
+        ));
+    }
+    Ok(())
+}
+
+/// An RSA public key (`PUBLIC KEY` or `RSA PUBLIC KEY`) of at least
+/// [`MIN_RSA_BITS`].
 pub fn rsa_key(text: &str) -> Result<DecodingKey, String> {
     let (label, bytes) = der(text)?;
     let key = match label.as_str() {
@@ -54,6 +69,7 @@ pub fn rsa_key(text: &str) -> Result<DecodingKey, String> {
         "RSA PUBLIC KEY" => RsaPublicKey::from_pkcs1_der(&bytes).map_err(|e| e.to_string())?,
         other => return Err(format!("a {other} is not an RSA public key")),
     };
+    check_rsa_bits(rsa::traits::PublicKeyParts::n(&key).bits())?;
     let pkcs1 = key.to_pkcs1_der().map_err(|e| e.to_string())?;
     Ok(DecodingKey::from_rsa_der(pkcs1.as_bytes()))
 }
