@@ -124,4 +124,30 @@ fn token_mints_what_the_viewer_verifies() {
     let (code, _, err) = rtcview(&["token", "--key", key, "--kid", "k"], b"");
     assert_eq!(code, 2);
     assert!(err.starts_with("error[token]:"), "{err}");
+    // The id is 128 random bits, new for every token.
+    let jti = |token: &str| -> String {
+        let payload = token.split('.').nth(1).unwrap();
+        let bytes =
+            base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload)
+                .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()["jti"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (_, again, _) = rtcview(&args, b"");
+    let (a, b) = (jti(out.trim()), jti(again.trim()));
+    assert!(
+        a.len() == 32 && a.bytes().all(|c| c.is_ascii_hexdigit()),
+        "{a}"
+    );
+    assert_ne!(a, b);
+    // A TTL over a day, zero, or one that overflows is refused.
+    for ttl in ["2d", "0", "99999999999999999999d", "18446744073709551615d"] {
+        let mut bad = args.to_vec();
+        bad[12] = ttl;
+        let (code, _, err) = rtcview(&bad, b"");
+        assert_eq!(code, 2, "--ttl {ttl}");
+        assert!(err.contains("--ttl"), "{ttl}: {err}");
+    }
 }

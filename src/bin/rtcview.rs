@@ -236,7 +236,11 @@ mod cli {
         use serde_json::{json, Map, Value};
         use std::time::{SystemTime, UNIX_EPOCH};
 
-        /// `10m`, `2h`, `30s`, `1d` or plain seconds.
+        /// The longest `--ttl`: an embed token should live minutes (a
+        /// `jti` is remembered by one page only, see docs/embedding.md).
+        pub const MAX_TTL_S: u64 = 86_400;
+
+        /// `10m`, `2h`, `30s`, `1d` or plain seconds, at most [`MAX_TTL_S`].
         pub fn parse_ttl(s: &str) -> Result<u64, String> {
             let (n, unit) = s
                 .find(|c: char| !c.is_ascii_digit())
@@ -250,22 +254,20 @@ mod cli {
                 "d" => 86_400,
                 _ => return Err(format!("bad --ttl unit in {s:?} (s, m, h, d)")),
             };
-            Ok(n * mult)
+            match n.checked_mul(mult) {
+                Some(0) => Err(format!("--ttl {s:?} is zero")),
+                Some(t) if t <= MAX_TTL_S => Ok(t),
+                _ => Err(format!("--ttl {s:?} is longer than a day ({MAX_TTL_S} s)")),
+            }
         }
 
-        /// A unique token id: time, process and a counter, hex.
-        fn jti() -> String {
-            use std::sync::atomic::{AtomicU64, Ordering};
-            static N: AtomicU64 = AtomicU64::new(0);
-            let nanos = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0);
-            format!(
-                "{nanos:x}-{:x}-{:x}",
-                std::process::id(),
-                N.fetch_add(1, Ordering::Relaxed)
-            )
+        /// A token id: 128 random bits from the OS, hex (unguessable, so
+        /// no one can burn a token's id in a page before it is used).
+        fn jti() -> Result<String, String> {
+            let mut bytes = [0u8; 16];
+            getrandom::getrandom(&mut bytes)
+                .map_err(|e| format!("no randomness for the token id: {e}"))?;
+            Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
         }
 
         pub fn mint(args: &[String]) -> Result<String, String> {
@@ -343,8 +345,11 @@ mod cli {
             claims.insert("aud".into(), json!(need("aud")?));
             claims.insert("iat".into(), json!(now));
             claims.insert("nbf".into(), json!(now));
-            claims.insert("exp".into(), json!(now + ttl));
-            claims.insert("jti".into(), json!(jti()));
+            let exp = now
+                .checked_add(ttl)
+                .ok_or("the clock is past any expiry time")?;
+            claims.insert("exp".into(), json!(exp));
+            claims.insert("jti".into(), json!(jti()?));
             claims.insert("data".into(), Value::Object(data));
             if let Some(sub) = one("sub") {
                 claims.insert("sub".into(), json!(sub));
