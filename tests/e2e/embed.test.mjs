@@ -16,10 +16,17 @@ const EC_PRIV = createPrivateKey(readFileSync(KEYS + 'ec-private.pem'));
 const EC_PUB_PEM = readFileSync(KEYS + 'ec-public.pem', 'utf8');
 const SAMPLE = readFileSync(DIST + 'sample/session.rtcstats.gz');
 const AUD = 'https://viewer.example.com';
+// A dump told apart from the sample by its one connection's id.
+const STALLED = 'RTCStatsDump\n{"fileFormat":3}\n["create","PC_STALLED",{"iceServers":[]},0]\n';
 
 let viewer, host, stranger, browser, viewerOrigin, hostOrigin, strangerOrigin;
 let expectedBearer = null;
 const sessionRequests = [];
+// What the stranger origin saw: the token must never reach it.
+const strangerRequests = [];
+const strangerRoutes = { '/landing': (req, res) => { strangerRequests.push(req.headers.authorization ?? null); res.writeHead(200).end('x'); } };
+// A session response held back until the test releases it.
+let releaseStalled = null;
 
 const b64 = (x) => Buffer.from(typeof x === 'string' ? x : JSON.stringify(x)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
@@ -42,7 +49,7 @@ before(async () => {
   const placeholder = {};
   viewer = await serve(DIST, 0, () => {}, placeholder);
   host = await serve(DIST);
-  stranger = await serve(DIST);
+  stranger = await serve(DIST, 0, () => {}, strangerRoutes);
   viewerOrigin = `http://127.0.0.1:${viewer.address().port}`;
   hostOrigin = `http://localhost:${host.address().port}`;
   strangerOrigin = `http://localhost:${stranger.address().port}`;
@@ -57,6 +64,13 @@ before(async () => {
     if (!expectedBearer || req.headers.authorization !== `Bearer ${expectedBearer}`) { res.writeHead(401).end('no'); return; }
     res.writeHead(200, { 'content-type': 'application/gzip' }).end(SAMPLE);
   };
+  // A data origin that redirects elsewhere: the viewer must not follow it
+  // with the token.
+  placeholder['/sessions/redirect'] = (req, res) => { sessionRequests.push(req.headers.authorization ?? null); res.writeHead(302, { location: `${strangerOrigin}/landing` }).end(); };
+  // Another dump, sent only when the test says so.
+  placeholder['/sessions/stalled.rtcstats'] = (req, res) => {
+    new Promise((r) => { releaseStalled = r; }).then(() => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(STALLED));
+  };
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'] });
 });
 after(async () => { await browser?.close(); viewer?.close(); host?.close(); stranger?.close(); });
@@ -66,7 +80,12 @@ async function hostWith(token, { origin = hostOrigin, wait = 'outcome' } = {}) {
   const page = await browser.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(String(e)));
+  // Another origin's viewer is typed in: host.html takes only its own
+  // origin's from a link.
   await page.goto(`${origin}/host.html?viewer=${encodeURIComponent(`${viewerOrigin}/index.html`)}`);
+  assert.equal(await page.inputValue('#viewer'), `${origin}/index.html`);
+  assert.match(await page.textContent('#events'), /ignored \?viewer=/);
+  await page.fill('#viewer', `${viewerOrigin}/index.html`);
   await page.fill('#token', token);
   await page.click('button[type=submit]');
   if (wait === 'outcome') await page.waitForFunction(() => /statsReady\.v1|error\.v1/.test(document.getElementById('events').textContent), null, { timeout: 20000 });
@@ -201,5 +220,105 @@ test('ignored: a login from a window that is not the parent', async () => {
   }, { token, viewerOrigin });
   await page.frameLocator('#frame').locator('section.pc').first().waitFor();
   assert.equal(sessionRequests.length, 1);
+  await page.close();
+});
+
+/** host.html on the host origin with the viewer framed but not logged in;
+ *  `post(msg)` posts to the viewer as its parent; `heard` is every message
+ *  the viewer posted to the host. */
+async function framedViewer() {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(`${hostOrigin}/host.html`);
+  await page.evaluate((src) => {
+    window.heard = [];
+    addEventListener('message', (e) => { if (typeof e.data === 'string') window.heard.push(e.data); });
+    const v = document.getElementById('frame');
+    v.hidden = false;
+    v.src = src;
+  }, `${viewerOrigin}/index.html`);
+  await page.frameLocator('#frame').locator('#status').filter({ hasText: 'Waiting' }).waitFor();
+  const post = (message) => page.evaluate(({ message, viewerOrigin }) => {
+    document.getElementById('frame').contentWindow.postMessage(typeof message === 'string' ? message : JSON.stringify(message), viewerOrigin);
+  }, { message, viewerOrigin });
+  const heard = () => page.evaluate(() => window.heard.filter((m) => m !== '{"msg":"ready.v1"}'));
+  return { page, post, heard, problems };
+}
+
+test('refused: a data origin that redirects; the token never reaches the other origin', async () => {
+  const token = mint({ data: { permissions: [], session: { url: `${viewerOrigin}/sessions/redirect` } } });
+  sessionRequests.length = 0;
+  strangerRequests.length = 0;
+  const { page, heard } = await framedViewer();
+  const { post } = { post: (m) => page.evaluate(({ m, o }) => document.getElementById('frame').contentWindow.postMessage(m, o), { m: JSON.stringify(m), o: viewerOrigin }) };
+  await post({ msg: 'login.v1', data: token });
+  await page.waitForFunction(() => window.heard.some((m) => m.includes('error.v1')), null, { timeout: 10000 });
+  const errors = (await heard()).filter((m) => m.includes('error.v1')).map((m) => JSON.parse(m).data.code);
+  assert.deepEqual(errors, ['fetch_failed']);
+  assert.deepEqual(sessionRequests, [`Bearer ${token}`], 'the data origin got the token');
+  assert.deepEqual(strangerRequests, [], 'the redirect was not followed');
+  await page.close();
+});
+
+test('login A, logout, login B: what A fetched is never shown or summarized under B', async () => {
+  const a = mint({ data: { permissions: [], session: { url: `${viewerOrigin}/sessions/stalled.rtcstats` } } });
+  // B names no session: nothing of B's own would supersede A's load.
+  const b = mint({ data: { permissions: [] } });
+  expectedBearer = b;
+  releaseStalled = null;
+  const { page, post, heard, problems } = await framedViewer();
+  await post({ msg: 'login.v1', data: a });
+  await page.waitForFunction(() => true);
+  // A's session is requested and held.
+  for (let i = 0; i < 100 && !releaseStalled; i++) await page.waitForTimeout(50);
+  assert.ok(releaseStalled, 'the stalled session was requested');
+  await post({ msg: 'logout.v1' });
+  await post({ msg: 'login.v1', data: b });
+  await page.waitForTimeout(500);
+  releaseStalled();
+  await page.waitForTimeout(2000);
+  assert.deepEqual((await heard()).filter((m) => m.includes('statsReady.v1')), [], 'A is not summarized under B');
+  assert.equal(await page.frameLocator('#frame').locator('section.pc').count(), 0, 'nothing of A is shown');
+  // B's own load works.
+  await post({ msg: 'load.v1', data: { url: `${viewerOrigin}/sessions/s1.rtcstats.gz` } });
+  await page.waitForFunction(() => window.heard.some((m) => m.includes('statsReady.v1')), null, { timeout: 20000 });
+  const ready = (await heard()).filter((m) => m.includes('statsReady.v1'));
+  assert.equal(ready.length, 1);
+  assert.ok(!ready[0].includes('PC_STALLED'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a login that expires while shown: commands get token_expired and the view is cleared', async () => {
+  // Valid for 31 s with the 30 s leeway: expired a few seconds in.
+  const token = mint({ exp: now() - 27 });
+  expectedBearer = token;
+  const { page, post, heard } = await framedViewer();
+  await post({ msg: 'login.v1', data: token });
+  await page.frameLocator('#frame').locator('section.pc').first().waitFor({ timeout: 20000 });
+  await page.waitForTimeout(4500);
+  await post({ msg: 'zoom.v1', data: { t0Ms: 1, t1Ms: 2 } });
+  await page.waitForFunction(() => window.heard.some((m) => m.includes('token_expired')), null, { timeout: 5000 });
+  assert.equal(await page.frameLocator('#frame').locator('section.pc').count(), 0);
+  assert.ok((await heard()).some((m) => m.includes('statsReady.v1')));
+  await page.close();
+});
+
+test('ignored: a 50 MB message, and the login after it still works', async () => {
+  const token = mint();
+  expectedBearer = token;
+  sessionRequests.length = 0;
+  const { page, post } = await framedViewer();
+  const t0 = Date.now();
+  await page.evaluate(({ token, viewerOrigin }) => {
+    const big = JSON.stringify({ msg: 'login.v1', data: token, pad: 'x'.repeat(50 * 1024 * 1024) });
+    document.getElementById('frame').contentWindow.postMessage(big, viewerOrigin);
+  }, { token, viewerOrigin });
+  await page.waitForTimeout(1000);
+  assert.deepEqual(sessionRequests, [], 'the padded login was not read');
+  await post({ msg: 'login.v1', data: token });
+  await page.frameLocator('#frame').locator('section.pc').first().waitFor({ timeout: 20000 });
+  assert.ok(Date.now() - t0 < 20000);
   await page.close();
 });
