@@ -336,3 +336,116 @@ fn findings_hold_on_every_fixture() {
         assert!(problems.is_empty(), "{}: {problems:?}", path.display());
     }
 }
+
+/// Issue 14's caps: each a clear `too_large` diagnostic (or error), what is
+/// within the cap still shown, in bounded time.
+#[test]
+fn caps_on_connections_objects_events_and_lines() {
+    use rtcview::build::{MAX_EVENTS_PER_PC, MAX_PEER_CONNECTIONS, MAX_STATS_OBJECTS_PER_PC};
+    let too_large = |s: &rtcview::Session| {
+        s.diagnostics
+            .iter()
+            .filter(|d| d.kind == Kind::TooLarge)
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+    };
+    // 10⁵ peer connections.
+    let mut text = String::from("RTCStatsDump\n{\"fileFormat\":3}\n");
+    for i in 0..100_000 {
+        text.push_str(&format!("[\"create\",\"PC_{i}\",{{}},{i}]\n"));
+    }
+    let t = std::time::Instant::now();
+    let s = rtcview::import(text.as_bytes()).expect("imports what fits");
+    assert_eq!(s.peer_connections.len(), MAX_PEER_CONNECTIONS);
+    assert!(
+        too_large(&s).iter().any(|m| m.contains("peer connections")),
+        "{:?}",
+        s.diagnostics
+    );
+    let _ = summarize(&s);
+    assert!(t.elapsed().as_secs() < 60, "bounded time");
+    // Stats objects in one connection.
+    let mut stats = String::new();
+    for i in 0..MAX_STATS_OBJECTS_PER_PC + 10 {
+        stats.push_str(&format!(
+            "\"o{i}\":{{\"type\":\"codec\",\"payloadType\":{}}},",
+            i % 128
+        ));
+    }
+    stats.pop();
+    let text =
+        format!("RTCStatsDump\n{{\"fileFormat\":3}}\n[\"getStats\",\"PC_0\",{{{stats}}},0]\n");
+    let s = rtcview::import(text.as_bytes()).expect("imports what fits");
+    assert_eq!(s.peer_connections[0].stats.len(), MAX_STATS_OBJECTS_PER_PC);
+    assert!(too_large(&s).iter().any(|m| m.contains("stats objects")));
+    // Events in one log.
+    let mut text = String::from("RTCStatsDump\n{\"fileFormat\":3}\n");
+    for i in 0..MAX_EVENTS_PER_PC + 5 {
+        text.push_str(&format!("[\"onicecandidate\",\"PC_0\",null,{i}]\n"));
+    }
+    let s = rtcview::import(text.as_bytes()).expect("imports what fits");
+    assert_eq!(s.peer_connections[0].events.len(), MAX_EVENTS_PER_PC);
+    assert!(too_large(&s).iter().any(|m| m.contains("events")));
+    // A line longer than any rtcstats line.
+    let mut text = b"RTCStatsDump\n{\"fileFormat\":3}\n[\"getStats\",\"PC_0\",\"".to_vec();
+    text.extend(std::iter::repeat_n(
+        b'a',
+        rtcview::formats::rtcstats::MAX_LINE_BYTES + 1,
+    ));
+    let mut imp = rtcview::formats::stream::ImportStream::new(Default::default());
+    let err = text
+        .chunks(1 << 20)
+        .map(|c| imp.push(c))
+        .find_map(Result::err)
+        .expect("a too-long line stops the import");
+    assert_eq!(err.kind, Kind::TooLarge);
+    assert!(err.message.contains("line 3"), "{}", err.message);
+}
+
+/// A webrtc-internals document nested 10⁴ deep, and one cut off after a
+/// long flat part: a clear error or what was read, quickly.
+#[test]
+fn deep_nesting_and_long_truncated_documents() {
+    let mut deep = b"{\"PeerConnections\": {\"a\": ".to_vec();
+    deep.extend(std::iter::repeat_n(b'[', 10_000));
+    deep.extend(std::iter::repeat_n(b"1,".as_slice(), 200_000).flatten());
+    let t = std::time::Instant::now();
+    match rtcview::import(&deep) {
+        Ok(s) => assert!(!s.diagnostics.is_empty()),
+        Err(e) => assert!(matches!(e.kind, Kind::Malformed | Kind::Truncated), "{e:?}"),
+    }
+    assert!(t.elapsed().as_secs() < 30);
+}
+
+/// A clock that spans millennia (absolute times where fileFormat 3 writes
+/// deltas) must not make the score walk millennia of five-second windows:
+/// they are capped per session, so the summary ends with bounded memory.
+#[test]
+fn the_score_walks_a_bounded_number_of_windows() {
+    let mut text = String::from("RTCStatsDump\n{\"fileFormat\":3}\n");
+    let t0 = 1_700_000_000_000u64;
+    for i in 0..50u64 {
+        text.push_str(&format!(
+            "[\"connectionstatechange\",\"PC_{i}\",\"connected\",{}]\n",
+            t0 + i
+        ));
+        for k in 0..5u64 {
+            text.push_str(&format!(
+                "[\"getStats\",\"PC_{i}\",{{\"O1\":{{\"type\":\"outbound-rtp\",\"kind\":\"audio\",\"ssrc\":{i},\"bytesSent\":{}}}}},{}]\n",
+                1000 * k,
+                t0 + k
+            ));
+        }
+    }
+    let s = rtcview::import(text.as_bytes()).expect("imports");
+    let summary = serde_json::to_value(summarize(&s)).unwrap();
+    assert!(
+        summary["durationMs"].as_f64().unwrap() > 1e14,
+        "the clock spans millennia"
+    );
+    let windows = summary["score"]["windows"].as_u64().unwrap();
+    assert!(
+        windows > 0 && windows as usize <= rtcview::findings::score::MAX_WINDOWS,
+        "{windows}"
+    );
+}

@@ -80,6 +80,27 @@ export function createUI(root, options = {}) {
   function updateTables() {
     for (const box of tablesInView) updateTable(box);
   }
+  /** Sections whose body is not built yet, and how to build it. */
+  const pendingSections = new Map();
+  /** Builds a pending section's body (its charts with the current options). */
+  function fill(sec) {
+    const build = pendingSections.get(sec);
+    if (!build) return;
+    pendingSections.delete(sec);
+    sectionObserver.unobserve(sec);
+    build();
+    const list = chartList();
+    const box = sec.querySelector('.charts');
+    box?.replaceWith(charts.panel(list, sec.dataset.pcId));
+    const streams = sec.querySelector('.rv-streams');
+    if (streams) tableObserver.observe(streams);
+    charts.schedule();
+  }
+  const sectionObserver = new IntersectionObserver((entries) => {
+    for (const e of entries) if (e.isIntersecting) fill(e.target);
+  }, { rootMargin: '1500px' });
+  /** How many connections are built at once, before any scrolling. */
+  const EAGER_SECTIONS = 20;
   const lanes = new Lanes(axis);
   const minimap = new Minimap(axis, q('.rv-minimap'), on);
   const charts = new Charts({ axis, on, dark, onCursor: (t) => lanes.cursor(root, t) });
@@ -87,10 +108,16 @@ export function createUI(root, options = {}) {
   const shown = { viewer: null, /** @type {Summary | null} */ summary: null, findings: null, raw: false, boring: false,
     /** The metric chart catalog, parsed once (the key chart and the connections' charts). */ metricCharts: [] };
 
+  /** The chart catalog with the current options (raw series, boring ones). */
+  function chartList() {
+    return (shown.raw ? JSON.parse(shown.viewer.charts(true)) : shown.metricCharts).filter((c) => shown.boring || !c.boring);
+  }
+
   function buildCharts() {
-    const list = (shown.raw ? JSON.parse(shown.viewer.charts(true)) : shown.metricCharts).filter((c) => shown.boring || !c.boring);
+    const list = chartList();
     for (const box of sessionBox.querySelectorAll('.pc')) {
       const old = box.querySelector('.charts');
+      if (!old) continue; // not built yet: built with the options of its time
       charts.forget(old);
       old.replaceWith(charts.panel(list, box.dataset.pcId));
     }
@@ -113,6 +140,7 @@ export function createUI(root, options = {}) {
       axis.set(a - margin, b + margin);
     }
     const sections = [...sessionBox.querySelectorAll('section.pc')].filter((sec) => f.peerConnection == null || sec.dataset.pcId === f.peerConnection);
+    if (f.peerConnection != null) sections.forEach(fill);
     lanes.highlight(sections, f.ranges);
     // The charts of its evidence: its stream's, else its connection's.
     const metrics = findingMetrics(f.kind).split(' ').filter(Boolean);
@@ -138,6 +166,8 @@ export function createUI(root, options = {}) {
   function clear() {
     clearTimeout(tableTimer);
     tableObserver.disconnect();
+    sectionObserver.disconnect();
+    pendingSections.clear();
     tablesInView.clear();
     charts.events.clear();
     charts.clear();
@@ -180,6 +210,12 @@ export function createUI(root, options = {}) {
     return box;
   }
 
+  /**
+   * A connection's section: its heading and one-line state at once, its
+   * panels, charts and log when it first comes near the screen (or is
+   * jumped to): a session with hundreds of connections must not build
+   * hundreds of chart panels up front (the first screens are built at once).
+   */
   function peerConnectionSection(viewer, pc, i, events) {
     const states = pc.connectionStates.map((s) => s.state);
     const pair = pc.selectedCandidatePair;
@@ -188,12 +224,17 @@ export function createUI(root, options = {}) {
       el('p', { cls: 'pc-line', text: [states.length ? `connection: ${states.join(' → ')}` : null,
         pair ? `selected pair: ${pair.localType ?? '?'} → ${pair.remoteType ?? '?'} over ${pair.protocol ?? '?'}${pair.relayProtocol ? ` (relay ${pair.relayProtocol})` : ''}` : null,
         `${pc.events} events`].filter(Boolean).join(' · ') }),
-      configurationPanel(viewer, i, pc), lanes.panel(viewer, i, pc), pc.rtp.length ? el('div', { cls: 'rv-streams' }) : null,
-      el('div', { cls: 'charts' }), eventLogPanel(events, { on, onMark: markTime }), sdpPanel(viewer, i, on), icePanel(viewer, i));
+      el('div', { cls: 'pc-pending', text: 'Building this connection…' }));
     sec.dataset.pcId = pc.id;
     sec.dataset.pcIndex = i;
+    pendingSections.set(sec, () => {
+      sec.querySelector('.pc-pending')?.replaceWith(configurationPanel(viewer, i, pc), lanes.panel(viewer, i, pc),
+        pc.rtp.length ? el('div', { cls: 'rv-streams' }) : '',
+        el('div', { cls: 'charts' }), eventLogPanel(events, { on, onMark: markTime }), sdpPanel(viewer, i, on), icePanel(viewer, i));
+    });
     return sec;
   }
+
 
   function render(viewer, name) {
     clear();
@@ -215,7 +256,11 @@ export function createUI(root, options = {}) {
       charts.events.set(pc.id, rows.map((r) => ({ t: r.tMs, failure: r.failure, text: `${clock(r.tMs, true)} ${r.name}${r.detail ? `: ${r.detail}` : ''}` })));
     });
     shown.findings = findingsPanel(summary, { explanation: scoreExplanation(), onOpen: openFinding, on });
-    const jump = (i) => sessionBox.querySelector(`[data-pc-index="${i}"]`)?.scrollIntoView({ block: 'start' });
+    const jump = (i) => {
+      const sec = sessionBox.querySelector(`[data-pc-index="${i}"]`);
+      if (sec) fill(sec);
+      sec?.scrollIntoView({ block: 'start' });
+    };
     const whole = (id) => JSON.parse(viewer.rangeStats(id, axis.full0, axis.full1));
     const glance = summary.peerConnections.length ? glancePanel(summary, whole, { on, onJump: jump }) : null;
     if (glance) glance.append(keyChart(summary));
@@ -234,11 +279,12 @@ export function createUI(root, options = {}) {
     if (clientEvents.length) {
       sessionBox.append(el('section', { cls: 'client' }, eventLogPanel(clientEvents, { on, onMark: markTime, title: 'Client events (getUserMedia, devices)' })));
     }
-    summary.peerConnections.forEach((pc, i) => sessionBox.append(peerConnectionSection(viewer, pc, i, events[i])));
+    const sections = summary.peerConnections.map((pc, i) => peerConnectionSection(viewer, pc, i, events[i]));
+    sessionBox.append(...sections);
     bar.hidden = false;
-    buildCharts();
+    sections.slice(0, EAGER_SECTIONS).forEach(fill);
+    for (const sec of sections.slice(EAGER_SECTIONS)) sectionObserver.observe(sec);
     axis.reset();
-    for (const box of sessionBox.querySelectorAll('.rv-streams')) tableObserver.observe(box);
   }
 
   // ---------- toolbar and keyboard ----------
@@ -283,6 +329,7 @@ export function createUI(root, options = {}) {
      */
     select(pcId, stream) {
       const sec = [...sessionBox.querySelectorAll('section.pc')].find((s) => s.dataset.pcId === pcId) ?? sessionBox.querySelector('section.pc');
+      if (sec) fill(sec);
       const pc = shown.summary?.peerConnections.find((p) => p.id === sec?.dataset.pcId);
       const statsId = pc?.rtp.find((r) => r.statsId === String(stream) || (r.ssrc != null && String(r.ssrc) === String(stream)))?.statsId;
       const target = stream != null ? [...(sec?.querySelectorAll('.charts h3') ?? [])].find((h) => h.dataset.statsId === statsId) : sec;
@@ -298,6 +345,7 @@ export function createUI(root, options = {}) {
       if (lastUsed === root) lastUsed = null;
       barSize.disconnect();
       tableObserver.disconnect();
+      sectionObserver.disconnect();
       life.abort();
       bar.remove();
       sessionBox.remove();

@@ -15,7 +15,10 @@ pub mod object;
 mod session;
 
 pub use object::{Key, ObjectBuilder, Sample};
-pub use session::{goog_number, GumResult, ObjectRef, SessionBuilder};
+pub use session::{
+    goog_number, GumResult, ObjectRef, SessionBuilder, MAX_EVENTS_PER_PC, MAX_PEER_CONNECTIONS,
+    MAX_STATS_OBJECTS_PER_PC, NO_PC,
+};
 
 /// How an importer's keys name things. Plain dumps write names; rtcstats
 /// fileFormat 3 writes property codes (`"80"`) and numeric stats types.

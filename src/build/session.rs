@@ -18,6 +18,24 @@ use std::collections::HashMap;
 /// Distinct diagnostics kept before further ones are only counted.
 const MAX_DISTINCT_DIAGNOSTICS: usize = 200;
 
+/// The most peer connections a session holds: a page that made more is
+/// broken or hostile, and every one is a section of the page. Later ones
+/// are left out with an error diagnostic (`too_large`).
+pub const MAX_PEER_CONNECTIONS: usize = 1000;
+
+/// The most stats objects one peer connection holds (a large conference
+/// has a few thousand: candidates, tracks, codecs); later ones are left out.
+pub const MAX_STATS_OBJECTS_PER_PC: usize = 20_000;
+
+/// The most events one peer connection (or the client log) holds; later
+/// ones are left out.
+pub const MAX_EVENTS_PER_PC: usize = 200_000;
+
+/// A peer connection index that refers to nothing: what
+/// [`SessionBuilder::pc_index`] returns beyond [`MAX_PEER_CONNECTIONS`].
+/// Every setter and [`SessionBuilder::stats_slot`] ignore it.
+pub const NO_PC: usize = usize::MAX;
+
 /// A stats object being built: (peer connection index, object index), both
 /// from the builder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,6 +161,14 @@ impl SessionBuilder {
             return i;
         }
         let i = self.session.peer_connections.len();
+        if i >= MAX_PEER_CONNECTIONS {
+            self.error(
+                Kind::TooLarge,
+                format!("more than {MAX_PEER_CONNECTIONS} peer connections: the later ones are left out"),
+                Location::default(),
+            );
+            return NO_PC;
+        }
         self.session.peer_connections.push(PeerConnection {
             id: id.to_string(),
             ..Default::default()
@@ -208,10 +234,24 @@ impl SessionBuilder {
             .extras
             .iter_mut()
             .for_each(crate::model::secrets::hide_ice_server_credentials);
+        let full = |n: usize| n >= MAX_EVENTS_PER_PC;
         let Some(pc_id) = pc else {
-            self.session.client_events.push(event);
+            if full(self.session.client_events.len()) {
+                self.events_left_out();
+            } else {
+                self.session.client_events.push(event);
+            }
             return;
         };
+        if self
+            .pc_index
+            .get(pc_id)
+            .and_then(|&i| self.session.peer_connections.get(i))
+            .is_some_and(|p| full(p.events.len()))
+        {
+            self.events_left_out();
+            return;
+        }
         let kind = state_kind(&event.name);
         let state = kind.and_then(|_| normalize_state(&event.value));
         let t_ms = event.t_ms;
@@ -228,6 +268,14 @@ impl SessionBuilder {
             }
         }
         pc.events.push(event);
+    }
+
+    fn events_left_out(&mut self) {
+        self.error(
+            Kind::TooLarge,
+            format!("more than {MAX_EVENTS_PER_PC} events in one log: the later ones are left out"),
+            Location::default(),
+        );
     }
 
     /// A getUserMedia or getDisplayMedia request; its result comes with
@@ -296,6 +344,18 @@ impl SessionBuilder {
         };
         if let Some(&i) = index.get(stats_id) {
             return ObjectRef { pc, obj: i };
+        }
+        if objects.len() >= MAX_STATS_OBJECTS_PER_PC {
+            self.diag(
+                Severity::Error,
+                Kind::TooLarge,
+                format!("more than {MAX_STATS_OBJECTS_PER_PC} stats objects in one peer connection: the later ones are left out"),
+                Location::default(),
+            );
+            return ObjectRef {
+                pc,
+                obj: usize::MAX,
+            };
         }
         objects.push(ObjectBuilder::new(stats_id));
         index.insert(stats_id.to_string(), objects.len() - 1);

@@ -433,6 +433,15 @@ fn explaining<'f>(
     })
 }
 
+/// The most windows scored per connection: 100 000 five-second windows
+/// are almost six days, longer than any call.
+pub const MAX_WINDOWS_PER_PC: usize = 100_000;
+
+/// The most windows scored in a session, shared by its connections (at
+/// least 1000 each: 83 minutes): the 16-connection, ten-hour benchmark
+/// has 113 000.
+pub const MAX_WINDOWS: usize = 1_000_000;
+
 pub(super) fn score(cx: &Context<'_>, findings: &[Finding]) -> Score {
     // Each window: its score, and its lost points by finding (or none).
     type Blame = (Option<String>, &'static str, f64, f64, f64);
@@ -497,6 +506,10 @@ pub(super) fn score(cx: &Context<'_>, findings: &[Finding]) -> Score {
         if up > grace {
             down.push((grace, up));
         }
+        // A connection's windows are bounded: a damaged or hostile dump's
+        // clock can span millennia, and the windows are walked by time.
+        let per_pc = MAX_WINDOWS_PER_PC.min((MAX_WINDOWS / cx.pcs.len().max(1)).max(1000));
+        let over = over.min(start + per_pc as f64 * WINDOW_MS);
         let mut a = start;
         while a < over {
             let b = (a + WINDOW_MS).min(over);

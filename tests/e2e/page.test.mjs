@@ -637,3 +637,37 @@ test('shift-drag and the middle button pan; the minimap moves the view; events a
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('hostile sizes: 10⁵ connections open at the cap, lazily and responsive; nesting 10⁴ deep shows what was read and says why', async () => {
+  const { page, problems } = await openPage();
+  // 10⁵ connections, each with a state and a few polls (v3: times are deltas).
+  const lines = ['RTCStatsDump', '{"fileFormat":3}'];
+  for (let i = 0; i < 100000; i++) {
+    lines.push(JSON.stringify(['connectionstatechange', `PC_${i}`, 'connected', i === 0 ? 1700000000000 : 1]));
+    if (i < 1000) lines.push(JSON.stringify(['getStats', `PC_${i}`, { O1: { type: 'outbound-rtp', kind: 'audio', ssrc: i, bytesSent: 1000 } }, 1]));
+  }
+  const t0 = Date.now();
+  await dropFile(page, 'many.rtcstats', lines.join('\n') + '\n');
+  assert.equal(await page.textContent('#status'), 'Opened many.rtcstats.');
+  assert.ok(Date.now() - t0 < 30000, `${Date.now() - t0} ms`);
+  assert.equal(await page.locator('section.pc').count(), 1000);
+  assert.match(await page.textContent('.rv-session'), /more than 1000 peer connections/);
+  // Only the first screens are built; a jump builds its target.
+  const built = await page.locator('section.pc .charts').count();
+  assert.ok(built > 0 && built <= 20, `${built} sections built`);
+  await page.locator('section.pc').nth(900).evaluate((s) => s.scrollIntoView());
+  await page.locator('section.pc').nth(900).locator('.charts').waitFor({ timeout: 5000 });
+  // Responsive: a frame within a second of asking.
+  const frame = await page.evaluate(() => new Promise((r) => { const a = performance.now(); requestAnimationFrame(() => r(performance.now() - a)); }));
+  assert.ok(frame < 1000, `${frame} ms to a frame`);
+  // A webrtc-internals document nested 10⁴ deep: what was read before the
+  // damage, and a diagnostic that says so, quickly.
+  const deep = '{"PeerConnections": {"a": ' + '['.repeat(10000) + '1,'.repeat(100000);
+  const t1 = Date.now();
+  await dropFile(page, 'deep.json', deep);
+  assert.ok(Date.now() - t1 < 15000);
+  assert.equal(await page.textContent('#status'), 'Opened deep.json.');
+  assert.match(await page.textContent('.rv-session'), /recursion limit exceeded/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

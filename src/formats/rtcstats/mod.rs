@@ -33,6 +33,10 @@ pub fn import_lines(data: &[u8], kind: Sniffed) -> Result<Session, ImportError> 
     li.finish()
 }
 
+/// The longest line an rtcstats dump may have: one getStats poll of a
+/// large conference is a few MB; a longer line is damage or an attack.
+pub const MAX_LINE_BYTES: usize = 64 << 20;
+
 /// A line-oriented rtcstats import fed in chunks of any size (the worker
 /// pushes the file as it streams in, so the whole text is never held). A
 /// line cut by a chunk boundary is carried over to the next push.
@@ -97,7 +101,7 @@ impl LineImporter {
         if !self.carry.is_empty() {
             let Some(i) = memchr::memchr(b'\n', rest) else {
                 self.carry.extend_from_slice(rest);
-                return Ok(());
+                return self.check_line_length();
             };
             let mut line = std::mem::take(&mut self.carry);
             line.extend_from_slice(rest.get(..i).unwrap_or_default());
@@ -112,7 +116,24 @@ impl LineImporter {
             rest = rest.get(i + 1..).unwrap_or_default();
         }
         self.carry.extend_from_slice(rest);
-        Ok(())
+        self.check_line_length()
+    }
+
+    /// A line still unfinished after [`MAX_LINE_BYTES`] is not an rtcstats
+    /// line: the import stops with `too_large` rather than buffer it.
+    fn check_line_length(&self) -> Result<(), ImportError> {
+        if self.carry.len() <= MAX_LINE_BYTES {
+            return Ok(());
+        }
+        Err(ImportError::new(
+            Kind::TooLarge,
+            format!(
+                "line {} is longer than {} MB: no rtcstats line is that long",
+                self.line_no + 1,
+                MAX_LINE_BYTES >> 20
+            ),
+        )
+        .at(Location::line(self.line_no + 1)))
     }
 
     /// Reads the unterminated last line, if any, and builds the session.

@@ -34,8 +34,8 @@ pub fn import_document(data: &[u8]) -> Result<Session, ImportError> {
             } else {
                 Kind::Malformed
             };
+            // One candidate at a time: each is a copy of up to the whole file.
             let found = salvage::repaired_prefixes(data, at, 8)
-                .into_iter()
                 .find(|fixed| serde_json::from_slice::<Document>(fixed).is_ok());
             let Some(fixed) = found else {
                 let msg = if truncated {
