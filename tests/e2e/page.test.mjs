@@ -671,3 +671,23 @@ test('hostile sizes: 10⁵ connections open at the cap, lazily and responsive; n
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a gzip bomb (1 MB that decodes past 1 GB) stops at the limit with a clear error', async () => {
+  const { page, problems } = await openPage();
+  // Concatenated gzip members: a header, then 64 MB of blank lines, 17 times.
+  const { gzipSync } = await import('node:zlib');
+  const blank = gzipSync(Buffer.alloc(64 << 20, 10), { level: 9 });
+  const bomb = Buffer.concat([gzipSync('RTCStatsDump\n{"fileFormat":3}\n'), ...Array(17).fill(blank)]);
+  assert.ok(bomb.length < 2 << 20, `${bomb.length} bytes`);
+  const t0 = Date.now();
+  await dropFile(page, 'bomb.rtcstats.gz', bomb);
+  assert.ok(Date.now() - t0 < 60000, `${Date.now() - t0} ms`);
+  assert.equal(await page.textContent('#status'), 'Could not open this file.');
+  assert.match(await page.textContent('#error'), /too large|larger than|1 GB|1024 MB/i);
+  // Still responsive: the next file opens.
+  await dropFile(page, 'call.rtcstats', readFileSync(FIXTURES + 'rtcstats/v3-compressed-handmade.rtcstats'));
+  assert.equal(await page.textContent('#status'), 'Opened call.rtcstats.');
+  assert.deepEqual(problems.filter((p) => !/too large/i.test(p)), []);
+  await page.close();
+});
+
