@@ -53,9 +53,15 @@ before(async () => {
   viewerOrigin = `http://127.0.0.1:${viewer.address().port}`;
   hostOrigin = `http://localhost:${host.address().port}`;
   strangerOrigin = `http://localhost:${stranger.address().port}`;
+  // tenant2 may log in only from another dashboard (issuer-bound origins).
+  const otherDashboard = 'http://localhost:1';
   const config = {
-    allowedOrigins: [hostOrigin], audience: AUD, leewaySeconds: 30, dataOrigins: [viewerOrigin],
-    issuers: { spock: { keys: [{ kid: 'rsa1', alg: 'RS256', pem: RSA_PUB_PEM }, { kid: 'ec1', alg: 'ES256', pem: EC_PUB_PEM }] } },
+    allowedOrigins: [hostOrigin, otherDashboard], audience: AUD, leewaySeconds: 30, dataOrigins: [viewerOrigin],
+    maxTokenLifetimeSeconds: 3600,
+    issuers: {
+      spock: { keys: [{ kid: 'rsa1', alg: 'RS256', pem: RSA_PUB_PEM }, { kid: 'ec1', alg: 'ES256', pem: EC_PUB_PEM }] },
+      tenant2: { allowedOrigins: [otherDashboard], keys: [{ kid: 'ec2', alg: 'ES256', pem: EC_PUB_PEM }] },
+    },
   };
   placeholder['/config.json'] = (req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(config));
   // A session URL that demands the bearer token.
@@ -146,6 +152,12 @@ const refusals = [
   ['tampered payload', () => { const [h, , s] = mint().split('.'); return `${h}.${b64({ iss: 'spock', aud: AUD, exp: now() + 600, jti: 'x', data: { permissions: ['read:deobfuscated'] } })}.${s}`; }, 'token_invalid'],
   ['alg none', () => mint({}, { alg: 'none' }), 'token_invalid'],
   ['HS256 signed with the public key', () => mint({}, { alg: 'HS256', key: RSA_PUB_PEM }), 'token_invalid'],
+  ['a typ that is not a JWT', () => mint({}, { header: { typ: 'at+jwt' } }), 'token_invalid'],
+  ['a crit header', () => mint({}, { header: { crit: ['exp'] } }), 'token_invalid'],
+  ['a key carried in the token (jwk)', () => mint({}, { header: { jwk: { kty: 'RSA', n: 'AQAB', e: 'AQAB' } } }), 'token_invalid'],
+  ['a key URL in the token (x5u)', () => mint({}, { header: { x5u: 'https://evil.example/cert' } }), 'token_invalid'],
+  ['a lifetime over maxTokenLifetimeSeconds', () => mint({ exp: now() + 7200 }), 'token_invalid'],
+  ['an issuer bound to another dashboard', () => mint({ iss: 'tenant2' }, { kid: 'ec2', alg: 'ES256' }), 'issuer'],
   ['filter mismatch', () => mint({ data: { filter: { siteID: [{ value: 'csio' }] }, permissions: [], session: { url: `${viewerOrigin}/sessions/s1.rtcstats.gz` } } }), 'forbidden'],
 ];
 
