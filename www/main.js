@@ -61,9 +61,42 @@ function load(job, name, onViewer, onError) {
 }
 
 // ---------- standalone ----------
+
+// Deep links: the view state lives in the URL fragment (`#t=t0,t1&raw=1&
+// f=f2&open=0.sdp,1.ice&pc=PC_1`, with `url=` when the session came from a
+// `#url=` link), replaced as the view changes, and restored once when the
+// page opens on such a link. Never data, never a token (the embedded
+// viewer keeps its URL as it is).
+const linkedView = readView(location.hash);
+const hashUrl = new URLSearchParams(location.hash.slice(1)).get('url');
+
+/** The view state of a fragment, or null when it holds none. */
+function readView(hash) {
+  const p = new URLSearchParams(hash.slice(1));
+  if (!['t', 'raw', 'boring', 'f', 'open', 'pc'].some((k) => p.has(k))) return null;
+  const [t0, t1] = (p.get('t') ?? '').split(',').map(Number);
+  return { t0, t1, raw: p.get('raw') === '1', boring: p.get('boring') === '1', finding: p.get('f'),
+    open: (p.get('open') ?? '').split(',').filter(Boolean), pc: p.get('pc') };
+}
+
+function writeView(state) {
+  const p = new URLSearchParams();
+  if (hashUrl) p.set('url', hashUrl);
+  p.set('t', `${state.t0},${state.t1}`);
+  if (state.raw) p.set('raw', '1');
+  if (state.boring) p.set('boring', '1');
+  if (state.finding) p.set('f', state.finding);
+  if (state.open.length) p.set('open', state.open.join(','));
+  if (state.pc) p.set('pc', state.pc);
+  history.replaceState(null, '', `${location.pathname}${location.search}#${p}`);
+}
+
+let restoreOnce = linkedView;
 function show(viewer, name) {
   ui.render(viewer, name);
   setStatus(`Opened ${name}.`);
+  // The link's view applies to the session the link opened, once.
+  if (restoreOnce) { ui.restoreView(restoreOnce); restoreOnce = null; }
 }
 const openJob = (job, name) => load(job, name, (v) => show(v, name), showError);
 const open = (source, name) => { const j = jobFor(source, name); openJob(j.job, j.name); };
@@ -193,7 +226,7 @@ async function start() {
     return;
   }
   $('version').textContent = version();
-  ui = createUI($('app'), { pageTheme: true });
+  ui = createUI($('app'), embedded ? { pageTheme: true } : { pageTheme: true, onViewChange: writeView });
   loader = loads(ViewerLoader);
   if (embedded) embeddedMode(); else standalone();
 }

@@ -41,7 +41,7 @@ export function overview(summary, name) {
 /** ICE servers (URLs only) and the other configuration fields. @param {PcSummary} pcSummary */
 export function configurationPanel(viewer, i, pcSummary) {
   const cfg = JSON.parse(viewer.configuration(i));
-  const d = el('details', { cls: 'panel' }, el('summary', { text: 'Configuration' }));
+  const d = el('details', { cls: 'panel', attrs: { 'data-panel': 'config' } }, el('summary', { text: 'Configuration' }));
   const rows = [];
   if (pcSummary.url) rows.push(['Page', pcSummary.url]);
   (cfg?.iceServers ?? []).forEach((urls, k) => rows.push([`ICE server ${k + 1}`, urls.join(', ')]));
@@ -55,7 +55,7 @@ export function configurationPanel(viewer, i, pcSummary) {
 /** The ICE candidate pairs, the selected one marked. */
 export function icePanel(viewer, i) {
   const pairs = JSON.parse(viewer.candidatePairs(i));
-  const d = el('details', { cls: 'panel' }, el('summary', { text: `ICE candidate pairs (${pairs.length})` }));
+  const d = el('details', { cls: 'panel', attrs: { 'data-panel': 'ice' } }, el('summary', { text: `ICE candidate pairs (${pairs.length})` }));
   const cand = (c) => (c ? `${c.candidateType ?? '?'} ${c.protocol ?? ''} ${c.address ?? ''}${c.port != null ? `:${c.port}` : ''}${c.relayProtocol ? ` (relay ${c.relayProtocol})` : ''}` : '–');
   const n = (v) => (v == null ? '–' : String(v));
   // The STUN checks: "120 requests sent, 0 responses received" is how an ICE failure reads.
@@ -190,7 +190,7 @@ export function toolbarElement() {
  * @param {import('./rtcview-types').EventRow[]} rows `Viewer.events`, parsed once by the caller
  */
 export function eventLogPanel(rows, { on, onMark, title = 'Event log' }) {
-  const d = el('details', { cls: 'panel' }, el('summary', { text: `${title} (${rows.length})` }));
+  const d = el('details', { cls: 'panel', attrs: { 'data-panel': 'log' } }, el('summary', { text: `${title} (${rows.length})` }));
   const search = el('input', { attrs: { type: 'search', placeholder: 'Filter events…', 'aria-label': 'Filter events' } });
   const failures = el('input', { attrs: { type: 'checkbox' } });
   d.append(el('div', { cls: 'filters' }, search, el('label', {}, failures, txt(' failures only'))));
@@ -248,7 +248,7 @@ export function eventLogPanel(rows, { on, onMark, title = 'Event log' }) {
 /** The SDP descriptions, split into media sections, each copyable. */
 export function sdpPanel(viewer, i, on) {
   const descs = JSON.parse(viewer.descriptions(i));
-  const d = el('details', { cls: 'panel' }, el('summary', { text: `SDP (${descs.length})` }));
+  const d = el('details', { cls: 'panel', attrs: { 'data-panel': 'sdp' } }, el('summary', { text: `SDP (${descs.length})` }));
   for (const s of descs) {
     const kinds = s.sections.map((m) => m.kind).join(', ');
     const item = el('details', { cls: 'sdp' }, el('summary', { text: `${clock(s.tMs, true)} · ${s.event} · ${s.side} ${s.sdpType} · ${kinds}` }));

@@ -23,6 +23,7 @@ import { findingMetrics, scoreExplanation } from './pkg/rtcview.js';
 
 /** @typedef {import('./rtcview-types').Summary} Summary */
 /** @typedef {import('./rtcview-types').Finding} Finding */
+/** @typedef {{ t0: number, t1: number, raw: boolean, boring: boolean, finding: string | null, open: string[], pc: string | null }} ViewState */
 
 /** The viewer that takes shortcuts typed with nothing focused. */
 let lastUsed = null;
@@ -30,7 +31,11 @@ let lastUsed = null;
 /**
  * Creates a viewer UI inside `root`.
  * @param {HTMLElement} root
- * @param {{ pageTheme?: boolean }} options pageTheme: the theme choice also applies to the whole page
+ * @param {{ pageTheme?: boolean, onViewChange?: (state: ViewState) => void }} options
+ *   pageTheme: the theme choice also applies to the whole page;
+ *   onViewChange: called (at most every 250 ms) when what is shown changes:
+ *   the range, the raw-series toggles, the open finding or panels, the
+ *   connection jumped to. The state names no data (see `viewState`).
  */
 export function createUI(root, options = {}) {
   const life = new AbortController();
@@ -40,6 +45,14 @@ export function createUI(root, options = {}) {
   const sessionBox = el('div', { cls: 'rv-session' });
   root.append(bar, sessionBox);
   const q = (sel) => root.querySelector(sel);
+  // The view state for links: reported after changes settle.
+  let viewTimer = 0;
+  let restoring = false;
+  function viewChanged() {
+    if (!options.onViewChange || restoring) return;
+    clearTimeout(viewTimer);
+    viewTimer = setTimeout(() => { if (shown.viewer) options.onViewChange(viewState()); }, 250);
+  }
   // The sticky toolbar's height, for scroll-margin-top: a jump to a
   // connection or a chart lands below the toolbar, not under it.
   const barSize = new ResizeObserver(() => root.style.setProperty('--rv-bar-h', `${bar.offsetHeight}px`));
@@ -50,6 +63,7 @@ export function createUI(root, options = {}) {
   };
 
   const axis = new TimeAxis(() => {
+    viewChanged();
     q('.rv-range').textContent = axis.label();
     minimap.update();
     lanes.layout();
@@ -131,6 +145,8 @@ export function createUI(root, options = {}) {
    */
   function openFinding(f) {
     if (!shown.viewer) return;
+    shown.finding = f.id;
+    viewChanged();
     charts.highlight = f.ranges.flatMap((r) => [r.startMs, r.endMs]);
     for (const fig of sessionBox.querySelectorAll('figure.highlighted')) fig.classList.remove('highlighted');
     if (f.ranges.length) {
@@ -173,6 +189,9 @@ export function createUI(root, options = {}) {
     charts.clear();
     lanes.clear();
     shown.findings = null;
+    shown.finding = null;
+    shown.pc = null;
+    shown.jump = null;
     shown.summary = null;
     shown.metricCharts = [];
     shown.viewer?.free();
@@ -260,7 +279,10 @@ export function createUI(root, options = {}) {
       const sec = sessionBox.querySelector(`[data-pc-index="${i}"]`);
       if (sec) fill(sec);
       sec?.scrollIntoView({ block: 'start' });
+      shown.pc = sec?.dataset.pcId ?? null;
+      viewChanged();
     };
+    shown.jump = jump;
     const whole = (id) => JSON.parse(viewer.rangeStats(id, axis.full0, axis.full1));
     const glance = summary.peerConnections.length ? glancePanel(summary, whole, { on, onJump: jump }) : null;
     if (glance) glance.append(keyChart(summary));
@@ -294,8 +316,10 @@ export function createUI(root, options = {}) {
   on(q('.rv-pan-right'), 'click', () => axis.pan(0.25));
   on(q('.rv-reset'), 'click', () => axis.reset());
   on(q('.rv-clear-mark'), 'click', () => charts.setMark(null));
-  on(q('.rv-raw'), 'change', (e) => { shown.raw = e.target.checked; q('.rv-boring-label').hidden = !shown.raw; if (shown.viewer) buildCharts(); });
-  on(q('.rv-boring'), 'change', (e) => { shown.boring = e.target.checked; if (shown.viewer) buildCharts(); });
+  on(q('.rv-raw'), 'change', (e) => { shown.raw = e.target.checked; q('.rv-boring-label').hidden = !shown.raw; if (shown.viewer) buildCharts(); viewChanged(); });
+  on(q('.rv-boring'), 'change', (e) => { shown.boring = e.target.checked; if (shown.viewer) buildCharts(); viewChanged(); });
+  // A panel opened or closed (toggle does not bubble: captured).
+  on(root, 'toggle', (e) => { if (e.target instanceof HTMLElement && e.target.matches('details.panel')) viewChanged(); }, { capture: true });
   on(q('.rv-clock'), 'change', (e) => { axis.relative = e.target.value === 'relative'; axis.set(axis.t0, axis.t1); });
   on(q('.rv-theme'), 'change', (e) => {
     for (const t of options.pageTheme ? [root, document.documentElement] : [root]) {
@@ -320,9 +344,52 @@ export function createUI(root, options = {}) {
     if (k) { k(); e.preventDefault(); }
   });
 
+  /**
+   * What is shown, as plain values for a link: the time range (unix ms),
+   * the raw-series toggles, the open finding, the open panels
+   * (`<connection index>.<panel>`) and the connection jumped to. Never data.
+   * @returns {ViewState}
+   */
+  function viewState() {
+    const open = [...sessionBox.querySelectorAll('section.pc details.panel[open]')]
+      .map((d) => `${d.closest('section.pc').dataset.pcIndex}.${d.dataset.panel}`);
+    return { t0: Math.round(axis.t0), t1: Math.round(axis.t1), raw: shown.raw, boring: shown.boring,
+      finding: shown.finding ?? null, open, pc: shown.pc ?? null };
+  }
+
+  /** Restores a `viewState()` on the session shown (what no longer fits is ignored). */
+  function restoreView(state) {
+    if (!shown.viewer || !state) return;
+    restoring = true;
+    try {
+      if (state.raw != null && state.raw !== shown.raw) { const r = q('.rv-raw'); r.checked = !!state.raw; r.dispatchEvent(new Event('change')); }
+      if (state.boring != null && state.boring !== shown.boring) { const b = q('.rv-boring'); b.checked = !!state.boring; b.dispatchEvent(new Event('change')); }
+      const f = state.finding && shown.summary?.findings.find((x) => x.id === state.finding);
+      if (f) shown.findings?.open(f.id);
+      for (const key of state.open ?? []) {
+        const [i, panel] = String(key).split('.');
+        const sec = sessionBox.querySelector(`section.pc[data-pc-index="${Number(i)}"]`);
+        if (!sec) continue;
+        fill(sec);
+        const d = [...sec.querySelectorAll('details.panel')].find((x) => x.dataset.panel === panel);
+        if (d) d.open = true;
+      }
+      if (Number.isFinite(state.t0) && Number.isFinite(state.t1) && state.t1 > state.t0) axis.set(state.t0, state.t1);
+      if (state.pc != null && !f) {
+        const i = shown.summary?.peerConnections.findIndex((p) => p.id === state.pc);
+        if (i != null && i >= 0) shown.jump?.(i);
+      }
+    } finally {
+      restoring = false;
+    }
+    viewChanged();
+  }
+
   return {
     render,
     clear,
+    viewState,
+    restoreView,
     /**
      * Host command select.v1: scroll to a peer connection (its summary `id`)
      * or to one of its streams (the stream's `statsId`, or its SSRC).

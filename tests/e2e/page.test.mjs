@@ -691,3 +691,39 @@ test('a gzip bomb (1 MB that decodes past 1 GB) stops at the limit with a clear 
   await page.close();
 });
 
+
+test('deep links: the view state lives in the fragment and survives a reload; never data', async () => {
+  const { page, problems } = await openPage();
+  for (let i = 0; i < 2; i++) await page.click('.rv-zoom-in');
+  await page.click('.rv-pan-right');
+  await page.check('.rv-raw');
+  await page.locator('[data-pc-index="1"] details.panel[data-panel="sdp"] > summary').click();
+  const findings = page.locator('.findings button.finding-head');
+  const hasFinding = (await findings.count()) > 0;
+  // Open a finding, then move the range again (the range is the link's).
+  if (hasFinding) await findings.first().click();
+  await page.click('.rv-zoom-in');
+  await page.waitForFunction(() => /^\d+,\d+$/.test(new URLSearchParams(location.hash.slice(1)).get('t') ?? ''));
+  await page.waitForTimeout(400);
+  const range = await page.textContent('.rv-range');
+  const link = await page.evaluate(() => location.href);
+  const hash = new URLSearchParams(new URL(link).hash.slice(1));
+  assert.equal(hash.get('raw'), '1');
+  assert.ok(hash.get('open').split(',').includes('1.sdp'), hash.toString());
+  assert.equal(hash.has('f'), hasFinding);
+  assert.ok(!/candidate|192\.0\.2|sdp=|token/i.test(decodeURIComponent(new URL(link).hash)), 'no data in the link');
+  // A fresh page on the link restores it.
+  const again = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await again.goto(link);
+  await again.waitForFunction(() => /^Opened/.test(document.getElementById('status').textContent));
+  // The same range (to the link's whole milliseconds).
+  const coarse = (r) => r.replace(/\.\d{3}/g, '');
+  await again.waitForFunction((r) => document.querySelector('.rv-range')?.textContent.replace(/\.\d{3}/g, '') === r, coarse(range), { timeout: 5000 })
+    .catch(async () => assert.fail(`${await again.textContent('.rv-range')} is not ${range}`));
+  assert.equal(await again.isChecked('.rv-raw'), true);
+  assert.equal(await again.locator('[data-pc-index="1"] details.panel[data-panel="sdp"]').getAttribute('open'), '');
+  if (hasFinding) assert.equal(await again.locator('.findings button.finding-head[aria-expanded="true"]').count(), 1);
+  assert.deepEqual(problems, []);
+  await again.close();
+  await page.close();
+});
