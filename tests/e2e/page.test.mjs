@@ -727,3 +727,33 @@ test('deep links: the view state lives in the fragment and survives a reload; ne
   await again.close();
   await page.close();
 });
+
+test('a webrtc-internals dump of 300 MB cut short opens on what was read, with the cut said', async () => {
+  // Written to disk in pieces and given to the page as a file (streamed).
+  const { mkdtempSync, openSync, writeSync, closeSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(`${tmpdir()}/rv-trunc-`);
+  const path = `${dir}/cut.json`;
+  const fd = openSync(path, 'w');
+  writeSync(fd, '{"getUserMedia": [], "PeerConnections": {"1-1": {"pid": 1, "url": "https://example.test/", "rtcConfiguration": "{}", "updateLog": [], "stats": {');
+  const values = `"[${Array.from({ length: 1000 }, (_, i) => i).join(',')}]"`;
+  let written = 0;
+  for (let s = 0; written < 300e6; s++) {
+    const chunk = Array.from({ length: 100 }, (_, k) => `"S${s}_${k}-bytesSent": {"startTime": "2026-01-01T00:00:00.000Z", "endTime": "2026-01-01T00:16:39.000Z", "statsType": "outbound-rtp", "values": ${values}}`).join(', ') + ', ';
+    writeSync(fd, chunk);
+    written += chunk.length;
+  }
+  writeSync(fd, '"cut-bytesSent": {"startTime": "2026-01-01T00:00:00.000Z", "values": "[1,2,'); // and the file ends
+  closeSync(fd);
+  const { page, problems } = await openPage();
+  const t0 = Date.now();
+  await page.setInputFiles('#file', path);
+  await page.waitForFunction(() => /^(Opened cut\.json|Could not open)/.test(document.getElementById('status').textContent), null, { timeout: 120000 });
+  rmSync(dir, { recursive: true });
+  assert.equal(await page.textContent('#status'), 'Opened cut.json.');
+  assert.match(await page.textContent('.rv-session'), /truncated at line \d+: showing what was read/);
+  assert.equal(await page.locator('section.pc').count(), 1);
+  console.log(`  300 MB cut internals dump opened in ${Date.now() - t0} ms`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
