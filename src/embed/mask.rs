@@ -15,12 +15,51 @@ fn is_address_byte(b: u8) -> bool {
     b.is_ascii_hexdigit() || b == b':' || b == b'.'
 }
 
-/// Whether `s` (address bytes only) spells an IP address: IPv6 in every
-/// form the standard parser reads (compressed, mapped `::ffff:a.b.c.d`,
-/// NAT64 `64:ff9b::a.b.c.d`), or a dotted quad, leading zeros allowed
-/// (`010.0.0.1` is an address to `inet_aton` and to browsers).
+/// Whether `s` spells an IP address: IPv6 in every form (full,
+/// compressed, mapped `::ffff:a.b.c.d`, NAT64 `64:ff9b::a.b.c.d`), or a
+/// dotted quad, leading zeros allowed (`010.0.0.1` is an address to
+/// `inet_aton` and to browsers). What std's parsers accept, and a little
+/// more (leading zeros in an embedded IPv4 too); a test holds the two to
+/// that.
 pub fn spells_address(s: &str) -> bool {
-    s.parse::<std::net::Ipv6Addr>().is_ok() || dotted_quad(s)
+    ipv6(s) || dotted_quad(s)
+}
+
+/// IPv6: groups of 1-4 hex digits, at most one `::` standing for at least
+/// one zero group, a dotted quad allowed as the last two groups.
+fn ipv6(s: &str) -> bool {
+    let (head, tail) = match s.find("::") {
+        Some(i) => (
+            s.get(..i).unwrap_or_default(),
+            Some(s.get(i + 2..).unwrap_or_default()),
+        ),
+        None => (s, None),
+    };
+    // Groups in `part`; `last`: it ends the address (may end in IPv4).
+    let groups = |part: &str, last: bool| -> Option<usize> {
+        if part.is_empty() {
+            return Some(0);
+        }
+        let pieces: Vec<&str> = part.split(':').collect();
+        let mut n = 0;
+        for (k, p) in pieces.iter().enumerate() {
+            if last && k + 1 == pieces.len() && p.contains('.') {
+                n += dotted_quad(p).then_some(2)?;
+            } else if (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_hexdigit()) {
+                n += 1;
+            } else {
+                return None;
+            }
+        }
+        Some(n)
+    };
+    match tail {
+        Some(t) if t.contains("::") => false,
+        Some(t) => {
+            matches!((groups(head, false), groups(t, true)), (Some(a), Some(b)) if a + b <= 7)
+        }
+        None => groups(head, true) == Some(8),
+    }
 }
 
 fn dotted_quad(s: &str) -> bool {
@@ -46,14 +85,14 @@ fn dotted_quad(s: &str) -> bool {
 /// first 8 groups): leaking is the worse mistake. The user agent is the
 /// one exception, see [`mask_user_agent`].
 pub fn mask_text(s: &str) -> String {
-    mask_where(s, |_, _| true)
+    mask_where(s, &|_, _| true)
 }
 
 /// [`mask_text`] for a user agent: a dotted quad right after a product's
 /// `/` is its version (`Chrome/120.0.0.0`, the reduced user agent), which
 /// support needs and which is no one's address.
 pub fn mask_user_agent(s: &str) -> String {
-    mask_where(s, |b, at| {
+    mask_where(s, &|b, at| {
         !(at > 0
             && b.get(at - 1) == Some(&b'/')
             && b.get(at.wrapping_sub(2))
@@ -67,7 +106,7 @@ pub fn mask_user_agent(s: &str) -> String {
 /// scan goes on after it. The mask's `x` ends the run, so nothing before
 /// and after a mask can join into a new address; a position where no
 /// substring spells one cannot start one later either.
-fn mask_where(s: &str, masked: impl Fn(&[u8], usize) -> bool) -> String {
+fn mask_where(s: &str, masked: &dyn Fn(&[u8], usize) -> bool) -> String {
     let b = s.as_bytes();
     let mut out = String::new();
     let mut copied = 0;
@@ -337,6 +376,39 @@ mod tests {
             mask_user_agent("proxy 203.0.113.9 Chrome/120.0.0.0"),
             "proxy x.x.x.x Chrome/120.0.0.0"
         );
+    }
+
+    /// Our IPv6 reading accepts whatever std's does (and leading zeros in
+    /// an embedded IPv4 besides).
+    #[test]
+    fn ipv6_agrees_with_std() {
+        for s in [
+            "::",
+            "::1",
+            "1::",
+            "2001:db8::7",
+            "2001:db8:0:0:0:0:0:1",
+            "::ffff:198.51.100.7",
+            "64:ff9b::203.0.113.9",
+            "1:2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:1.2.3.4",
+            "1::2:3:4:5:6:7",
+            ":::",
+            "1:2:3:4:5:6:7",
+            "1:2:3:4:5:6:7:8:9",
+            "1::2::3",
+            ":1::",
+            "12345::",
+            "1:2:3:4:5:6:7::",
+            "::1.2.3",
+            "1.2.3.4",
+            "g::1",
+            "1:2:3:4:5:6:7:1.2.3.4",
+            "::ffff:1.2.3.4:5",
+        ] {
+            assert_eq!(ipv6(s), s.parse::<std::net::Ipv6Addr>().is_ok(), "{s}");
+        }
+        assert!(ipv6("::ffff:010.0.0.1"));
     }
 
     /// No substring spells an address (the scanner's promise).
