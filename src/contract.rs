@@ -50,6 +50,7 @@ fn declarations() -> String {
         crate::charts::catalog::Marker::decl(),
         crate::charts::range::ChartRange::decl(),
         crate::charts::range::LineRange::decl(),
+        crate::charts::range::Series::decl(),
         crate::charts::range::Window::decl(),
         crate::view::Readout::decl(),
         crate::view::events::EventRow::decl(),

@@ -318,3 +318,37 @@ fn time_ticks_fall_on_round_steps() {
     assert_eq!(since_label(ticks[1], t0, t1 - t0), "+1:00");
     assert_eq!(since_label(t0 + 3_725_000.0, t0, 1e6), "+1:02:05");
 }
+
+/// A chart's exported series (CSV, table twin) are its lines' own samples
+/// inside the range, gaps as null: what the chart draws before decimation.
+#[test]
+fn exported_series_are_the_lines_samples_in_the_range() {
+    let session = rtcview::import(SAMPLE).unwrap();
+    let charts = rtcview::charts::metric_charts(&session);
+    let chart = charts
+        .iter()
+        .find(|c| c.metric == "bitrate")
+        .expect("a bitrate chart");
+    let (times, values) = rtcview::charts::catalog::line_data(&session, &chart.lines[0]).unwrap();
+    let all = values.to_f64s();
+    let (t0, t1) = (times[times.len() / 4], times[times.len() / 2]);
+    let series = rtcview::charts::range::chart_series(&session, chart, t0, t1);
+    assert_eq!(series.len(), chart.lines.len());
+    let s = &series[0];
+    assert_eq!(s.label, chart.lines[0].label);
+    let a = times.iter().position(|&t| t >= t0).unwrap();
+    let b = times.iter().rposition(|&t| t <= t1).unwrap();
+    assert_eq!(s.t, times[a..=b].to_vec());
+    let want: Vec<Option<f64>> = all[a..=b]
+        .iter()
+        .map(|&v| v.is_finite().then_some(v))
+        .collect();
+    assert_eq!(s.v, want);
+    assert!(s.v.iter().any(Option::is_some));
+    // Outside the data: nothing.
+    assert!(
+        rtcview::charts::range::chart_series(&session, chart, 0.0, 1.0)
+            .iter()
+            .all(|s| s.t.is_empty())
+    );
+}

@@ -4,7 +4,7 @@
 // cursor (values read out on every chart), a drag selects a range, the
 // wheel zooms (Ctrl/⌘) or pans (Shift), a double-click resets.
 
-import { el } from './dom.js';
+import { el, table, clock, download, csvField } from './dom.js';
 import { lineColors } from './pkg/rtcview.js';
 
 const CHART_HEIGHT = 150;
@@ -80,8 +80,14 @@ export class Charts {
   figure(info) {
     const legend = el('span', { cls: 'legend' });
     info.lines.forEach((l, k) => legend.append(el('span', { cls: 'swatch', attrs: { 'data-line': k } }), el('span', { text: l })));
+    const actions = el('span', { cls: 'chart-actions' });
+    for (const [what, label] of [['png', 'PNG'], ['csv', 'CSV'], ['table', 'Table']]) {
+      const b = el('button', { cls: 'link', text: label, attrs: { type: 'button', 'data-export': what, 'aria-label': `${label} of ${info.title}` } });
+      this.on(b, 'click', () => this.export(fig, info, what));
+      actions.append(b);
+    }
     const fig = el('figure', { cls: 'chart' },
-      el('figcaption', {}, el('span', { cls: 'title', text: info.title }), info.unit ? el('span', { cls: 'unit', text: info.unit }) : null, legend, el('span', { cls: 'readout' })),
+      el('figcaption', {}, el('span', { cls: 'title', text: info.title }), info.unit ? el('span', { cls: 'unit', text: info.unit }) : null, legend, actions, el('span', { cls: 'readout' })),
       el('div', { cls: 'plot' }, el('canvas', { attrs: { height: CHART_HEIGHT, 'aria-label': `${info.title} chart`, role: 'img', tabindex: '0' } }), el('span', { cls: 'selection' })));
     fig.querySelector('.selection').hidden = true;
     fig.dataset.id = info.id;
@@ -92,6 +98,40 @@ export class Charts {
     this.attachInput(fig);
     this.observer.observe(fig);
     return fig;
+  }
+
+  /**
+   * A chart's visible range out of the page: `png` (the canvas as drawn,
+   * at the device pixel ratio), `csv` (every sample in the range: time in
+   * ISO and unix ms, a column per line with its unit), `table` (its table
+   * twin under the chart, at most 200 rows, toggled).
+   */
+  export(fig, info, what) {
+    if (!this.viewer) return;
+    const name = `rtcview-${info.pcId}-${info.metric}-${info.statsId}`.replace(/[^A-Za-z0-9._-]+/g, '_');
+    if (what === 'png') {
+      fig.querySelector('canvas').toBlob((b) => b && download(b, `${name}.png`), 'image/png');
+      return;
+    }
+    const { t0, t1 } = this.axis;
+    const series = JSON.parse(this.viewer.chartSeries(info.id, t0, t1));
+    const times = [...new Set(series.flatMap((s) => s.t))].sort((a, b) => a - b);
+    const at = series.map((s) => new Map(s.t.map((t, k) => [t, s.v[k]])));
+    const unit = info.unit ? ` (${info.unit})` : '';
+    if (what === 'csv') {
+      const rows = [['time (UTC)', 'unix ms', ...series.map((s) => `${s.label}${unit}`)].map(csvField).join(',')];
+      for (const t of times) rows.push([new Date(t).toISOString(), t, ...at.map((m) => m.get(t))].map(csvField).join(','));
+      download(new Blob([rows.join('\r\n') + '\r\n'], { type: 'text/csv' }), `${name}.csv`);
+      return;
+    }
+    const old = fig.querySelector('table.chart-table');
+    if (old) { old.remove(); return; }
+    const step = Math.max(1, Math.ceil(times.length / 200));
+    const shown = times.filter((_, k) => k % step === 0);
+    const t = table(['Time (UTC)', ...series.map((s) => `${s.label}${unit}`)],
+      shown.map((tt) => [clock(tt, true), ...at.map((m) => { const v = m.get(tt); return v == null ? null : Number(v).toFixed(Math.abs(v) < 10 ? 2 : 0); })]), 'chart-table');
+    t.prepend(el('caption', { text: `${info.title}, ${this.axis.label()}${step > 1 ? `, every ${step}th of ${times.length} samples` : `, ${times.length} samples`}` }));
+    fig.append(t);
   }
 
   /** Redraws the visible charts and readouts at the next animation frame. */

@@ -11,6 +11,24 @@ export function el(tag, opts = {}, ...children) {
   return e;
 }
 
+/** Saves `blob` as a download named `name`. */
+export function download(blob, name) {
+  const a = el('a', { attrs: { href: URL.createObjectURL(blob), download: name } });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 0);
+}
+
+/** A CSV field: quoted when it needs it; a leading =, +, - or @ defused
+ *  (spreadsheets run such text as a formula). */
+export function csvField(x) {
+  if (x == null) return '';
+  let s = String(x);
+  if (typeof x === 'string' && /^[=+\-@]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
 /** A text node; `–` for nothing. */
 export const txt = (s) => document.createTextNode(s == null ? '–' : String(s));
 

@@ -184,6 +184,16 @@ export type LineRange = { label: string, samples: number, mean: number, min: num
  */
 worst: Window | null, };
 
+export type Series = { label: string, 
+/**
+ * Unix ms.
+ */
+t: Array<number>, 
+/**
+ * Non-finite values (gaps) are `null`.
+ */
+v: Array<number | null>, };
+
 export type Window = { startMs: number, endMs: number, mean: number, };
 
 export type Readout = { label: string, value: number | null, };

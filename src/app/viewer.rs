@@ -315,6 +315,23 @@ impl Viewer {
     }
 
     /// The values of chart `id`'s lines in effect at `t` (JSON).
+    /// A chart's lines over `t0..=t1`, sample by sample
+    /// (`charts::range::chart_series`), as JSON: its CSV export and table.
+    #[wasm_bindgen(js_name = chartSeries)]
+    pub fn chart_series(&self, id: &str, t0: f64, t1: f64) -> String {
+        self.chart(id).map_or_else(
+            || "[]".into(),
+            |c| {
+                json(&crate::charts::range::chart_series(
+                    &self.session,
+                    c,
+                    t0,
+                    t1,
+                ))
+            },
+        )
+    }
+
     #[wasm_bindgen(js_name = valuesAt)]
     pub fn values_at(&self, id: &str, t: f64) -> String {
         let Some(chart) = self.chart(id) else {

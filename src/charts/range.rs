@@ -95,6 +95,54 @@ pub fn chart_range(session: &Session, chart: &Chart, t0: f64, t1: f64) -> Vec<Li
         .collect()
 }
 
+/// One line's samples inside a range, as the chart draws them before
+/// decimation: the data behind a chart's CSV export and its table twin.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Series<'a> {
+    pub label: &'a str,
+    /// Unix ms.
+    pub t: Vec<f64>,
+    /// Non-finite values (gaps) are `null`.
+    pub v: Vec<Option<f64>>,
+}
+
+/// Every line of `chart` over `t0..=t1`, sample by sample.
+pub fn chart_series<'a>(session: &Session, chart: &'a Chart, t0: f64, t1: f64) -> Vec<Series<'a>> {
+    chart
+        .lines
+        .iter()
+        .map(|l| {
+            let mut out = Series {
+                label: &l.label,
+                t: Vec::new(),
+                v: Vec::new(),
+            };
+            if let Some((times, values)) = line_data(session, l) {
+                let a = times.partition_point(|t| *t < t0);
+                let b = times.partition_point(|t| *t <= t1);
+                out.t = times.get(a..b).unwrap_or_default().to_vec();
+                let finite = |x: f64| x.is_finite().then_some(x);
+                out.v = match &values {
+                    LineValues::F64(v) => v
+                        .get(a..b)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|&x| finite(x))
+                        .collect(),
+                    LineValues::F32(v) => v
+                        .get(a..b)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|&x| finite(f64::from(x)))
+                        .collect(),
+                };
+            }
+            out
+        })
+        .collect()
+}
+
 /// [`chart_range`] for one line's samples inside the range.
 pub fn line_range(label: &str, times: &[f64], values: &[f64], low: bool) -> Option<LineRange> {
     // Prefix sums of the finite values: any window's mean in O(1).

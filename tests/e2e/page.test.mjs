@@ -757,3 +757,50 @@ test('a webrtc-internals dump of 300 MB cut short opens on what was read, with t
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('chart exports: PNG at the device pixel ratio, CSV of the visible samples with units, a table twin', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 2, acceptDownloads: true });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(base);
+  await page.waitForFunction(() => /^Opened/.test(document.getElementById('status').textContent));
+  await page.click('.rv-zoom-in');
+  const fig = page.locator('[data-pc-index="0"] figure.chart').first();
+  await fig.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(200);
+  const save = async (what) => {
+    const [dl] = await Promise.all([page.waitForEvent('download'), fig.locator(`button[data-export="${what}"]`).click()]);
+    return { name: dl.suggestedFilename(), bytes: readFileSync(await dl.path()) };
+  };
+  const png = await save('png');
+  assert.match(png.name, /^rtcview-.*\.png$/);
+  assert.deepEqual([...png.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  const [w, h] = [png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)];
+  const canvas = await fig.locator('canvas').evaluate((c) => [c.width, c.height, c.clientWidth]);
+  assert.deepEqual([w, h], canvas.slice(0, 2));
+  assert.equal(w, canvas[2] * 2, 'drawn at the device pixel ratio');
+  const csv = (await save('csv')).bytes.toString('utf8').trim().split('\r\n');
+  const unit = await fig.locator('figcaption .unit').textContent().catch(() => '');
+  assert.match(csv[0], /^time \(UTC\),unix ms,/);
+  if (unit) assert.ok(csv[0].includes(`(${unit})`), csv[0]);
+  assert.ok(csv.length > 2, 'samples in the visible range');
+  for (const row of csv.slice(1)) {
+    const [iso, ms, ...vals] = row.split(',');
+    assert.ok(Math.abs(new Date(iso).getTime() - Number(ms)) < 1, row); // ISO holds whole ms
+    assert.ok(vals.every((v) => v === '' || Number.isFinite(Number(v))), row);
+  }
+  // The rows are the visible range's: within the axis's range.
+  const [a, b] = await page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('t')?.split(',').map(Number) ?? [0, Infinity]);
+  assert.ok(csv.slice(1).every((r) => { const t = Number(r.split(',')[1]); return t >= a - 1 && t <= b + 1; }));
+  await fig.locator('button[data-export="table"]').click();
+  const table = fig.locator('table.chart-table');
+  assert.equal(await table.count(), 1);
+  assert.match(await table.locator('caption').textContent(), /samples/);
+  assert.equal(await table.locator('thead th').first().textContent(), 'Time (UTC)');
+  const rows = await table.locator('tbody tr').count();
+  assert.ok(rows > 0 && rows <= 200 && rows <= csv.length - 1, `${rows} rows`);
+  await fig.locator('button[data-export="table"]').click();
+  assert.equal(await table.count(), 0, 'the toggle removes it');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
