@@ -134,6 +134,60 @@ export class Charts {
     fig.append(t);
   }
 
+  /** The sample times of a chart's lines in the visible range. */
+  sampleTimes(fig) {
+    const series = JSON.parse(this.viewer.chartSeries(fig.dataset.id, this.axis.t0, this.axis.t1));
+    return [...new Set(series.flatMap((s) => s.t))].sort((a, b) => a - b);
+  }
+
+  key(fig, e) {
+    if (!this.viewer || e.ctrlKey || e.metaKey || e.altKey) return;
+    const move = { ArrowLeft: -1, ArrowRight: 1 }[e.key];
+    if (move != null || e.key === 'Home' || e.key === 'End') {
+      const times = this.sampleTimes(fig);
+      if (!times.length) return;
+      let k;
+      if (e.key === 'Home') k = 0;
+      else if (e.key === 'End') k = times.length - 1;
+      else {
+        const here = this.cursor == null ? (move > 0 ? -1 : times.length) : times.findIndex((t) => t >= this.cursor);
+        const from = here < 0 ? (this.cursor == null ? -1 : times.length) : here;
+        k = Math.min(times.length - 1, Math.max(0, from + move * (e.shiftKey ? 10 : 1)));
+      }
+      this.setCursor(times[k]);
+      this.announce(fig);
+      e.preventDefault();
+    } else if (e.key === 'Escape') {
+      this.setCursor(null);
+      e.preventDefault();
+    } else if ((e.key === '+' || e.key === '=' || e.key === '-') && this.cursor != null) {
+      this.axis.zoom(e.key === '-' ? 2 : 0.5, this.cursor);
+      e.preventDefault();
+    }
+  }
+
+  /** Says the values at the cursor in the viewer's live region. */
+  announce(fig) {
+    const live = fig.closest('.rv-root')?.querySelector('.rv-live');
+    if (!live || this.cursor == null) return;
+    const vals = JSON.parse(this.viewer.valuesAt(fig.dataset.id, this.cursor));
+    const unit = fig.querySelector('figcaption .unit')?.textContent ?? '';
+    live.textContent = `${fig.querySelector('figcaption .title').textContent} at ${this.axis.text(this.cursor, true)}: ${vals.map((v) => `${v.label} ${v.value == null ? 'no value' : `${Number(v.value).toFixed(v.value < 10 ? 2 : 0)} ${unit}`}`).join(', ')}`;
+  }
+
+  /** The chart in words, for assistive tech (on focus): the range, and per
+   *  line its mean, lowest and highest, and its worst 10 s. */
+  describe(fig) {
+    if (!this.viewer) return;
+    const stats = JSON.parse(this.viewer.rangeStats(fig.dataset.pcId, this.axis.t0, this.axis.t1))
+      .find((c) => c.statsId === fig.dataset.statsId && c.metric === fig.dataset.metric);
+    const unit = fig.querySelector('figcaption .unit')?.textContent ?? '';
+    const n = (x) => Number(x).toFixed(Math.abs(x) < 10 ? 2 : 0);
+    const lines = (stats?.lines ?? []).map((l) => `${l.label}: mean ${n(l.mean)} ${unit}, from ${n(l.min)} to ${n(l.max)}${l.worst ? `, worst 10 s ${n(l.worst.mean)} at ${this.axis.text(l.worst.startMs)}` : ''}`);
+    const values = stats ? `${lines.length ? lines.join('; ') : 'No values in this range'}. ` : '';
+    fig.querySelector('canvas').setAttribute('aria-description', `${this.axis.label()}. ${values}Arrow keys move a cursor sample by sample.`);
+  }
+
   /** Redraws the visible charts and readouts at the next animation frame. */
   schedule() {
     if (this.frame || !this.viewer) return;
@@ -246,6 +300,12 @@ export class Charts {
       }
     });
     on(canvas, 'mouseleave', () => this.setCursor(null));
+    // The keyboard: with a chart focused, ← / → move the time cursor one
+    // sample (Shift: ten), Home / End to the range's ends, Escape clears
+    // it; the values at the cursor are announced (live region). + / −
+    // zoom around it. The page's own shortcuts (pan) do not see these.
+    on(canvas, 'focus', () => this.describe(fig));
+    on(canvas, 'keydown', (e) => this.key(fig, e));
     on(canvas, 'mousedown', (e) => {
       const t = this.timeAt(fig, e.clientX);
       if (t == null) return;

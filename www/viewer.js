@@ -43,7 +43,9 @@ export function createUI(root, options = {}) {
   root.classList.add('rv-root');
   const bar = toolbarElement();
   const sessionBox = el('div', { cls: 'rv-session' });
-  root.append(bar, sessionBox);
+  // Where a chart's keyboard cursor says its values (charts.js announce).
+  const live = el('div', { cls: 'rv-live', attrs: { 'aria-live': 'polite', role: 'status' } });
+  root.append(bar, sessionBox, live);
   const q = (sel) => root.querySelector(sel);
   // The view state for links: reported after changes settle.
   let viewTimer = 0;
@@ -416,6 +418,7 @@ export function createUI(root, options = {}) {
       life.abort();
       bar.remove();
       sessionBox.remove();
+      live.remove();
       root.classList.remove('rv-root');
     },
   };

@@ -72,7 +72,9 @@ pub fn score_explanation() -> String {
 /// On failure throws a JS `Error` whose `name` is the error kind
 /// (`unrecognized`, `empty`, `too_large`, ...) and whose `message` is for
 /// people, so the page can show both.
-#[wasm_bindgen(js_name = summarizeDump)]
+///
+/// Not exported to JS (the page summarizes in the worker): for the browser
+/// tests, which check the wasm build's import and summary.
 pub fn summarize_dump(bytes: &[u8]) -> Result<String, JsValue> {
     let session = crate::formats::import(bytes).map_err(import_error)?;
     serde_json::to_string(&crate::summary::summarize(&session))

@@ -193,9 +193,10 @@ pub struct Viewer {
     pub(crate) summary_json: Option<String>,
 }
 
-#[wasm_bindgen]
+/// Not exported to JS (the page imports in the worker, `ViewerLoader`):
+/// for the browser tests, which start from bytes.
 impl Viewer {
-    /// Imports a dump. Throws an `Error` named after the error kind.
+    /// Imports a dump. Fails with an `Error` named after the error kind.
     pub fn open(bytes: &[u8]) -> Result<Viewer, JsValue> {
         let session = crate::formats::import(bytes).map_err(import_error)?;
         let metric = metric_charts(&session);
@@ -206,6 +207,10 @@ impl Viewer {
             summary_json: None,
         })
     }
+}
+
+#[wasm_bindgen]
+impl Viewer {
 
     /// The `rtcview-summary/1` document.
     pub fn summary(&mut self) -> String {

@@ -804,3 +804,52 @@ test('chart exports: PNG at the device pixel ratio, CSV of the visible samples w
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a chart by keyboard: the cursor moves sample by sample, its values are announced, and the chart describes itself', async () => {
+  const { page, problems } = await openPage();
+  const canvas = page.locator('[data-pc-index="0"] figure.chart canvas').first();
+  await canvas.scrollIntoViewIfNeeded();
+  const range = await page.textContent('.rv-range');
+  await canvas.focus();
+  const desc = await canvas.getAttribute('aria-description');
+  assert.match(desc, /mean .* from .* to /, desc);
+  await page.keyboard.press('ArrowRight');
+  const live = page.locator('.rv-live');
+  const first = await live.textContent();
+  assert.match(first, / at \d\d:\d\d:\d\d\.\d{3}: /, first);
+  const at = (s) => s.match(/ at (\d\d:\d\d:\d\d\.\d{3})/)[1];
+  await page.keyboard.press('ArrowRight');
+  const second = await live.textContent();
+  assert.ok(at(second) > at(first), `${first} -> ${second}`);
+  await page.keyboard.press('Shift+ArrowRight');
+  const third = await live.textContent();
+  const secs = (s) => at(s).split(':').reduce((a, x) => a * 60 + Number(x), 0);
+  assert.ok(secs(third) - secs(second) >= 5 * (secs(second) - secs(first)), `ten samples on: ${second} -> ${third}`);
+  assert.equal(await page.textContent('.rv-range'), range, 'the arrows moved the cursor, not the view');
+  await page.keyboard.press('+');
+  assert.notEqual(await page.textContent('.rv-range'), range, '+ zooms around the cursor');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('[data-pc-index="0"] figure.chart .readout').first().textContent(), '');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('accessibility check (axe-core) on the sample session: no serious or critical violations, in both themes', async () => {
+  const axe = readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+  for (const theme of ['light', 'dark']) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: theme });
+    await page.goto(base);
+    await page.waitForFunction(() => /^Opened/.test(document.getElementById('status').textContent));
+    await page.waitForTimeout(300);
+    // axe is evaluated through the DevTools protocol, which the page's CSP
+    // does not govern (it forbids inline scripts, rightly).
+    await page.evaluate(axe);
+    const result = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    });
+    const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(bad, [], `${theme}: ${JSON.stringify(bad, null, 1)}`);
+    await page.close();
+  }
+});
