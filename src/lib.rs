@@ -21,6 +21,8 @@ pub mod json;
 pub mod memo;
 pub mod metrics;
 pub mod model;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod report;
 pub mod summary;
 pub mod transfer;
 pub mod view;

@@ -151,3 +151,53 @@ fn token_mints_what_the_viewer_verifies() {
         assert!(err.contains("--ttl"), "{ttl}: {err}");
     }
 }
+
+/// `rtcview report`: one HTML file with the verdict, the evidence charts as
+/// inline SVG and the event log; no script, nothing fetched; `--mask`
+/// leaves no address in it.
+#[test]
+fn report_is_one_self_contained_file() {
+    let input = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/scenarios/uplink-loss-5pct/a.rtcstats-page.gz"
+    );
+    let dir = std::env::temp_dir().join(format!("rtcview-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("report.html");
+    let masked = dir.join("masked.html");
+    let (code, _, err) = rtcview(&["report", input, "-o", out.to_str().unwrap()], b"");
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = rtcview(
+        &["report", "--mask", input, "-o", masked.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    let masked = std::fs::read_to_string(&masked).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(html.starts_with("<!doctype html>"));
+    for needle in [
+        "outbound-loss",
+        "Outbound audio: the far end lost",
+        "<svg",
+        "Event log: peer connection PC_0",
+        "packetsLost",
+    ] {
+        assert!(html.contains(needle), "{needle}");
+    }
+    assert!(
+        html.matches("<svg").count() >= 2,
+        "the loss findings' charts"
+    );
+    let lower = html.to_ascii_lowercase();
+    for bad in [
+        "<script", " src=", " href=", "url(", "@import", "<link", "<iframe", "<object",
+    ] {
+        assert!(!lower.contains(bad), "{bad}");
+    }
+    // The dump's addresses: shown unmasked, gone masked.
+    assert!(html.contains("203.0.113.11"));
+    assert!(!masked.contains("203.0.113.") && masked.contains("x.x.x.x"));
+    let (code, _, _) = rtcview(&["report", input], b"");
+    assert_eq!(code, 64, "no -o: usage");
+}

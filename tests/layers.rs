@@ -30,6 +30,7 @@ const MAY_DEPEND_ON: &[(&str, &[&str])] = &[
     ("view", &["charts", "findings", "metrics", "model"]),
     ("transfer", &["charts", "model", "error"]),
     ("embed", &["summary", "model", "error"]),
+    ("report", &["summary", "charts", "view", "model"]),
 ];
 
 /// Modules that sit above every layer; `contract` (test-only) declares the types every layer hands to JS.

@@ -211,7 +211,6 @@ impl Viewer {
 
 #[wasm_bindgen]
 impl Viewer {
-
     /// The `rtcview-summary/1` document.
     pub fn summary(&mut self) -> String {
         let session = &self.session;

@@ -6,6 +6,9 @@
 //! are analyzed in parallel on all cores.
 //! `rtcview token --key private.pem --kid K --iss I --aud A [...]` mints an
 //! embed login token (docs/embedding.md).
+//! `rtcview report [--mask] IN -o OUT.html` writes a self-contained HTML
+//! report (`rtcview::report`); `--mask` masks addresses and ICE
+//! credentials as the embedded viewer does without `read:deobfuscated`.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
@@ -21,6 +24,7 @@ mod cli {
 
     const USAGE: &str = "usage: rtcview summary <file|->
        rtcview findings [--json] <file>...
+       rtcview report [--mask] <file> -o <report.html>
        rtcview token --key private.pem --kid KID --iss ISSUER --aud AUDIENCE [--ttl 10m]
                      [--alg RS256|ES256] [--sub SUBJECT] [--appid APPID] [--session-url URL]
                      [--permission P]... [--filter KEY=VALUE]...
@@ -33,6 +37,7 @@ mod cli {
                 _ => usage(),
             },
             Some("findings") => findings::run(args.get(1..).unwrap_or_default()),
+            Some("report") => report(args.get(1..).unwrap_or_default()),
             Some("token") => match token::mint(args.get(1..).unwrap_or_default()) {
                 Ok(t) => {
                     println!("{t}");
@@ -48,6 +53,52 @@ mod cli {
                 0
             }
             _ => usage(),
+        }
+    }
+
+    /// `report [--mask] IN -o OUT`.
+    fn report(args: &[String]) -> i32 {
+        let mut mask = false;
+        let (mut input, mut output) = (None, None);
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "--mask" => mask = true,
+                "-o" => output = it.next(),
+                _ if input.is_none() => input = Some(a),
+                _ => return usage(),
+            }
+        }
+        let (Some(input), Some(output)) = (input, output) else {
+            return usage();
+        };
+        let bytes = match read_input(input) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error[io]: {input}: {e}");
+                return 1;
+            }
+        };
+        let mut session = match rtcview::import(&bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error[{}]: {input}: {e}", e.kind.as_str());
+                return 1;
+            }
+        };
+        if mask {
+            rtcview::embed::mask::mask_session(&mut session);
+        }
+        let name = std::path::Path::new(input)
+            .file_name()
+            .map_or_else(|| input.clone(), |n| n.to_string_lossy().into_owned());
+        let html = rtcview::report::report(&session, &name);
+        match std::fs::write(output, html) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error[io]: {output}: {e}");
+                1
+            }
         }
     }
 

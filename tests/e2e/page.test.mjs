@@ -853,3 +853,29 @@ test('accessibility check (axe-core) on the sample session: no serious or critic
     await page.close();
   }
 });
+
+test('the report (rtcview report) reads with JavaScript off and every request blocked: verdict, charts, log', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(`${tmpdir()}/rv-report-`);
+  const out = `${dir}/report.html`;
+  execFileSync('cargo', ['run', '--quiet', '--bin', 'rtcview', '--', 'report', FIXTURES + 'scenarios/uplink-loss-5pct/a.rtcstats-page.gz', '-o', out], { stdio: 'inherit' });
+  const html = readFileSync(out, 'utf8');
+  rmSync(dir, { recursive: true });
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1100, height: 900 } });
+  const requests = [];
+  await context.route('**/*', (r) => { requests.push(r.request().url()); return r.abort(); });
+  const page = await context.newPage();
+  await page.setContent(html);
+  assert.deepEqual(requests, [], 'the report asks for nothing');
+  assert.match(await page.textContent('body'), /Outbound audio: the far end lost [\d.]+ % of its packets/);
+  const charts = page.locator('figure svg');
+  assert.ok(await charts.count() >= 2);
+  const box = await charts.first().boundingBox();
+  assert.ok(box.width >= 700 && box.height >= 150, JSON.stringify(box));
+  assert.ok(await page.locator('figure svg polyline, figure svg path').count() > 0, 'lines are drawn');
+  assert.match(await page.textContent('body'), /Event log: peer connection PC_0/);
+  await page.screenshot({ path: `${OUT}report.png` });
+  await context.close();
+});
