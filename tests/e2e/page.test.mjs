@@ -829,7 +829,8 @@ test('a chart by keyboard: the cursor moves sample by sample, its values are ann
   await page.keyboard.press('+');
   assert.notEqual(await page.textContent('.rv-range'), range, '+ zooms around the cursor');
   await page.keyboard.press('Escape');
-  assert.equal(await page.locator('[data-pc-index="0"] figure.chart .readout').first().textContent(), '');
+  // The readout is redrawn at the next animation frame: wait for it.
+  await page.waitForFunction(() => document.querySelector('[data-pc-index="0"] figure.chart .readout').textContent === '', null, { timeout: 5000 });
   assert.deepEqual(problems, []);
   await page.close();
 });
