@@ -22,6 +22,8 @@ pub mod memo;
 pub mod metrics;
 pub mod model;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod redact;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod report;
 pub mod summary;
 pub mod transfer;

@@ -201,3 +201,56 @@ fn report_is_one_self_contained_file() {
     let (code, _, _) = rtcview(&["report", input], b"");
     assert_eq!(code, 64, "no -o: usage");
 }
+
+/// `rtcview redact`: gzip in, gzip out, no address left but documentation
+/// ones, and the copy still opens; `--keep-private` keeps private ranges;
+/// stdin to stdout.
+#[test]
+fn redact_writes_the_input_format_without_addresses() {
+    use std::io::Read;
+    let input = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/scenarios/turn-tcp/a.rtcstats-page.gz"
+    );
+    let dir = std::env::temp_dir().join(format!("rtcview-redact-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("redacted.gz");
+    let (code, _, err) = rtcview(&["redact", input, "-o", out.to_str().unwrap()], b"");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("addresses"), "the closing line: {err}");
+    let gz = std::fs::read(&out).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(gz.starts_with(&[0x1f, 0x8b]), "gzip in, gzip out");
+    let mut text = Vec::new();
+    flate2::read::MultiGzDecoder::new(gz.as_slice())
+        .read_to_end(&mut text)
+        .unwrap();
+    assert!(rtcview::redact::addresses::leaks(&text, false).is_empty());
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.contains("a=ice-ufrag:ufrag1") && text.contains("a=ice-pwd:redactedpassword00000001")
+    );
+    assert!(
+        text.contains("\"credential\":\"•••\""),
+        "the TURN credential"
+    );
+    let session = rtcview::import(text.as_bytes()).unwrap();
+    assert_eq!(session.peer_connections.len(), 1);
+
+    let line = "[\"onicecandidate\",\"PC_0\",{\"candidate\":\"candidate:1 1 udp 1 10.1.2.3 5000 typ host\",\"address\":\"8.8.4.4\"},1]\n";
+    let (code, kept, err) = rtcview(
+        &["redact", "--keep-private", "-", "-o", "-"],
+        line.as_bytes(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        kept,
+        "[\"onicecandidate\",\"PC_0\",{\"candidate\":\"candidate:1 1 udp 1 10.1.2.3 5000 typ host\",\"address\":\"192.0.2.1\"},1]\n"
+    );
+    let (_, all, _) = rtcview(&["redact", "-", "-o", "-"], line.as_bytes());
+    assert!(
+        all.contains(" 192.0.2.1 5000") && all.contains("\"192.0.2.2\""),
+        "{all}"
+    );
+    assert_eq!(rtcview(&["redact", input], b"").0, 64, "no -o: usage");
+}

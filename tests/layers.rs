@@ -31,6 +31,7 @@ const MAY_DEPEND_ON: &[(&str, &[&str])] = &[
     ("transfer", &["charts", "model", "error"]),
     ("embed", &["summary", "model", "error"]),
     ("report", &["summary", "charts", "view", "model"]),
+    ("redact", &["embed", "model"]),
 ];
 
 /// Modules that sit above every layer; `contract` (test-only) declares the types every layer hands to JS.

@@ -316,3 +316,32 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// A redacted text holds no substring that spells an address other
+    /// than a documentation address, whatever the spelling and whatever
+    /// touches it; and the same address, however often it recurs, becomes
+    /// the same replacement (issue 16).
+    #[test]
+    fn redacted_text_holds_no_address_and_maps_consistently(
+        addr in address_spellings(),
+        before in prop::sample::select(vec!["", " ", ":", "=", "@", "//", "https://", "wss://user:pw@", "[", "address:", "a", "host:", "c=IN IP6 ", "raddr ", "ab:cd:", "\"ip\":\""]),
+        after in prop::sample::select(vec!["", " ", ":3478", "]:443", "/path?q=1", "%en0", ".", ".5", ":ff", "a", " typ host", "\r\n", "\","]),
+        again in address_spellings(),
+        keep_private in any::<bool>(),
+    ) {
+        use rtcview::redact::{addresses::leaks, redact, Options};
+        let options = Options { keep_private };
+        let text = format!("{before}{addr}{after}{again}");
+        let (out, _) = redact(text.as_bytes(), options);
+        let left = leaks(&out, keep_private);
+        prop_assert!(left.is_empty(), "{text:?} redacted to {:?} still holds {left:?}", String::from_utf8_lossy(&out));
+
+        let twice = format!("{addr} | {addr}");
+        let (out, _) = redact(twice.as_bytes(), options);
+        let out = String::from_utf8_lossy(&out).into_owned();
+        let halves: Vec<&str> = out.split(" | ").collect();
+        prop_assert_eq!(halves.len(), 2, "{}", out);
+        prop_assert_eq!(halves[0], halves[1], "{} redacted to {}", twice, out);
+    }
+}

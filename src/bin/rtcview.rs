@@ -9,6 +9,10 @@
 //! `rtcview report [--mask] IN -o OUT.html` writes a self-contained HTML
 //! report (`rtcview::report`); `--mask` masks addresses and ICE
 //! credentials as the embedded viewer does without `read:deobfuscated`.
+//! `rtcview redact [--keep-private] IN -o OUT` writes a copy of a dump in
+//! its own format (gzipped if the input was) with every address and secret
+//! replaced (`rtcview::redact`, docs/redaction.md), streaming, with
+//! progress on stderr.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
@@ -25,6 +29,7 @@ mod cli {
     const USAGE: &str = "usage: rtcview summary <file|->
        rtcview findings [--json] <file>...
        rtcview report [--mask] <file> -o <report.html>
+       rtcview redact [--keep-private] <file|-> -o <out|->
        rtcview token --key private.pem --kid KID --iss ISSUER --aud AUDIENCE [--ttl 10m]
                      [--alg RS256|ES256] [--sub SUBJECT] [--appid APPID] [--session-url URL]
                      [--permission P]... [--filter KEY=VALUE]...
@@ -38,6 +43,7 @@ mod cli {
             },
             Some("findings") => findings::run(args.get(1..).unwrap_or_default()),
             Some("report") => report(args.get(1..).unwrap_or_default()),
+            Some("redact") => redact::run(args.get(1..).unwrap_or_default()),
             Some("token") => match token::mint(args.get(1..).unwrap_or_default()) {
                 Ok(t) => {
                     println!("{t}");
@@ -99,6 +105,138 @@ mod cli {
                 eprintln!("error[io]: {output}: {e}");
                 1
             }
+        }
+    }
+
+    mod redact {
+        use flate2::bufread::MultiGzDecoder;
+        use flate2::write::GzEncoder;
+        use flate2::Compression;
+        use rtcview::redact::{Options, Redactor, Report};
+        use std::io::{BufRead, BufReader, Read, Write};
+
+        /// Bytes read and redacted at a time.
+        const CHUNK: usize = 1 << 20;
+        /// Progress is reported every this many input bytes.
+        const PROGRESS_EVERY: u64 = 64 << 20;
+
+        /// `redact [--keep-private] IN -o OUT`.
+        pub fn run(args: &[String]) -> i32 {
+            let mut options = Options::default();
+            let (mut input, mut output) = (None, None);
+            let mut it = args.iter();
+            while let Some(a) = it.next() {
+                match a.as_str() {
+                    "--keep-private" => options.keep_private = true,
+                    "-o" => output = it.next(),
+                    _ if input.is_none() => input = Some(a),
+                    _ => return super::usage(),
+                }
+            }
+            let (Some(input), Some(output)) = (input, output) else {
+                return super::usage();
+            };
+            match redact(input, output, options) {
+                Ok(r) => {
+                    eprintln!(
+                        "redacted {} lines ({} MB): {} addresses, {} ufrags, {} passwords, {} fingerprints, {} labels, {} credentials, {} certificates, {} URLs{}{}",
+                        r.lines,
+                        r.bytes_in >> 20,
+                        r.addresses,
+                        r.secrets.ufrags,
+                        r.secrets.passwords,
+                        r.secrets.fingerprints,
+                        r.secrets.labels,
+                        r.secrets.credentials,
+                        r.secrets.certificates,
+                        r.secrets.urls,
+                        if r.masked > 0 { format!(", {} partial addresses masked", r.masked) } else { String::new() },
+                        if r.guarded > 0 { format!(", {} touching replacements replaced again", r.guarded) } else { String::new() },
+                    );
+                    0
+                }
+                Err((place, e)) => {
+                    eprintln!("error[io]: {place}: {e}");
+                    1
+                }
+            }
+        }
+
+        type Failure = (String, std::io::Error);
+
+        fn redact(input: &str, output: &str, options: Options) -> Result<Report, Failure> {
+            let at_in = |e| (input.to_string(), e);
+            let at_out = |e| (output.to_string(), e);
+            let source: Box<dyn Read> = if input == "-" {
+                Box::new(std::io::stdin().lock())
+            } else {
+                Box::new(std::fs::File::open(input).map_err(at_in)?)
+            };
+            let mut source = BufReader::with_capacity(CHUNK, source);
+            // gzip in, gzip out (RFC 1952's magic bytes).
+            let gzipped = source.fill_buf().map_err(at_in)?.starts_with(&[0x1f, 0x8b]);
+            let sink: Box<dyn Write> = if output == "-" {
+                Box::new(std::io::stdout().lock())
+            } else {
+                Box::new(std::fs::File::create(output).map_err(at_out)?)
+            };
+            let mut sink = std::io::BufWriter::with_capacity(CHUNK, sink);
+            let report = if gzipped {
+                let mut encoder = GzEncoder::new(&mut sink, Compression::default());
+                let report = pump(&mut MultiGzDecoder::new(source), &mut encoder, options)
+                    .map_err(|e| e.at(input, output))?;
+                // Written out here, not on drop, where an error is lost.
+                encoder.finish().map_err(at_out)?;
+                report
+            } else {
+                pump(&mut source, &mut sink, options).map_err(|e| e.at(input, output))?
+            };
+            sink.flush().map_err(at_out)?;
+            Ok(report)
+        }
+
+        /// An I/O error on one side.
+        enum Side {
+            In(std::io::Error),
+            Out(std::io::Error),
+        }
+
+        impl Side {
+            fn at(self, input: &str, output: &str) -> Failure {
+                match self {
+                    Side::In(e) => (input.to_string(), e),
+                    Side::Out(e) => (output.to_string(), e),
+                }
+            }
+        }
+
+        fn pump(
+            reader: &mut dyn Read,
+            writer: &mut dyn Write,
+            options: Options,
+        ) -> Result<Report, Side> {
+            let mut redactor = Redactor::new(options);
+            let mut chunk = vec![0u8; CHUNK];
+            let mut out = Vec::with_capacity(CHUNK * 2);
+            let mut reported = 0u64;
+            loop {
+                let n = match reader.read(&mut chunk) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(Side::In(e)),
+                };
+                redactor.push(chunk.get(..n).unwrap_or_default(), &mut out);
+                writer.write_all(&out).map_err(Side::Out)?;
+                out.clear();
+                if redactor.bytes_in() - reported >= PROGRESS_EVERY {
+                    reported = redactor.bytes_in();
+                    eprintln!("redact: {} MB read", reported >> 20);
+                }
+            }
+            let report = redactor.finish(&mut out);
+            writer.write_all(&out).map_err(Side::Out)?;
+            Ok(report)
         }
     }
 

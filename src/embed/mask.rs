@@ -7,11 +7,11 @@ use serde_json::Value;
 
 /// The longest text that can spell an address:
 /// `ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`.
-const LONGEST_ADDRESS: usize = 45;
+pub const LONGEST_ADDRESS: usize = 45;
 
 /// Bytes an address is spelled with (hex digits, `:` and `.`): an address
 /// inside a text is a substring of a run of these.
-fn is_address_byte(b: u8) -> bool {
+pub fn is_address_byte(b: u8) -> bool {
     b.is_ascii_hexdigit() || b == b':' || b == b'.'
 }
 
@@ -62,7 +62,8 @@ fn ipv6(s: &str) -> bool {
     }
 }
 
-fn dotted_quad(s: &str) -> bool {
+/// A dotted quad, leading zeros allowed (`010.0.0.1`).
+pub fn dotted_quad(s: &str) -> bool {
     let mut parts = 0;
     for part in s.split('.') {
         parts += 1;
