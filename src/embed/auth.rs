@@ -213,8 +213,9 @@ impl TokenVerifier {
                 last = AuthError {
                     code: AuthCode::TokenInvalid,
                     message: format!(
-                        "algorithm {:?} does not match key \"{kid}\" ({:?})",
-                        header.alg, key.alg
+                        "algorithm {} does not match key \"{kid}\" ({})",
+                        super::config::alg_name(header.alg),
+                        super::config::alg_name(key.alg)
                     ),
                 };
                 continue;
