@@ -13,6 +13,8 @@ pub mod build;
 pub mod charts;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod contract;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod convert;
 pub mod embed;
 pub mod error;
 pub mod findings;

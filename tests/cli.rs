@@ -254,3 +254,86 @@ fn redact_writes_the_input_format_without_addresses() {
     );
     assert_eq!(rtcview(&["redact", input], b"").0, 64, "no -o: usage");
 }
+
+#[test]
+fn convert_writes_the_other_family() {
+    use std::io::Read;
+    let input = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/scenarios/uplink-loss-5pct/a.internals.txt.gz"
+    );
+    let dir = std::env::temp_dir().join(format!("rtcview-convert-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("a.rtcstats.gz");
+    let (code, _, err) = rtcview(
+        &[
+            "convert",
+            input,
+            "--to",
+            "rtcstats",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.starts_with("converted 1 peer connections,") && err.contains("1 create events added"),
+        "the closing line: {err}"
+    );
+    let gz = std::fs::read(&out).unwrap();
+    assert!(gz.starts_with(&[0x1f, 0x8b]), "an output named .gz is gzip");
+    let mut text = Vec::new();
+    flate2::read::MultiGzDecoder::new(gz.as_slice())
+        .read_to_end(&mut text)
+        .unwrap();
+    let text = String::from_utf8(text).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("RTCStatsDump"));
+    let header: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    assert_eq!(header["fileFormat"], 3);
+    assert_eq!(header["rtcviewConversion"]["from"], "webrtc-internals");
+    // Chrome's writer's shape: plain method names and full reports.
+    let first: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    assert!(
+        first[0].is_string() && first.as_array().unwrap().len() >= 4,
+        "{first}"
+    );
+    assert!(text.contains("[\"getStats\",\"8-1\",{"));
+    let original = rtcview::import(&std::fs::read(input).unwrap()).unwrap();
+    let copy = rtcview::import(text.as_bytes()).unwrap();
+    assert_eq!(copy.source.as_ref().unwrap().format.as_str(), "rtcstats");
+    let findings = |s: &rtcview::Session| {
+        let v = serde_json::to_value(rtcview::summary::summarize(s)).unwrap();
+        v["findings"].clone()
+    };
+    assert_eq!(findings(&copy), findings(&original));
+    assert!(findings(&copy).to_string().contains("outbound-loss"));
+
+    // And back, through stdin and stdout.
+    let (code, json, err) = rtcview(
+        &["convert", "-", "--to", "webrtc-internals", "-o", "-"],
+        text.as_bytes(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(doc["PeerConnections"]["8-1"]["stats"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .any(|k| k.ends_with("-timestamp")));
+    assert_eq!(
+        findings(&rtcview::import(json.as_bytes()).unwrap()),
+        findings(&original)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(
+        rtcview(&["convert", input, "-o", "x"], b"").0,
+        64,
+        "no --to: usage"
+    );
+    assert_eq!(
+        rtcview(&["convert", input, "--to", "csv", "-o", "x"], b"").0,
+        64
+    );
+}

@@ -32,6 +32,7 @@ const MAY_DEPEND_ON: &[(&str, &[&str])] = &[
     ("embed", &["summary", "model", "error"]),
     ("report", &["summary", "charts", "view", "model"]),
     ("redact", &["embed", "model"]),
+    ("convert", &["formats", "model", "error"]),
 ];
 
 /// Modules that sit above every layer; `contract` (test-only) declares the types every layer hands to JS.

@@ -13,6 +13,9 @@
 //! its own format (gzipped if the input was) with every address and secret
 //! replaced (`rtcview::redact`, docs/redaction.md), streaming, with
 //! progress on stderr.
+//! `rtcview convert IN --to webrtc-internals|rtcstats -o OUT` writes the
+//! dump in the other family (`rtcview::convert`, docs/conversion.md); an
+//! output name ending in `.gz` is gzipped.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
@@ -30,6 +33,7 @@ mod cli {
        rtcview findings [--json] <file>...
        rtcview report [--mask] <file> -o <report.html>
        rtcview redact [--keep-private] <file|-> -o <out|->
+       rtcview convert <file|-> --to webrtc-internals|rtcstats -o <out|out.gz|->
        rtcview token --key private.pem --kid KID --iss ISSUER --aud AUDIENCE [--ttl 10m]
                      [--alg RS256|ES256] [--sub SUBJECT] [--appid APPID] [--session-url URL]
                      [--permission P]... [--filter KEY=VALUE]...
@@ -44,6 +48,7 @@ mod cli {
             Some("findings") => findings::run(args.get(1..).unwrap_or_default()),
             Some("report") => report(args.get(1..).unwrap_or_default()),
             Some("redact") => redact::run(args.get(1..).unwrap_or_default()),
+            Some("convert") => convert(args.get(1..).unwrap_or_default()),
             Some("token") => match token::mint(args.get(1..).unwrap_or_default()) {
                 Ok(t) => {
                     println!("{t}");
@@ -101,6 +106,89 @@ mod cli {
         let html = rtcview::report::report(&session, &name);
         match std::fs::write(output, html) {
             Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error[io]: {output}: {e}");
+                1
+            }
+        }
+    }
+
+    /// `convert IN --to FAMILY -o OUT`.
+    fn convert(args: &[String]) -> i32 {
+        let (mut input, mut output, mut target) = (None, None, None);
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "-o" => output = it.next(),
+                "--to" => match it.next().and_then(|t| rtcview::convert::Target::parse(t)) {
+                    Some(t) => target = Some(t),
+                    None => return usage(),
+                },
+                _ if input.is_none() => input = Some(a),
+                _ => return usage(),
+            }
+        }
+        let (Some(input), Some(output), Some(target)) = (input, output, target) else {
+            return usage();
+        };
+        let bytes = match read_input(input) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error[io]: {input}: {e}");
+                return 1;
+            }
+        };
+        let options = rtcview::ImportOptions {
+            max_decoded_bytes: 4 << 30,
+        };
+        let session = match rtcview::import_with(&bytes, &options) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error[{}]: {input}: {e}", e.kind.as_str());
+                return 1;
+            }
+        };
+        drop(bytes);
+        let written = (|| -> std::io::Result<rtcview::convert::Report> {
+            let sink: Box<dyn Write> = if output == "-" {
+                Box::new(std::io::stdout().lock())
+            } else {
+                Box::new(std::fs::File::create(output)?)
+            };
+            let mut sink = std::io::BufWriter::with_capacity(1 << 20, sink);
+            let report = if output.ends_with(".gz") {
+                let mut gz =
+                    flate2::write::GzEncoder::new(&mut sink, flate2::Compression::default());
+                let report = rtcview::convert::convert(&session, target, &mut gz)?;
+                gz.finish()?;
+                report
+            } else {
+                rtcview::convert::convert(&session, target, &mut sink)?
+            };
+            sink.flush()?;
+            Ok(report)
+        })();
+        match written {
+            Ok(r) => {
+                let mut notes = String::new();
+                if r.synthesized_creates > 0 {
+                    notes.push_str(&format!(
+                        "; {} create events added (rtcstats carries the configuration there)",
+                        r.synthesized_creates
+                    ));
+                }
+                if r.skipped_properties > 0 {
+                    notes.push_str(&format!(
+                        "; {} properties not written (a '-' in the name)",
+                        r.skipped_properties
+                    ));
+                }
+                eprintln!(
+                    "converted {} peer connections, {} events, {} stats samples{notes}",
+                    r.peer_connections, r.events, r.samples
+                );
+                0
+            }
             Err(e) => {
                 eprintln!("error[io]: {output}: {e}");
                 1

@@ -115,6 +115,41 @@ impl SessionBuilder {
         self.session.metadata.insert(key.to_string(), value);
     }
 
+    /// A copy written by `rtcview convert` says where it came from and
+    /// carries its source's history-cap diagnostics (`rtcviewConversion`,
+    /// docs/conversion.md): they are restored as the source had them, and
+    /// the importer computes none of its own (a long series in a converted
+    /// webrtc-internals file was never cut by Chrome).
+    pub fn restore_conversion_note(&mut self, note: &Value) {
+        let capped = note.get("capped").and_then(Value::as_array);
+        for c in capped.into_iter().flatten() {
+            let key = c.get("key").and_then(Value::as_str);
+            let message = c.get("message").and_then(Value::as_str);
+            if let (Some(key), Some(message)) = (key, message) {
+                self.warn(Kind::Capped, message.to_string(), Location::key(key));
+            }
+        }
+        // Client-level events, which webrtc-internals has no place for.
+        let events = note.get("clientEvents").and_then(Value::as_array);
+        for e in events.into_iter().flatten() {
+            let Some(name) = e.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            let t_ms = e.get("tMs").and_then(Value::as_f64);
+            let value = e.get("value").cloned().unwrap_or(Value::Null);
+            let mut event = Event::new(t_ms, name, value);
+            if let Some(Value::Array(extras)) = e.get("extras") {
+                event.extras = extras.clone();
+            }
+            self.push_event(None, event);
+        }
+        let mut kept = note.clone();
+        if let Some(o) = kept.as_object_mut() {
+            o.remove("clientEvents");
+        }
+        self.set_metadata("rtcviewConversion", kept);
+    }
+
     pub fn diag(
         &mut self,
         severity: Severity,

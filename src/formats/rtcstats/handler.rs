@@ -166,7 +166,12 @@ impl Handler {
                     .first()
                     .and_then(Value::as_str)
                     .map(str::to_string);
-                self.b.set_pc_configuration(pc_id, event.value.clone());
+                // Old Chrome's configuration was JS-like text, not JSON
+                // (a converted webrtc-internals dump carries it so).
+                match &event.value {
+                    Value::String(text) => self.b.set_pc_configuration_text(pc_id, text.clone()),
+                    v => self.b.set_pc_configuration(pc_id, v.clone()),
+                }
                 if url.is_some() {
                     self.b.set_pc_url(pc_id, url);
                 }

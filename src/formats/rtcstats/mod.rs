@@ -207,6 +207,9 @@ impl LineImporter {
                     self.header_only_file_format = meta
                         .as_object()
                         .is_some_and(|o| o.len() == 1 && o.contains_key("fileFormat"));
+                    if let Some(note) = meta.get("rtcviewConversion") {
+                        self.h.b.restore_conversion_note(note);
+                    }
                     if let Value::Object(o) = meta {
                         for (k, v) in o {
                             self.h.b.set_metadata(&k, v);

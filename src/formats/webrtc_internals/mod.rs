@@ -92,6 +92,10 @@ pub fn import_document(data: &[u8]) -> Result<Session, ImportError> {
             b.set_metadata(key, v.clone());
         }
     }
+    let converted = doc.rtcview_conversion.is_some();
+    if let Some(note) = &doc.rtcview_conversion {
+        b.restore_conversion_note(note);
+    }
     match &doc.get_user_media {
         Some(Value::Array(entries)) => import_get_user_media(&mut b, entries),
         Some(Value::Null) | None => {}
@@ -129,7 +133,7 @@ pub fn import_document(data: &[u8]) -> Result<Session, ImportError> {
                 ),
             }
             if let Some(series) = pc.stats {
-                legacy_stats |= stats::import(&mut b, &pc_id, series.0, why_untimed);
+                legacy_stats |= stats::import(&mut b, &pc_id, series.0, why_untimed, !converted);
             }
         }
     }

@@ -213,6 +213,9 @@ pub struct Document<'a> {
     pub hardware_concurrency: Option<Value>,
     #[serde(rename = "cpuPerformance")]
     pub cpu_performance: Option<Value>,
+    /// Written by `rtcview convert` (see `SessionBuilder::restore_conversion_note`).
+    #[serde(rename = "rtcviewConversion")]
+    pub rtcview_conversion: Option<Value>,
     // rtcstats v0
     #[serde(rename = "peerConnections")]
     pub v0_peer_connections: Option<OrderedMap<Value>>,

@@ -83,12 +83,14 @@ struct Prop<'s, 'a> {
 }
 
 /// Imports one peer connection's stats. Returns true when it holds legacy
-/// (goog) stats.
+/// (goog) stats. `note_caps`: say where Chrome's 1000-point cap cut the
+/// history (not for a converted copy, which carries its source's notes).
 pub fn import(
     b: &mut SessionBuilder,
     pc_id: &str,
     series: Vec<(String, Series<'_>)>,
     why_untimed: &str,
+    note_caps: bool,
 ) -> bool {
     // Group by stats id, keeping first-appearance order.
     let mut order: Vec<&str> = Vec::new();
@@ -258,7 +260,7 @@ pub fn import(
             );
         }
     }
-    if let Some(t0) = capped_from {
+    if let Some(t0) = capped_from.filter(|_| note_caps) {
         b.warn(
             Kind::Capped,
             format!(

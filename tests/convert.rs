@@ -1,0 +1,231 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code: failing loudly is the point
+#![cfg(not(target_arch = "wasm32"))]
+//! `rtcview convert` over every recorded scenario, hand-made fixture and
+//! public dump: the copy in the other family gives the same summary as the
+//! input (same peer connections, states, streams, rates, findings, score),
+//! and converting it back gives the same again. What the conversion changes
+//! by design is named here and nowhere hidden: the source block, the
+//! diagnostics (of the file, not the call), and the event counts that the
+//! families' shapes force (docs/conversion.md).
+
+mod common;
+
+use rtcview::convert::{convert, Target};
+use rtcview::model::Format;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn inputs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut files = Vec::new();
+    for dir in [root.join("rtcstats"), root.join("webrtc-internals")] {
+        files.extend(std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()));
+    }
+    for scenario in std::fs::read_dir(root.join("scenarios")).unwrap() {
+        let scenario = scenario.unwrap().path();
+        files.extend(
+            std::fs::read_dir(scenario)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|x| x == "gz")),
+        );
+    }
+    files.extend(common::public_dumps().unwrap_or_default());
+    files.sort();
+    files
+}
+
+/// The summary without what a conversion changes by design: the source
+/// block and the diagnostics; event counts per connection are returned
+/// apart, to be checked against what the conversion says it added or left.
+fn summary(session: &rtcview::Session) -> (Value, Vec<u64>) {
+    let mut v = serde_json::to_value(rtcview::summary::summarize(session)).unwrap();
+    let o = v.as_object_mut().unwrap();
+    o.remove("source");
+    o.remove("diagnostics");
+    let mut events = Vec::new();
+    for pc in o["peerConnections"].as_array_mut().unwrap() {
+        events.push(pc["events"].as_u64().unwrap());
+        pc.as_object_mut().unwrap().remove("events");
+    }
+    (v, events)
+}
+
+/// The paths where two JSON values differ.
+fn differences(a: &Value, b: &Value, path: &str, out: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, va) in x {
+                match y.get(k) {
+                    Some(vb) => differences(va, vb, &format!("{path}.{k}"), out),
+                    None => out.push(format!("{path}.{k}: missing")),
+                }
+            }
+            for k in y.keys().filter(|k| !x.contains_key(*k)) {
+                out.push(format!("{path}.{k}: added"));
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (va, vb)) in x.iter().zip(y).enumerate() {
+                differences(va, vb, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ if a != b => out.push(format!("{path}: {a} != {b}")),
+        _ => {}
+    }
+}
+
+fn write(session: &rtcview::Session, target: Target) -> (Vec<u8>, rtcview::convert::Report) {
+    let mut out = Vec::new();
+    let report = convert(session, target, &mut out).unwrap();
+    (out, report)
+}
+
+/// `create`/`constraints` events: the only events whose number a
+/// conversion may change (rtcstats carries a configuration only in them).
+fn creates(session: &rtcview::Session) -> Vec<u64> {
+    session
+        .peer_connections
+        .iter()
+        .map(|p| p.events.iter().filter(|e| e.name == "create").count() as u64)
+        .collect()
+}
+
+/// What is wrong with the round trip of one file.
+fn check(path: &Path) -> Vec<String> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).unwrap();
+    let Ok(a) = rtcview::import(&bytes) else {
+        return Vec::new(); // not a dump (the fixtures hold damaged ones)
+    };
+    let from = a.source.as_ref().unwrap().format;
+    let other = match from {
+        Format::Rtcstats => Target::WebrtcInternals,
+        Format::WebrtcInternals => Target::Rtcstats,
+    };
+    let back = match from {
+        Format::Rtcstats => Target::Rtcstats,
+        Format::WebrtcInternals => Target::WebrtcInternals,
+    };
+    let mut failures = Vec::new();
+    let (b_bytes, b_report) = write(&a, other);
+    let b = match rtcview::import(&b_bytes) {
+        Ok(b) => b,
+        Err(e) => return vec![format!("{name}: the converted copy does not import: {e}")],
+    };
+    if b.source.as_ref().unwrap().format == from {
+        failures.push(format!("{name}: the copy is in the same family"));
+    }
+    let (sa, ea) = summary(&a);
+    let (sb, eb) = summary(&b);
+    let mut differ = Vec::new();
+    differences(&sa, &sb, "", &mut differ);
+    // One way: the copy's events are the input's, plus one `create` per
+    // connection that had none (into rtcstats).
+    let added: u64 = creates(&b).iter().sum::<u64>() - creates(&a).iter().sum::<u64>();
+    if added != b_report.synthesized_creates as u64
+        || ea.iter().sum::<u64>() + added != eb.iter().sum::<u64>()
+    {
+        differ.push(format!(
+            "events {ea:?} -> {eb:?} with {added} creates added"
+        ));
+    }
+    same_stats(&a, &b, &mut differ);
+    let (c_bytes, _) = write(&b, back);
+    let c = match rtcview::import(&c_bytes) {
+        Ok(c) => c,
+        Err(e) => return vec![format!("{name}: converted back, it does not import: {e}")],
+    };
+    let (sc, ec) = summary(&c);
+    differences(&sa, &sc, "(back)", &mut differ);
+    if ec != eb {
+        differ.push(format!("(back) events {eb:?} -> {ec:?}"));
+    }
+    if !differ.is_empty() {
+        differ.truncate(10);
+        failures.push(format!(
+            "{name}: summaries differ:\n  {}",
+            differ.join("\n  ")
+        ));
+    }
+    failures
+}
+
+/// Every stats value, not only what the summary derives from them: the same
+/// objects, types, times and values, property by property.
+fn same_stats(a: &rtcview::Session, b: &rtcview::Session, out: &mut Vec<String>) {
+    for (pa, pb) in a.peer_connections.iter().zip(&b.peer_connections) {
+        if pa.stats.len() != pb.stats.len() {
+            out.push(format!(
+                "{}: {} stats objects != {}",
+                pa.id,
+                pa.stats.len(),
+                pb.stats.len()
+            ));
+            continue;
+        }
+        for (oa, ob) in pa.stats.iter().zip(&pb.stats) {
+            let at = format!("{} {}", pa.id, oa.id);
+            if oa.id != ob.id || oa.stats_type != ob.stats_type || oa.times_ms != ob.times_ms {
+                out.push(format!("{at}: id, type or times differ"));
+                continue;
+            }
+            // A column with no value left (a sparse derived series whose
+            // points fell on repeated times) is no data.
+            let names = |o: &rtcview::model::StatsObject| -> Vec<String> {
+                o.columns
+                    .iter()
+                    .filter(|(_, c)| c.has_numbers() || c.has_texts())
+                    .map(|(n, _)| n.clone())
+                    .collect()
+            };
+            let (names_a, names_b) = (names(oa), names(ob));
+            if names_a != names_b {
+                out.push(format!("{at}: properties {names_a:?} != {names_b:?}"));
+                continue;
+            }
+            for name in &names_a {
+                let (ca, cb) = (&oa.columns[name], &ob.columns[name]);
+                for row in 0..oa.times_ms.len() {
+                    let va = (ca.number(row), ca.text(row, &a.strings));
+                    let vb = (cb.number(row), cb.text(row, &b.strings));
+                    if va != vb {
+                        out.push(format!("{at}.{name}[{row}]: {va:?} != {vb:?}"));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn converted_dumps_read_the_same_both_ways() {
+    let files = inputs();
+    assert!(files.len() > 50, "{} inputs", files.len());
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let chunks: Vec<&[PathBuf]> = files.chunks(files.len().div_ceil(threads)).collect();
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .iter()
+            .map(|chunk| {
+                scope.spawn(move || chunk.iter().flat_map(|p| check(p)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
