@@ -12,11 +12,17 @@ wasm-bindgen --target web --no-typescript --out-dir dist/pkg target/wasm32-unkno
 # Twice: the second pass finds another ~2.5 KB gzipped the first made possible.
 node_modules/.bin/wasm-opt -Oz dist/pkg/rtcview_bg.wasm -o dist/pkg/rtcview_bg.wasm
 node_modules/.bin/wasm-opt -Oz dist/pkg/rtcview_bg.wasm -o dist/pkg/rtcview_bg.wasm
+# The sharing tools (redacted copy, conversion, report, summary JSON): the
+# same crate with `--features tools`, its own module, loaded by www/tools.js
+# only when asked for, so outside the viewer's budget (its size is printed).
+cargo build --locked --profile wasm-release --target wasm32-unknown-unknown --lib --features tools
+wasm-bindgen --target web --no-typescript --out-dir dist/tools --out-name tools target/wasm32-unknown-unknown/wasm-release/rtcview.wasm
+node_modules/.bin/wasm-opt -Oz dist/tools/tools_bg.wasm -o dist/tools/tools_bg.wasm
 cp -r www/. dist/
 # JS and CSS minified in place by esbuild (npm, pinned), file by file with
 # no bundling: each module stays a module with the same imports and
 # exports, only smaller (about 10 KB of the gzipped budget).
-node_modules/.bin/esbuild dist/*.js dist/pkg/rtcview.js dist/*.css \
+node_modules/.bin/esbuild dist/*.js dist/pkg/rtcview.js dist/tools/tools.js dist/*.css \
   --minify --outbase=dist --outdir=dist --allow-overwrite --log-level=warning
 # The viewer component is written as small modules (viewer.js wires
 # panels, timeline, lanes, charts, findings, dom) but shipped as one:
@@ -47,6 +53,11 @@ done
 total=$((wasm_gz + js_gz))
 printf '[build] dist/ and pkg/ ready: wasm %d KB (%d KB gzipped), JS+CSS %d KB gzipped; total %d of %d KB budget\n' \
   $((wasm_raw/1024)) $((wasm_gz/1024)) $((js_gz/1024)) $((total/1024)) $((budget/1024))
+tools_gz=$(gzip -9 -c dist/tools/tools_bg.wasm | wc -c)
+for f in dist/tools/tools.js dist/tools.js dist/tools-worker.js; do
+  tools_gz=$((tools_gz + $(gzip -9 -c "$f" | wc -c)))
+done
+printf '[build] sharing tools, loaded on first use: %d KB gzipped\n' $((tools_gz/1024))
 if [ "$total" -gt "$budget" ]; then
   echo "[build] over the size budget" >&2
   exit 1

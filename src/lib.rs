@@ -13,7 +13,7 @@ pub mod build;
 pub mod charts;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod contract;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "tools"))]
 pub mod convert;
 pub mod embed;
 pub mod error;
@@ -23,15 +23,21 @@ pub mod json;
 pub mod memo;
 pub mod metrics;
 pub mod model;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "tools"))]
 pub mod redact;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "tools"))]
 pub mod report;
 pub mod summary;
 pub mod transfer;
 pub mod view;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "tools")))]
+pub mod app;
+/// The page's second wasm module, loaded on first use of its sharing tools
+/// (redacted copy, conversion, report, summary JSON): built with
+/// `--features tools`, it is `app` in that build (scripts/build.sh).
+#[cfg(all(target_arch = "wasm32", feature = "tools"))]
+#[path = "app/tools.rs"]
 pub mod app;
 
 pub use error::{Diagnostic, ImportError, Kind};

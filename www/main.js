@@ -99,7 +99,8 @@ function show(viewer, name) {
   if (restoreOnce) { ui.restoreView(restoreOnce); restoreOnce = null; }
 }
 const openJob = (job, name) => load(job, name, (v) => show(v, name), showError);
-const open = (source, name) => { const j = jobFor(source, name); openJob(j.job, j.name); };
+let shown = []; // [source, name] of the dump on screen, for the sharing tools
+const open = (source, name) => { const j = jobFor(source, name); shown = [source, j.name]; openJob(j.job, j.name); };
 const openFile = (file) => open(file);
 const openUrl = (url, label) => { setStatus(`Fetching ${label}…`); open(url, label); };
 const openBytes = (bytes, name) => open(bytes, name);
@@ -113,6 +114,7 @@ function urlParam() {
 function standalone() {
   $('file').addEventListener('change', (e) => e.target.files[0] && openFile(e.target.files[0]));
   $('sample').addEventListener('click', () => openUrl(SAMPLE, 'the sample session'));
+  $('tools').onclick = () => import('./tools.js').then((m) => m.default(...shown));
   let depth = 0;
   addEventListener('dragenter', (e) => { e.preventDefault(); depth++; document.body.classList.add('dragging'); });
   addEventListener('dragover', (e) => e.preventDefault());

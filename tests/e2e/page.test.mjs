@@ -851,6 +851,15 @@ test('accessibility check (axe-core) on the sample session: no serious or critic
     });
     const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     assert.deepEqual(bad, [], `${theme}: ${JSON.stringify(bad, null, 1)}`);
+    // The "Share…" dialog, open (modal: axe sees what is not inert).
+    await page.click('#tools');
+    await page.locator('dialog.rv-tools').waitFor({ state: 'visible' });
+    const inDialog = await page.evaluate(async () => {
+      const r = await window.axe.run(document.querySelector('dialog.rv-tools'), { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    });
+    const badInDialog = inDialog.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(badInDialog, [], `${theme}, sharing dialog: ${JSON.stringify(badInDialog, null, 1)}`);
     await page.close();
   }
 });
@@ -879,4 +888,65 @@ test('the report (rtcview report) reads with JavaScript off and every request bl
   assert.match(await page.textContent('body'), /Event log: peer connection PC_0/);
   await page.screenshot({ path: `${OUT}report.png` });
   await context.close();
+});
+
+test('sharing tools: a redacted copy, the other format, the report and the summary, made in the page', async () => {
+  const { gunzipSync } = await import('node:zlib');
+  const { page, problems } = await openPage();
+  const name = 'internals-chrome144-2pc.txt';
+  const original = readFileSync(DUMPS + name);
+  await dropFile(page, name, original);
+  const connections = async () => [...new Set((await page.textContent('.rv-session')).match(/Peer connection \S+/g))].sort();
+  const before = await connections();
+  assert.equal(before.length, 2, before.join(' | '));
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.click('#tools');
+  const dialog = page.locator('dialog.rv-tools');
+  await dialog.waitFor({ state: 'visible' });
+  const make = async (op) => {
+    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), dialog.locator(`button[data-op="${op}"]`).click()]);
+    await page.waitForFunction(() => /^Saved /.test(document.querySelector('.rv-tools-status').textContent));
+    return { file: dl.suggestedFilename(), bytes: readFileSync(await dl.path()), status: await dialog.locator('.rv-tools-status').textContent() };
+  };
+  // Redacted: same format, no address of the input left (documentation
+  // addresses aside), and it opens.
+  const redacted = await make('redact');
+  assert.equal(redacted.file, 'internals-chrome144-2pc.redacted.txt');
+  assert.match(redacted.status, /\d+ addresses/);
+  const text = redacted.bytes.toString('utf8');
+  const doc = /^(192\.0\.2|198\.51\.100|203\.0\.113)\./;
+  const addresses = [...new Set(original.toString('utf8').match(/\b(?:\d{1,3}\.){3}\d{1,3}\b/g) ?? [])]
+    .filter((a) => !doc.test(a) && a.split('.').every((o) => Number(o) < 256) && !/^0\.|\.0\.0$/.test(a));
+  assert.ok(addresses.length > 0, 'the input has addresses');
+  for (const a of addresses) assert.ok(!text.includes(a), `${a} survived`);
+  assert.ok(JSON.parse(text).PeerConnections, 'still a webrtc-internals dump');
+  // In the other family: Chrome's rtcstats writer's shape.
+  const rtcstats = await make('rtcstats');
+  assert.equal(rtcstats.file, 'internals-chrome144-2pc.rtcstats');
+  assert.match(rtcstats.bytes.toString('utf8'), /^RTCStatsDump\n\{"fileFormat":3/);
+  // The report and the summary.
+  const report = await make('report');
+  assert.equal(report.file, 'internals-chrome144-2pc.report.html');
+  assert.match(report.bytes.toString('utf8'), /^<!doctype html>/i);
+  const summary = JSON.parse((await make('summary')).bytes.toString('utf8'));
+  assert.equal(summary.schema, 'rtcview-summary/1');
+  assert.equal(summary.peerConnections.length, 2);
+  // Made here: nothing but the page's own files was requested.
+  assert.ok(requests.every((u) => u.startsWith(base) || u.startsWith('blob:')), requests.join('\n'));
+  await page.screenshot({ path: OUT + 'tools.png' });
+  await page.keyboard.press('Escape');
+  // The converted copy opens, with the same connections.
+  await dropFile(page, rtcstats.file, rtcstats.bytes);
+  assert.equal(await page.textContent('#status'), `Opened ${rtcstats.file}.`);
+  assert.deepEqual(await connections(), before);
+  // gzip in, gzip out.
+  const gz = readFileSync(FIXTURES + 'scenarios/turn-tcp/a.rtcstats-page.gz');
+  await dropFile(page, 'a.rtcstats-page.gz', gz);
+  await page.click('#tools');
+  const copy = await make('redact');
+  assert.equal(copy.file, 'a.rtcstats-page.redacted.gz');
+  assert.match(gunzipSync(copy.bytes).toString('utf8'), /^RTCStatsDump\n/);
+  assert.deepEqual(problems, []);
+  await page.close();
 });

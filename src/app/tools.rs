@@ -1,0 +1,80 @@
+//! The page's sharing tools (wasm32, `--features tools`): the same code as
+//! `rtcview redact`, `convert`, `report` and `summary`, as a second wasm
+//! module that the page loads only when one of them is asked for
+//! (www/tools.js), so that the viewer's own module stays in its size budget.
+//! It touches no `web-sys`: bytes in, bytes out; the worker around it
+//! (www/tools-worker.js) streams files and does the gzip.
+
+use crate::convert::Target;
+use crate::redact::{Options, Redactor};
+use wasm_bindgen::prelude::*;
+
+/// An error for the page: a JS `Error` named after its kind.
+fn error(kind: &str, message: &str) -> JsValue {
+    let err = js_sys::Error::new(message);
+    err.set_name(kind);
+    JsValue::from(err)
+}
+
+/// `rtcview redact` over a stream: push the dump's (gunzipped) bytes as
+/// they are read, take the redacted bytes back each time.
+#[wasm_bindgen]
+pub struct RedactStream {
+    redactor: Redactor,
+    out: Vec<u8>,
+    summary: String,
+}
+
+#[wasm_bindgen]
+impl RedactStream {
+    #[wasm_bindgen(constructor)]
+    pub fn new(keep_private: bool) -> RedactStream {
+        RedactStream {
+            redactor: Redactor::new(Options { keep_private }),
+            out: Vec::new(),
+            summary: String::new(),
+        }
+    }
+
+    /// The redacted text of the lines this chunk completed.
+    pub fn push(&mut self, chunk: &[u8]) -> Vec<u8> {
+        self.redactor.push(chunk, &mut self.out);
+        std::mem::take(&mut self.out)
+    }
+
+    /// The rest; what was replaced is then in [`Self::summary`].
+    pub fn finish(&mut self) -> Vec<u8> {
+        let redactor = std::mem::replace(&mut self.redactor, Redactor::new(Options::default()));
+        let r = redactor.finish(&mut self.out);
+        let s = &r.secrets;
+        self.summary = format!(
+            "{} addresses, {} ICE ufrags, {} passwords, {} fingerprints, {} labels, {} TURN credentials, {} URLs replaced",
+            r.addresses, s.ufrags, s.passwords, s.fingerprints, s.labels, s.credentials, s.urls
+        );
+        std::mem::take(&mut self.out)
+    }
+
+    /// What was replaced, for the page to say (after [`Self::finish`]).
+    pub fn summary(&self) -> String {
+        self.summary.clone()
+    }
+}
+
+/// One whole-dump tool: `report` (HTML), `summary` (JSON), or a conversion
+/// (`webrtc-internals`, `rtcstats`), of the dump's bytes (gzip or not).
+#[wasm_bindgen]
+pub fn tool(bytes: &[u8], name: &str, op: &str) -> Result<Vec<u8>, JsValue> {
+    let session = crate::import(bytes).map_err(|e| error(e.kind.as_str(), &e.to_string()))?;
+    match op {
+        "report" => Ok(crate::report::report(&session, name).into_bytes()),
+        "summary" => serde_json::to_vec_pretty(&crate::summary::summarize(&session))
+            .map_err(|e| error("error", &e.to_string())),
+        other => {
+            let target = Target::parse(other).ok_or_else(|| error("error", "unknown tool"))?;
+            let mut out = Vec::new();
+            crate::convert::convert(&session, target, &mut out)
+                .map_err(|e| error("error", &e.to_string()))?;
+            Ok(out)
+        }
+    }
+}

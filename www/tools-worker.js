@@ -1,0 +1,62 @@
+// The sharing tools' worker (tools.js): reads the dump again (the File, the
+// URL or the bytes the page opened), runs the tool in its own wasm module
+// (src/app/tools.rs) and posts the copy back as a Blob. A redacted copy is
+// made as the file streams through (gzip in, gzip out, by the browser's own
+// (De)CompressionStream); the other tools read the whole dump, as the
+// viewer does.
+import init, { RedactStream, tool } from './tools/tools.js';
+
+const ready = init();
+
+async function blobOf(source) {
+  if (source instanceof Blob) return source;
+  if (typeof source === 'string') {
+    const res = await fetch(source, { credentials: 'omit', cache: 'no-store' });
+    if (!res.ok) throw new Error(`could not fetch the dump again (HTTP ${res.status})`);
+    return res.blob();
+  }
+  return new Blob([source]);
+}
+
+async function redact(blob, keepPrivate) {
+  const head = new Uint8Array(await blob.slice(0, 2).arrayBuffer());
+  const gzipped = head[0] === 0x1f && head[1] === 0x8b;
+  let stream = blob.stream();
+  if (gzipped) stream = stream.pipeThrough(new DecompressionStream('gzip'));
+  const r = new RedactStream(keepPrivate);
+  const parts = [];
+  let read = 0;
+  let last = 0;
+  try {
+    const reader = stream.getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      parts.push(r.push(value));
+      read += value.length;
+      if (read - last > 16 * 1048576) { last = read; postMessage({ progress: read }); }
+    }
+    parts.push(r.finish());
+    const note = r.summary();
+    let out = new Blob(parts);
+    if (gzipped) out = await new Response(out.stream().pipeThrough(new CompressionStream('gzip'))).blob();
+    return { blob: out, note, gzipped };
+  } finally {
+    r.free();
+  }
+}
+
+onmessage = async ({ data }) => {
+  try {
+    await ready;
+    const blob = await blobOf(data.source);
+    if (data.op === 'redact') {
+      postMessage(await redact(blob, data.keepPrivate));
+    } else {
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      postMessage({ blob: new Blob([tool(bytes, data.name, data.op)]) });
+    }
+  } catch (e) {
+    postMessage({ error: `${e?.name || 'error'}: ${e?.message || e}` });
+  }
+};
