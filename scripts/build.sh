@@ -10,14 +10,16 @@ mkdir -p dist/pkg
 wasm-bindgen --target web --no-typescript --out-dir dist/pkg target/wasm32-unknown-unknown/wasm-release/rtcview.wasm
 # npm binaryen (132): Debian's wasm-opt 108 cannot parse wasm-bindgen's output.
 # Twice: the second pass finds another ~2.5 KB gzipped the first made possible.
+# The producers and target-features sections are metadata no browser reads
+# (wasm-bindgen has run): 0.2 KB.
 node_modules/.bin/wasm-opt -Oz dist/pkg/rtcview_bg.wasm -o dist/pkg/rtcview_bg.wasm
-node_modules/.bin/wasm-opt -Oz dist/pkg/rtcview_bg.wasm -o dist/pkg/rtcview_bg.wasm
+node_modules/.bin/wasm-opt -Oz --strip-producers --strip-target-features dist/pkg/rtcview_bg.wasm -o dist/pkg/rtcview_bg.wasm
 # The sharing tools (redacted copy, conversion, report, summary JSON): the
 # same crate with `--features tools`, its own module, loaded by www/tools.js
 # only when asked for, so outside the viewer's budget (its size is printed).
 cargo build --locked --profile wasm-release --target wasm32-unknown-unknown --lib --features tools
 wasm-bindgen --target web --no-typescript --out-dir dist/tools --out-name tools target/wasm32-unknown-unknown/wasm-release/rtcview.wasm
-node_modules/.bin/wasm-opt -Oz dist/tools/tools_bg.wasm -o dist/tools/tools_bg.wasm
+node_modules/.bin/wasm-opt -Oz --strip-producers --strip-target-features dist/tools/tools_bg.wasm -o dist/tools/tools_bg.wasm
 cp -r www/. dist/
 # JS and CSS minified in place by esbuild (npm, pinned), file by file with
 # no bundling: each module stays a module with the same imports and

@@ -15,8 +15,8 @@ export class Charts {
   /**
    * @param {{ axis: import('./timeline.js').TimeAxis, on: Function, dark: () => boolean, onCursor: (t: number | null) => void }} deps
    */
-  constructor({ axis, on, dark, onCursor }) {
-    this.axis = axis; this.on = on; this.dark = dark; this.onCursor = onCursor;
+  constructor({ axis, on, dark, onCursor, svg }) {
+    this.axis = axis; this.on = on; this.dark = dark; this.onCursor = onCursor; this.svg = svg;
     this.viewer = null;
     this.visible = new Set();
     this.observer = null;
@@ -81,7 +81,7 @@ export class Charts {
     const legend = el('span', { cls: 'legend' });
     info.lines.forEach((l, k) => legend.append(el('span', { cls: 'swatch', attrs: { 'data-line': k } }), el('span', { text: l })));
     const actions = el('span', { cls: 'chart-actions' });
-    for (const [what, label] of [['png', 'PNG'], ['csv', 'CSV'], ['table', 'Table']]) {
+    for (const [what, label] of [['png', 'PNG'], ...(this.svg ? [['svg', 'SVG']] : []), ['csv', 'CSV'], ['table', 'Table']]) {
       const b = el('button', { cls: 'link', text: label, attrs: { type: 'button', 'data-export': what, 'aria-label': `${label} of ${info.title}` } });
       this.on(b, 'click', () => this.export(fig, info, what));
       actions.append(b);
@@ -109,11 +109,10 @@ export class Charts {
   export(fig, info, what) {
     if (!this.viewer) return;
     const name = `rtcview-${info.pcId}-${info.metric}-${info.statsId}`.replace(/[^A-Za-z0-9._-]+/g, '_');
-    if (what === 'png') {
-      fig.querySelector('canvas').toBlob((b) => b && download(b, `${name}.png`), 'image/png');
-      return;
-    }
     const { t0, t1 } = this.axis;
+    const canvas = fig.querySelector('canvas');
+    if (what === 'png') return canvas.toBlob((b) => b && download(b, `${name}.png`), 'image/png');
+    if (what === 'svg') return this.svg(info.id, t0, t1, canvas.clientWidth, CHART_HEIGHT, this.dark(), this.highlight, this.axis.origin(), name);
     const series = JSON.parse(this.viewer.chartSeries(info.id, t0, t1));
     const times = [...new Set(series.flatMap((s) => s.t))].sort((a, b) => a - b);
     const at = series.map((s) => new Map(s.t.map((t, k) => [t, s.v[k]])));

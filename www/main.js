@@ -228,7 +228,7 @@ async function start() {
     return;
   }
   $('version').textContent = version();
-  ui = createUI($('app'), embedded ? { pageTheme: true } : { pageTheme: true, onViewChange: writeView });
+  ui = createUI($('app'), embedded ? { pageTheme: true } : { pageTheme: true, onViewChange: writeView, svg: (...a) => import('./tools.js').then((m) => m.chartSvg(shown, ...a)) });
   loader = loads(ViewerLoader);
   if (embedded) embeddedMode(); else standalone();
 }

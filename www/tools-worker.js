@@ -4,9 +4,11 @@
 // made as the file streams through (gzip in, gzip out, by the browser's own
 // (De)CompressionStream); the other tools read the whole dump, as the
 // viewer does.
-import init, { RedactStream, tool } from './tools/tools.js';
+import init, { ChartSvg, RedactStream, tool } from './tools/tools.js';
 
 const ready = init();
+// The last dump whose charts were asked for, read once: {key, charts}.
+let drawn = null;
 
 async function blobOf(source) {
   if (source instanceof Blob) return source;
@@ -52,6 +54,15 @@ onmessage = async ({ data }) => {
     const blob = await blobOf(data.source);
     if (data.op === 'redact') {
       postMessage(await redact(blob, data.keepPrivate));
+    } else if (data.op === 'svg') {
+      const key = `${typeof data.source === 'string' ? data.source : data.name}|${blob.size}|${blob.lastModified ?? ''}`;
+      if (drawn?.key !== key) {
+        drawn?.charts.free();
+        drawn = null;
+        drawn = { key, charts: new ChartSvg(new Uint8Array(await blob.arrayBuffer())) };
+      }
+      const h = data.highlight?.length ? new Float64Array(data.highlight) : undefined;
+      postMessage({ svg: drawn.charts.svg(data.id, data.t0, data.t1, data.width, data.height, data.dark, h, data.origin) });
     } else {
       const bytes = new Uint8Array(await blob.arrayBuffer());
       postMessage({ blob: new Blob([tool(bytes, data.name, data.op)]) });

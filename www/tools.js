@@ -77,22 +77,51 @@ function build() {
   document.body.append(dialog);
 }
 
-function run(op, keepPrivate, status, buttons) {
-  const [source, name] = current;
+/** One job in the tools' worker: resolves with its answer ({blob, note,
+ *  gzipped} or {svg}), rejects with its error; `onProgress(bytes read)`. */
+function call(message, onProgress = () => {}) {
   worker ??= new Worker(new URL('tools-worker.js', import.meta.url), { type: 'module' });
+  return new Promise((resolve, reject) => {
+    worker.onmessage = ({ data }) => {
+      if (data.progress !== undefined) onProgress(data.progress);
+      else if (data.error) reject(new Error(data.error));
+      else resolve(data);
+    };
+    worker.postMessage(message);
+  });
+}
+
+/** The dump on screen as the worker takes it: a URL made absolute. */
+const sourceOf = (source) => (typeof source === 'string' ? new URL(source, location.href).href : source);
+
+async function run(op, keepPrivate, status, buttons) {
+  const [source, name] = current;
   for (const b of buttons) b.disabled = true;
   status.textContent = 'Working…';
-  worker.onmessage = ({ data }) => {
-    if (data.progress !== undefined) { status.textContent = `Working… ${(data.progress / 1048576).toFixed(0)} MB read`; return; }
-    for (const b of buttons) b.disabled = false;
-    if (data.error) { status.textContent = `Could not: ${data.error}`; return; }
+  try {
+    const data = await call({ op, source: sourceOf(source), name, keepPrivate },
+      (read) => { status.textContent = `Working… ${(read / 1048576).toFixed(0)} MB read`; });
     const [file, type] = output(op, name, data.gzipped);
     save(new Blob([data.blob], { type }), file);
     const size = data.blob.size < 1048576 ? `${Math.ceil(data.blob.size / 1024)} KB` : `${(data.blob.size / 1048576).toFixed(1)} MB`;
     status.textContent = `Saved ${file} (${size})${data.note ? `: ${data.note}` : ''}.`;
-  };
-  const src = typeof source === 'string' ? new URL(source, location.href).href : source;
-  worker.postMessage({ op, source: src, name, keepPrivate });
+  } catch (e) {
+    status.textContent = `Could not: ${e.message}`;
+  } finally {
+    for (const b of buttons) b.disabled = false;
+  }
+}
+
+/** A chart as SVG (its "SVG" export), drawn by the same Rust code as the
+ *  canvas, through plotters' SVG backend: `[source, name]` the dump on
+ *  screen, then the chart, its range and look, and the file name. */
+export async function chartSvg([source, name], id, t0, t1, width, height, dark, highlight, origin, file) {
+  try {
+    const { svg } = await call({ op: 'svg', source: sourceOf(source), name, id, t0, t1, width, height, dark, highlight, origin });
+    save(new Blob([svg], { type: 'image/svg+xml' }), `${file}.svg`);
+  } catch (e) {
+    document.getElementById('status').textContent = `Could not make the SVG: ${e.message}`;
+  }
 }
 
 /** Opens the tools for the dump on screen (`source`: a File/Blob, a URL,

@@ -31,7 +31,10 @@ let lastUsed = null;
 /**
  * Creates a viewer UI inside `root`.
  * @param {HTMLElement} root
- * @param {{ pageTheme?: boolean, onViewChange?: (state: ViewState) => void }} options
+ * @param {{ pageTheme?: boolean, onViewChange?: (state: ViewState) => void, svg?: Function }} options
+ *   `svg(id, t0, t1, width, height, dark, highlight, origin, name)`: saves
+ *   a chart as SVG; its charts get an "SVG" export only when given (the
+ *   page's sharing tools draw it; mount() has none).
  *   pageTheme: the theme choice also applies to the whole page;
  *   onViewChange: called (at most every 250 ms) when what is shown changes:
  *   the range, the raw-series toggles, the open finding or panels, the
@@ -119,7 +122,7 @@ export function createUI(root, options = {}) {
   const EAGER_SECTIONS = 20;
   const lanes = new Lanes(axis);
   const minimap = new Minimap(axis, q('.rv-minimap'), on);
-  const charts = new Charts({ axis, on, dark, onCursor: (t) => lanes.cursor(root, t) });
+  const charts = new Charts({ axis, on, dark, onCursor: (t) => lanes.cursor(root, t), svg: options.svg });
   /** What is shown: the viewer (wasm), its summary, the findings panel, the chart options. */
   const shown = { viewer: null, /** @type {Summary | null} */ summary: null, findings: null, raw: false, boring: false,
     /** The metric chart catalog, parsed once (the key chart and the connections' charts). */ metricCharts: [] };

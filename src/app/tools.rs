@@ -78,3 +78,80 @@ pub fn tool(bytes: &[u8], name: &str, op: &str) -> Result<Vec<u8>, JsValue> {
         }
     }
 }
+
+/// One dump's charts as SVG (a chart's "SVG" export): the session is read
+/// once and kept, since the page asks for one chart at a time.
+#[wasm_bindgen]
+pub struct ChartSvg {
+    session: crate::Session,
+    metric: Vec<crate::charts::Chart>,
+    raw: Option<Vec<crate::charts::Chart>>,
+}
+
+#[wasm_bindgen]
+impl ChartSvg {
+    #[wasm_bindgen(constructor)]
+    pub fn new(bytes: &[u8]) -> Result<ChartSvg, JsValue> {
+        let session = crate::import(bytes).map_err(|e| error(e.kind.as_str(), &e.to_string()))?;
+        let metric = crate::charts::metric_charts(&session);
+        Ok(ChartSvg {
+            session,
+            metric,
+            raw: None,
+        })
+    }
+
+    /// Chart `id` (the viewer's: the catalog is built the same way) over
+    /// `t0..t1`, `width` × `height` CSS pixels, drawn by plotters' SVG
+    /// backend as the canvas is: the same theme, the finding's ranges
+    /// (`highlight`, `[start, end, …]`) and the time axis' origin.
+    #[allow(clippy::too_many_arguments)] // mirrors the viewer's drawChart
+    pub fn svg(
+        &mut self,
+        id: &str,
+        t0: f64,
+        t1: f64,
+        width: u32,
+        height: u32,
+        dark: bool,
+        highlight: Option<Vec<f64>>,
+        origin: Option<f64>,
+    ) -> Result<String, JsValue> {
+        use plotters::prelude::{IntoDrawingArea, SVGBackend};
+        let list = if id.starts_with("raw/") {
+            self.raw
+                .get_or_insert_with(|| crate::charts::raw_charts(&self.session))
+        } else {
+            &self.metric
+        };
+        let chart = list
+            .iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| error("not_found", "no such chart in this dump"))?;
+        let frame = crate::charts::Frame {
+            t0_ms: t0,
+            t1_ms: t1,
+            cursor_ms: None,
+            mark_ms: None,
+            highlight_ms: highlight
+                .unwrap_or_default()
+                .chunks_exact(2)
+                .filter_map(|c| match c {
+                    [a, b] => Some((*a, *b)),
+                    _ => None,
+                })
+                .collect(),
+            scale: 1.0,
+            dark,
+            origin_ms: origin,
+        };
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (width.max(1), height.max(1)))
+                .into_drawing_area();
+            crate::charts::draw_chart(&root, &self.session, chart, &frame)
+                .map_err(|e| error("draw", &e))?;
+        }
+        Ok(svg)
+    }
+}

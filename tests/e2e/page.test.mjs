@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { serve } from '../../scripts/serve.mjs';
 
 const DIST = new URL('../../dist/', import.meta.url).pathname;
@@ -758,7 +758,7 @@ test('a webrtc-internals dump of 300 MB cut short opens on what was read, with t
   await page.close();
 });
 
-test('chart exports: PNG at the device pixel ratio, CSV of the visible samples with units, a table twin', async () => {
+test('chart exports: PNG at the device pixel ratio, SVG by plotters, CSV of the visible samples with units, a table twin', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 2, acceptDownloads: true });
   const problems = [];
   page.on('pageerror', (e) => problems.push(String(e)));
@@ -779,6 +779,17 @@ test('chart exports: PNG at the device pixel ratio, CSV of the visible samples w
   const canvas = await fig.locator('canvas').evaluate((c) => [c.width, c.height, c.clientWidth]);
   assert.deepEqual([w, h], canvas.slice(0, 2));
   assert.equal(w, canvas[2] * 2, 'drawn at the device pixel ratio');
+  // SVG: drawn by plotters' SVG backend in the sharing tools' module, the
+  // visible range at the chart's CSS size.
+  const svg = await save('svg');
+  assert.match(svg.name, /^rtcview-.*\.svg$/);
+  const svgText = svg.bytes.toString('utf8');
+  writeFileSync(OUT + 'chart.svg', svg.bytes);
+  assert.match(svgText, /^<svg[^>]* width="(\d+)" height="150"/);
+  assert.equal(Number(svgText.match(/width="(\d+)"/)[1]), canvas[2]);
+  assert.ok((svgText.match(/<polyline/g) ?? []).length >= 1, 'the lines are drawn');
+  const ticks = await page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('t'));
+  assert.ok(ticks, 'a zoomed range');
   const csv = (await save('csv')).bytes.toString('utf8').trim().split('\r\n');
   const unit = await fig.locator('figcaption .unit').textContent().catch(() => '');
   assert.match(csv[0], /^time \(UTC\),unix ms,/);
