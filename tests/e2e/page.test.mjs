@@ -69,9 +69,9 @@ test('the sample session: overview, swimlanes, a chart per stream, panels', asyn
   await fig.scrollIntoViewIfNeeded();
   await page.waitForTimeout(200);
     assert.ok(await inked(page, '[data-pc-index=\"0\"] figure.chart canvas') > 500, 'the first chart is drawn');
-  // The legend wears the lines' colours, from Rust's palette (light theme: #1570ef, #079455).
+  // The legend wears the lines' colours, from Rust's palette (light theme: #0072b2, #ed701d).
   const swatches = await fig.locator('.swatch').evaluateAll((s) => s.map((e) => getComputedStyle(e).backgroundColor));
-  assert.deepEqual(swatches.slice(0, 2), ['rgb(21, 112, 239)', 'rgb(7, 148, 85)'].slice(0, swatches.length));
+  assert.deepEqual(swatches.slice(0, 2), ['rgb(0, 114, 178)', 'rgb(237, 112, 29)'].slice(0, swatches.length));
   assert.ok(swatches.length >= 1);
   // HiDPI-aware sizing: canvas pixels = CSS pixels x devicePixelRatio.
   const sizes = await page.$eval('[data-pc-index=\"0\"] figure.chart canvas', (c) => [c.width, c.clientWidth, devicePixelRatio]);
