@@ -11,9 +11,15 @@ wasm-bindgen --target web --no-typescript --out-dir dist/pkg target/wasm32-unkno
 # npm binaryen (132): Debian's wasm-opt 108 cannot parse wasm-bindgen's output.
 # Twice: the second pass finds another ~2.5 KB gzipped the first made possible.
 # The producers and target-features sections are metadata no browser reads
-# (wasm-bindgen has run): 0.2 KB.
-node_modules/.bin/wasm-opt -Oz dist/pkg/rtcview_bg.wasm -o dist/pkg/rtcview_bg.wasm
-node_modules/.bin/wasm-opt -Oz --strip-producers --strip-target-features dist/pkg/rtcview_bg.wasm -o dist/pkg/rtcview_bg.wasm
+# (wasm-bindgen has run): 0.2 KB. --low-memory-unused lets wasm-opt fold a
+# pointer's added constant into the load's offset (3.2 KB): it changes
+# only an access whose address wraps past 4 GiB into the lowest KiB, which
+# Rust's code never makes (pointer arithmetic in bounds) and which, with
+# rustc's stack-first layout, could only be the last KiB of the 1 MiB
+# stack: there the folded load traps, a few frames before the overflow
+# would trap anyway (docs/performance.md "Size budget").
+node_modules/.bin/wasm-opt -Oz --low-memory-unused dist/pkg/rtcview_bg.wasm -o dist/pkg/rtcview_bg.wasm
+node_modules/.bin/wasm-opt -Oz --low-memory-unused --strip-producers --strip-target-features dist/pkg/rtcview_bg.wasm -o dist/pkg/rtcview_bg.wasm
 # The sharing tools (redacted copy, conversion, report, summary JSON): the
 # same crate with `--features tools`, its own module, loaded by www/tools.js
 # only when asked for, so outside the viewer's budget (its size is printed).

@@ -198,8 +198,8 @@ export class Charts {
     });
   }
 
-  /** The line colours: Rust's palette, the one the lines are drawn in. */
-  palette(isDark) { return (this.palettes[isDark] ??= lineColors(isDark).split(' ')); }
+  /** The lines' swatches: Rust's palette and dashes, as the lines are drawn. */
+  palette(isDark) { return (this.palettes[isDark] ??= lineColors(isDark).split(';')); }
 
   draw(fig) {
     const canvas = fig.querySelector('canvas');

@@ -54,8 +54,9 @@ pub fn too_large_message(bytes: f64) -> String {
     crate::formats::decompress::too_large(Some(bytes as u64), limit).message
 }
 
-/// The charts' line colours for a theme, CSS, space-separated
-/// (`charts::theme::Theme::line_css`): the legend's swatches use them.
+/// The legend swatch of each chart line for a theme, as CSS backgrounds,
+/// `;`-separated: its colour, dashed as the line is
+/// (`charts::theme::Theme::line_css`).
 #[wasm_bindgen(js_name = lineColors)]
 pub fn line_colors(dark: bool) -> String {
     crate::charts::theme::Theme::new(dark).line_css()

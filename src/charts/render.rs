@@ -356,12 +356,21 @@ pub fn draw_chart<DB: DrawingBackend>(
         }
     }
     for (i, segs) in &segments {
-        let color = theme.line(*i);
+        let style = theme.line(*i).stroke_width(px(1.5).max(1) as u32);
+        // Not by colour alone: the first line solid, the others dashed,
+        // each its own way (`Theme::dash`; the legend's swatches too).
+        let dash = Theme::dash(*i);
         for seg in segs {
-            ctx.draw_series(LineSeries::new(
-                seg.iter().copied(),
-                color.stroke_width(px(1.5).max(1) as u32),
-            ))
+            let points = seg.iter().copied();
+            match dash {
+                None => ctx.draw_series(LineSeries::new(points, style)),
+                Some((on, off)) => ctx.draw_series(DashedLineSeries::new(
+                    points,
+                    px(on).max(1),
+                    px(off).max(1),
+                    style,
+                )),
+            }
             .map_err(err)?;
         }
     }

@@ -80,14 +80,40 @@ impl Theme {
             .unwrap_or(self.text)
     }
 
-    /// The line palette as CSS colours, space-separated: line `i` is entry
-    /// `i % len`, as [`Self::line`].
+    /// Dash of line `i` as (dash, gap) in CSS pixels: the first line
+    /// solid (`None`), each next one its own dash, so that lines differ
+    /// by more than colour. Repeats with the colours.
+    pub fn dash(i: usize) -> Option<(f64, f64)> {
+        const DASHES: [Option<(f64, f64)>; 6] = [
+            None,
+            Some((6.0, 3.0)),
+            Some((1.5, 2.5)),
+            Some((10.0, 3.0)),
+            Some((4.0, 4.0)),
+            Some((10.0, 2.0)),
+        ];
+        DASHES.get(i % DASHES.len()).copied().flatten()
+    }
+
+    /// Each line's legend swatch as a CSS `background`, `;`-separated:
+    /// its colour, dashed as the line is ([`Self::dash`]). Line `i` is
+    /// entry `i % len`, as [`Self::line`].
     pub fn line_css(&self) -> String {
         self.lines
             .iter()
-            .map(|RGBColor(r, g, b)| format!("#{r:02x}{g:02x}{b:02x}"))
+            .enumerate()
+            .map(|(i, RGBColor(r, g, b))| {
+                let c = format!("#{r:02x}{g:02x}{b:02x}");
+                match Self::dash(i) {
+                    None => c,
+                    Some((on, off)) => format!(
+                        "repeating-linear-gradient(90deg,{c} 0 {on}px,transparent {on}px {}px)",
+                        on + off
+                    ),
+                }
+            })
             .collect::<Vec<_>>()
-            .join(" ")
+            .join(";")
     }
 }
 
@@ -96,15 +122,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn css_palette_is_the_line_colours() {
+    fn css_palette_is_the_line_colours_and_dashes() {
         for dark in [false, true] {
             let t = Theme::new(dark);
-            let css: Vec<String> = t.line_css().split(' ').map(str::to_string).collect();
+            let css: Vec<String> = t.line_css().split(';').map(str::to_string).collect();
             for (i, c) in css.iter().enumerate() {
                 let RGBColor(r, g, b) = t.line(i);
-                assert_eq!(*c, format!("#{r:02x}{g:02x}{b:02x}"));
+                let hex = format!("#{r:02x}{g:02x}{b:02x}");
+                match Theme::dash(i) {
+                    None => assert_eq!(*c, hex),
+                    Some((on, _)) => {
+                        assert!(c.contains(&format!("{hex} 0 {on}px")), "{c}")
+                    }
+                }
             }
             assert_eq!(t.line(css.len()), t.line(0), "the palette repeats");
+            assert_eq!(
+                Theme::dash(css.len()),
+                Theme::dash(0),
+                "and so do the dashes"
+            );
+            // No two lines of a cycle look alike: colour and dash both differ.
+            let dashes: Vec<_> = (0..css.len())
+                .map(|i| format!("{:?}", Theme::dash(i)))
+                .collect();
+            let mut unique = dashes.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), dashes.len());
         }
     }
 
@@ -219,7 +264,7 @@ mod tests {
             }
         }
         assert_eq!(
-            Theme::new(false).line_css().split(' ').next(),
+            Theme::new(false).line_css().split(';').next(),
             Some("#0072b2")
         );
     }

@@ -69,10 +69,12 @@ test('the sample session: overview, swimlanes, a chart per stream, panels', asyn
   await fig.scrollIntoViewIfNeeded();
   await page.waitForTimeout(200);
     assert.ok(await inked(page, '[data-pc-index=\"0\"] figure.chart canvas') > 500, 'the first chart is drawn');
-  // The legend wears the lines' colours, from Rust's palette (light theme: #0072b2, #ed701d).
-  const swatches = await fig.locator('.swatch').evaluateAll((s) => s.map((e) => getComputedStyle(e).backgroundColor));
-  assert.deepEqual(swatches.slice(0, 2), ['rgb(0, 114, 178)', 'rgb(237, 112, 29)'].slice(0, swatches.length));
-  assert.ok(swatches.length >= 1);
+  // The legend wears the lines' colours and dashes, from Rust's palette
+  // (light theme: #0072b2 solid, #ed701d dashed).
+  const swatches = await fig.locator('.swatch').evaluateAll((s) => s.map((e) => [getComputedStyle(e).backgroundColor, getComputedStyle(e).backgroundImage]));
+  assert.ok(swatches.length >= 2, 'the bitrate chart has payload and target');
+  assert.deepEqual(swatches[0], ['rgb(0, 114, 178)', 'none']);
+  assert.match(swatches[1][1], /^repeating-linear-gradient\(90deg, rgb\(237, 112, 29\) 0px, rgb\(237, 112, 29\) 6px, rgba\(0, 0, 0, 0\) 6px, rgba\(0, 0, 0, 0\) 9px\)$/);
   // HiDPI-aware sizing: canvas pixels = CSS pixels x devicePixelRatio.
   const sizes = await page.$eval('[data-pc-index=\"0\"] figure.chart canvas', (c) => [c.width, c.clientWidth, devicePixelRatio]);
   assert.equal(sizes[0], Math.round(sizes[1] * sizes[2]));
