@@ -1,5 +1,5 @@
 // The wasm import in Node, without a browser: the same build as dist/
-// (wasm-release, wasm-opt -Oz) through wasm-bindgen's nodejs target. Each
+// (wasm-release, wasm-opt as scripts/build.sh runs it) through wasm-bindgen's nodejs target. Each
 // file is pushed in 1 MB chunks as the worker does; prints the push (read
 // and parse), finish (build, summary with findings, chart catalog) and
 // encode (the transfer) times, best of --repeat runs. For comparing builds
@@ -28,7 +28,10 @@ if (!pkg) {
   const run = (cmd, argv) => execFileSync(cmd, argv, { stdio: "inherit" });
   run("cargo", ["build", "--locked", "--profile", "wasm-release", "--target", "wasm32-unknown-unknown", "--lib"]);
   run("wasm-bindgen", ["--target", "nodejs", "--no-typescript", "--out-dir", pkg, "target/wasm32-unknown-unknown/wasm-release/rtcview.wasm"]);
-    run("node_modules/.bin/wasm-opt", ["-Oz", `${pkg}/rtcview_bg.wasm`, "-o", `${pkg}/rtcview_bg.wasm`]);
+  // As scripts/build.sh optimizes dist/'s wasm.
+  for (const extra of [[], ["--strip-producers", "--strip-target-features"]]) {
+    run("node_modules/.bin/wasm-opt", ["-Oz", "--low-memory-unused", ...extra, `${pkg}/rtcview_bg.wasm`, "-o", `${pkg}/rtcview_bg.wasm`]);
+  }
   // The nodejs target is CommonJS; the repository's package.json says "module".
   writeFileSync(`${pkg}/package.json`, '{ "type": "commonjs" }\n');
 }

@@ -1,9 +1,9 @@
 // The sharing tools' worker (tools.js): reads the dump again (the File, the
 // URL or the bytes the page opened), runs the tool in its own wasm module
 // (src/app/tools.rs) and posts the copy back as a Blob. A redacted copy is
-// made as the file streams through (gzip in, gzip out, by the browser's own
-// (De)CompressionStream); the other tools read the whole dump, as the
-// viewer does.
+// made as the file streams through (gzip in, gunzipped in wasm; gzip out,
+// by the browser's CompressionStream); the other tools read the whole
+// dump, as the viewer does.
 import init, { ChartSvg, RedactStream, tool } from './tools/tools.js';
 
 const ready = init();
@@ -23,9 +23,10 @@ async function blobOf(source) {
 async function redact(blob, keepPrivate) {
   const head = new Uint8Array(await blob.slice(0, 2).arrayBuffer());
   const gzipped = head[0] === 0x1f && head[1] === 0x8b;
-  let stream = blob.stream();
-  if (gzipped) stream = stream.pipeThrough(new DecompressionStream('gzip'));
-  const r = new RedactStream(keepPrivate);
+  // gunzipped in wasm: the browser's DecompressionStream refuses a second
+  // gzip member, which some writers append.
+  const stream = blob.stream();
+  const r = new RedactStream(keepPrivate, gzipped);
   const parts = [];
   let read = 0;
   let last = 0;

@@ -21,29 +21,51 @@ fn error(kind: &str, message: &str) -> JsValue {
 #[wasm_bindgen]
 pub struct RedactStream {
     redactor: Redactor,
+    /// gzip input: our member-by-member decoder (the browser's
+    /// `DecompressionStream` refuses a second gzip member).
+    gunzip: Option<crate::formats::gunzip::GzDecoder>,
+    text: Vec<u8>,
     out: Vec<u8>,
     summary: String,
 }
 
 #[wasm_bindgen]
 impl RedactStream {
+    /// `gzip`: the chunks are a gzip stream (the redacted text comes out
+    /// plain; the worker gzips it again).
     #[wasm_bindgen(constructor)]
-    pub fn new(keep_private: bool) -> RedactStream {
+    pub fn new(keep_private: bool, gzip: bool) -> RedactStream {
         RedactStream {
             redactor: Redactor::new(Options { keep_private }),
+            gunzip: gzip.then(crate::formats::gunzip::GzDecoder::default),
+            text: Vec::new(),
             out: Vec::new(),
             summary: String::new(),
         }
     }
 
     /// The redacted text of the lines this chunk completed.
-    pub fn push(&mut self, chunk: &[u8]) -> Vec<u8> {
-        self.redactor.push(chunk, &mut self.out);
-        std::mem::take(&mut self.out)
+    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<u8>, JsValue> {
+        match &mut self.gunzip {
+            Some(d) => {
+                self.text.clear();
+                d.write(chunk, &mut self.text)
+                    .map_err(|e| error("malformed", &format!("the gzip data is damaged: {e}")))?;
+                self.redactor.push(&self.text, &mut self.out);
+            }
+            None => self.redactor.push(chunk, &mut self.out),
+        }
+        Ok(std::mem::take(&mut self.out))
     }
 
     /// The rest; what was replaced is then in [`Self::summary`].
-    pub fn finish(&mut self) -> Vec<u8> {
+    pub fn finish(&mut self) -> Result<Vec<u8>, JsValue> {
+        if let Some(d) = &mut self.gunzip {
+            self.text.clear();
+            d.finish(&mut self.text)
+                .map_err(|e| error("truncated", &format!("the gzip data ends early: {e}")))?;
+            self.redactor.push(&self.text, &mut self.out);
+        }
         let redactor = std::mem::replace(&mut self.redactor, Redactor::new(Options::default()));
         let r = redactor.finish(&mut self.out);
         let s = &r.secrets;
@@ -51,7 +73,7 @@ impl RedactStream {
             "{} addresses, {} ICE ufrags, {} passwords, {} fingerprints, {} labels, {} TURN credentials, {} URLs replaced",
             r.addresses, s.ufrags, s.passwords, s.fingerprints, s.labels, s.credentials, s.urls
         );
-        std::mem::take(&mut self.out)
+        Ok(std::mem::take(&mut self.out))
     }
 
     /// What was replaced, for the page to say (after [`Self::finish`]).
