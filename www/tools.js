@@ -78,17 +78,22 @@ function build() {
 }
 
 /** One job in the tools' worker: resolves with its answer ({blob, note,
- *  gzipped} or {svg}), rejects with its error; `onProgress(bytes read)`. */
+ *  gzipped} or {svg}), rejects with its error; `onProgress(bytes read)`.
+ *  Jobs run one after another (two SVGs asked for at once must not take
+ *  each other's answer). */
+let queue = Promise.resolve();
 function call(message, onProgress = () => {}) {
   worker ??= new Worker(new URL('tools-worker.js', import.meta.url), { type: 'module' });
-  return new Promise((resolve, reject) => {
+  const job = queue.then(() => new Promise((resolve, reject) => {
     worker.onmessage = ({ data }) => {
       if (data.progress !== undefined) onProgress(data.progress);
       else if (data.error) reject(new Error(data.error));
       else resolve(data);
     };
     worker.postMessage(message);
-  });
+  }));
+  queue = job.catch(() => {});
+  return job;
 }
 
 /** The dump on screen as the worker takes it: a URL made absolute. */

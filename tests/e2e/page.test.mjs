@@ -790,6 +790,18 @@ test('chart exports: PNG at the device pixel ratio, SVG by plotters, CSV of the 
   assert.match(svgText, /^<svg[^>]* width="(\d+)" height="150"/);
   assert.equal(Number(svgText.match(/width="(\d+)"/)[1]), canvas[2]);
   assert.ok((svgText.match(/<polyline/g) ?? []).length >= 1, 'the lines are drawn');
+  // Two charts' SVGs asked for at once each get their own chart.
+  const figs = page.locator('[data-pc-index="0"] figure.chart');
+  const [d1, d2] = await Promise.all([
+    page.waitForEvent('download', { predicate: (d) => /-jitter-.*\.svg$/.test(d.suggestedFilename()) }),
+    page.waitForEvent('download', { predicate: (d) => /-rtt-.*\.svg$/.test(d.suggestedFilename()) }),
+    (async () => {
+      await figs.filter({ has: page.locator('.title', { hasText: /^Jitter$/ }) }).first().locator('button[data-export="svg"]').click();
+      await figs.filter({ has: page.locator('.title', { hasText: /^Round-trip time$/ }) }).first().locator('button[data-export="svg"]').click();
+    })(),
+  ]);
+  const unitOf = async (d) => readFileSync(await d.path(), 'utf8');
+  assert.notEqual(await unitOf(d1), await unitOf(d2), 'each its own chart');
   const ticks = await page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('t'));
   assert.ok(ticks, 'a zoomed range');
   const csv = (await save('csv')).bytes.toString('utf8').trim().split('\r\n');
