@@ -47,6 +47,10 @@ mkdir -p pkg/pkg
 cp -r pkg-template/. pkg/
 cp dist/pkg/rtcview.js dist/pkg/rtcview_bg.wasm pkg/pkg/
 cp dist/mount.js dist/loader.js dist/viewer.js dist/worker.js dist/viewer.css dist/element.js dist/rtcview-embed.js dist/rtcview-embed.d.ts dist/rtcview-types.d.ts pkg/
+# The sharing tools' module: mount()'s charts draw their SVG with it.
+mkdir -p pkg/tools
+cp dist/tools.js dist/tools-worker.js pkg/
+cp dist/tools/tools.js dist/tools/tools_bg.wasm pkg/tools/
 version=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
 sed -i "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" pkg/package.json
 

@@ -29,7 +29,11 @@ export function mount(element, options = {}) {
   status.className = 'rv-status';
   status.setAttribute('role', 'status');
   element.append(status);
-    const ui = createUI(element);
+  // A chart's SVG is drawn by the sharing tools' module (tools.js), which
+  // reads the dump on screen again: `shown` is its [source, name].
+  let shown = [];
+  let tools = null; // the tools module, once a chart's SVG was asked for
+  const ui = createUI(element, { svg: (...a) => (tools ??= import('./tools.js')).then((m) => m.chartSvg(shown, ...a)) });
   let destroyed = false;
   const loader = loads(ViewerLoader, () => destroyed);
 
@@ -49,6 +53,7 @@ export function mount(element, options = {}) {
       return;
     }
     const { job, name } = j;
+    shown = [source, name];
     const started = performance.now();
     ui.clear();
     status.classList.remove('rv-error');
@@ -82,6 +87,7 @@ export function mount(element, options = {}) {
       loader.stop();
       ui.destroy();
       status.remove();
+      tools?.then((m) => m.release());
     },
   };
 }

@@ -96,6 +96,14 @@ function call(message, onProgress = () => {}) {
   return job;
 }
 
+/** Ends the tools' worker and what it holds (the last dump whose charts
+ *  were drawn): mount()'s destroy(). The next job starts a new one. */
+export function release() {
+  worker?.terminate();
+  worker = null;
+  queue = Promise.resolve();
+}
+
 /** The dump on screen as the worker takes it: a URL made absolute. */
 const sourceOf = (source) => (typeof source === 'string' ? new URL(source, location.href).href : source);
 
@@ -125,7 +133,11 @@ export async function chartSvg([source, name], id, t0, t1, width, height, dark, 
     const { svg } = await call({ op: 'svg', source: sourceOf(source), name, id, t0, t1, width, height, dark, highlight, origin });
     save(new Blob([svg], { type: 'image/svg+xml' }), `${file}.svg`);
   } catch (e) {
-    document.getElementById('status').textContent = `Could not make the SVG: ${e.message}`;
+    // The standalone page says it in its status line; a host page (mount())
+    // has none of ours.
+    const status = document.getElementById('status');
+    if (status) status.textContent = `Could not make the SVG: ${e.message}`;
+    else throw e;
   }
 }
 

@@ -99,6 +99,12 @@ test('the packed package mounts, loads a dump, fires statsReady, and destroys cl
     const t = document.querySelector(`#a h3[data-stats-id="${id}"]`).getBoundingClientRect().top;
     return t > -2 && t < innerHeight;
   }, stream.statsId, { timeout: 5000 });
+  // A chart's SVG, drawn by the package's sharing tools module from the
+  // dump mount() loaded.
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.locator('#a figure.chart button[data-export="svg"]').first().click()]);
+  assert.match(svg.suggestedFilename(), /^rtcview-.*\.svg$/);
+  assert.match(readFileSync(await svg.path(), 'utf8'), /^<svg[\s\S]*<polyline/);
+  assert.deepEqual(problems, [], 'no CSP violation or error drawing the SVG');
   const leaked = await page.evaluate(() => window.destroyA());
   assert.deepEqual(leaked, [], 'listeners left after destroy()');
   assert.equal(await page.locator('#a *').count(), 0);
