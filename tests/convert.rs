@@ -229,3 +229,90 @@ fn converted_dumps_read_the_same_both_ways() {
         failures.join("\n")
     );
 }
+
+/// What real dumps may not hold, made by hand: a value missing between two
+/// (webrtc-internals gets a `null`, rtcstats leaves it out of that report),
+/// a property that goes away before the end, a nested object, booleans, an
+/// array, an event without a time, a text configuration. Both families,
+/// both ways: every value comes back where it was.
+#[test]
+fn gaps_nesting_and_odd_values_survive_both_ways() {
+    use rtcview::build::SessionBuilder;
+    use rtcview::model::Event;
+    use serde_json::json;
+    let mut b = SessionBuilder::new(Format::Rtcstats, "handmade");
+    b.ensure_pc("PC_0");
+    b.set_pc_configuration_text(
+        "PC_0",
+        "{ iceServers: [stun:a.example], iceTransportPolicy: all }".into(),
+    );
+    b.push_event(
+        Some("PC_0"),
+        Event::new(None, "createOffer", serde_json::Value::Null),
+    );
+    b.push_event(
+        Some("PC_0"),
+        Event::new(
+            Some(1_700_000_000_500.0),
+            "onconnectionstatechange",
+            json!("connected"),
+        ),
+    );
+    let rows = [
+        json!({"type": "outbound-rtp", "ssrc": 1, "bytesSent": 100, "active": true, "rid": "0",
+               "qualityLimitationDurations": {"none": 1.0, "bandwidth": 0.0}, "layers": [1, 2], "gone": 5}),
+        json!({"type": "outbound-rtp", "ssrc": 1, "active": false,
+               "qualityLimitationDurations": {"none": 1.5, "bandwidth": 0.5}, "layers": [1], "gone": 6}),
+        json!({"type": "outbound-rtp", "ssrc": 1, "bytesSent": 300, "active": true,
+               "qualityLimitationDurations": {"none": 2.0, "bandwidth": 1.0}}),
+    ];
+    for (i, r) in rows.iter().enumerate() {
+        let t = 1_700_000_001_000.0 + 1000.0 * i as f64;
+        b.push_report("PC_0", "OT01V1", t, r.as_object().unwrap(), false);
+    }
+    let a = b.finish();
+    let o = &a.peer_connections[0].stats[0];
+    assert!(
+        o.column("bytesSent").unwrap().number(1).is_none(),
+        "the gap is in the model"
+    );
+    assert!(o.column("gone").unwrap().number(2).is_none());
+    for (there, back) in [
+        (Target::WebrtcInternals, Target::Rtcstats),
+        (Target::Rtcstats, Target::WebrtcInternals),
+    ] {
+        let (bytes, _) = write(&a, there);
+        let b = rtcview::import(&bytes).unwrap();
+        let (bytes, _) = write(&b, back);
+        let c = rtcview::import(&bytes).unwrap();
+        for copy in [&b, &c] {
+            let mut differ = Vec::new();
+            same_stats(&a, copy, &mut differ);
+            assert!(differ.is_empty(), "{there:?}: {differ:?}");
+            let pc = &copy.peer_connections[0];
+            assert_eq!(
+                pc.configuration_text,
+                a.peer_connections[0].configuration_text
+            );
+            assert_eq!(pc.ice_server_urls(), vec!["stun:a.example"]);
+            let offer = pc.events.iter().find(|e| e.name == "createOffer").unwrap();
+            assert_eq!(
+                offer.t_ms, None,
+                "an event without a time stays without one"
+            );
+            assert_eq!(pc.connection_states.len(), 1);
+        }
+    }
+    // The internals copy holds the gap as null, from the first value on.
+    let (bytes, _) = write(&a, Target::WebrtcInternals);
+    let doc: Value = serde_json::from_slice(&bytes).unwrap();
+    let stats = &doc["PeerConnections"]["PC_0"]["stats"];
+    assert_eq!(stats["OT01V1-bytesSent"]["values"], "[100,null,300]");
+    assert_eq!(stats["OT01V1-gone"]["values"], "[5,6,null]");
+    assert_eq!(stats["OT01V1-active"]["values"], "[true,false,true]");
+    assert_eq!(
+        stats["OT01V1-qualityLimitationDurations"]["values"],
+        "[{\"bandwidth\":0,\"none\":1},{\"bandwidth\":0.5,\"none\":1.5},{\"bandwidth\":1,\"none\":2}]"
+    );
+    assert_eq!(stats["OT01V1-timestamp"]["statsType"], "outbound-rtp");
+}
