@@ -121,6 +121,9 @@ fn check(path: &Path) -> Vec<String> {
     if b.source.as_ref().unwrap().format == from {
         failures.push(format!("{name}: the copy is in the same family"));
     }
+    if other == Target::WebrtcInternals {
+        failures.extend(readable_as_the_dump_importer_reads(&name, &b_bytes));
+    }
     let (sa, ea) = summary(&a);
     let (sb, eb) = summary(&b);
     let mut differ = Vec::new();
@@ -154,6 +157,50 @@ fn check(path: &Path) -> Vec<String> {
         ));
     }
     failures
+}
+
+/// What the rtcstats dump-importer (rtcstats/rtcstats `dump-importer`,
+/// `rtcstats-shared/timeseries.js`) needs of a webrtc-internals dump: a
+/// `UserAgentData` key (it refuses a dump without), a `-timestamp` series
+/// for every stats id, and values it can pair with those timestamps from
+/// the start (it does not align from the end as Chrome's cut series need):
+/// every series exactly as long as its id's timestamps.
+fn readable_as_the_dump_importer_reads(name: &str, bytes: &[u8]) -> Vec<String> {
+    let doc: Value = serde_json::from_slice(bytes).unwrap();
+    let mut out = Vec::new();
+    if doc.get("UserAgentData").is_none() {
+        out.push(format!("{name}: no UserAgentData"));
+    }
+    for (pc, v) in doc["PeerConnections"].as_object().unwrap() {
+        for e in v["updateLog"].as_array().unwrap() {
+            if e.get("timestamp").is_some() && e.get("time").is_none() {
+                out.push(format!(
+                    "{name}: {pc}: an updateLog entry without its time text"
+                ));
+                break;
+            }
+        }
+        let stats = v["stats"].as_object().unwrap();
+        for (key, series) in stats {
+            let (id, _) = rtcview::formats::webrtc_internals::stats::split_series_key(key).unwrap();
+            let len = |s: &Value| {
+                serde_json::from_str::<Vec<Value>>(s["values"].as_str().unwrap())
+                    .unwrap()
+                    .len()
+            };
+            match stats.get(&format!("{id}-timestamp")) {
+                None => out.push(format!("{name}: {pc}: {key} has no -timestamp series")),
+                Some(t) if len(t) != len(series) => out.push(format!(
+                    "{name}: {pc}: {key} is {} long, its timestamps {}",
+                    len(series),
+                    len(t)
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    out.truncate(5);
+    out
 }
 
 /// Every stats value, not only what the summary derives from them: the same
@@ -261,9 +308,9 @@ fn gaps_nesting_and_odd_values_survive_both_ways() {
     let rows = [
         json!({"type": "outbound-rtp", "ssrc": 1, "bytesSent": 100, "active": true, "rid": "0",
                "qualityLimitationDurations": {"none": 1.0, "bandwidth": 0.0}, "layers": [1, 2], "gone": 5}),
-        json!({"type": "outbound-rtp", "ssrc": 1, "active": false,
+        json!({"type": "outbound-rtp", "ssrc": 1, "active": false, "late": 1,
                "qualityLimitationDurations": {"none": 1.5, "bandwidth": 0.5}, "layers": [1], "gone": 6}),
-        json!({"type": "outbound-rtp", "ssrc": 1, "bytesSent": 300, "active": true,
+        json!({"type": "outbound-rtp", "ssrc": 1, "bytesSent": 300, "active": true, "late": 2,
                "qualityLimitationDurations": {"none": 2.0, "bandwidth": 1.0}}),
     ];
     for (i, r) in rows.iter().enumerate() {
@@ -303,12 +350,21 @@ fn gaps_nesting_and_odd_values_survive_both_ways() {
             assert_eq!(pc.connection_states.len(), 1);
         }
     }
-    // The internals copy holds the gap as null, from the first value on.
+    // The internals copy holds the gaps as null, every series as long as
+    // its timestamps.
     let (bytes, _) = write(&a, Target::WebrtcInternals);
     let doc: Value = serde_json::from_slice(&bytes).unwrap();
     let stats = &doc["PeerConnections"]["PC_0"]["stats"];
     assert_eq!(stats["OT01V1-bytesSent"]["values"], "[100,null,300]");
     assert_eq!(stats["OT01V1-gone"]["values"], "[5,6,null]");
+    assert_eq!(
+        stats["OT01V1-late"]["values"], "[null,1,2]",
+        "as long as the timestamps"
+    );
+    assert!(
+        doc["UserAgentData"].is_array(),
+        "the dump-importer refuses a dump without"
+    );
     assert_eq!(stats["OT01V1-active"]["values"], "[true,false,true]");
     assert_eq!(
         stats["OT01V1-qualityLimitationDurations"]["values"],

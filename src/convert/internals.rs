@@ -5,9 +5,10 @@
 //! `values` as JSON text, and the `<id>-timestamp` series that places them).
 //!
 //! Unlike Chrome, no series is cut at 1000 points: nothing the source has
-//! is dropped. A value missing in the middle of a series is written as
-//! `null` (Chrome never has to: its series are per property), so that the
-//! values still line up from the end with the `-timestamp` series.
+//! is dropped. Every series is as long as its `-timestamp` series, with
+//! `null` where the property had no value (Chrome's are shorter when a
+//! property came later, and have no gaps), so that readers that align
+//! values from the end and those that align them from the start agree.
 
 use super::{number, properties, Report};
 use crate::error::Kind;
@@ -56,9 +57,20 @@ pub fn write(session: &Session, out: &mut impl Write) -> io::Result<Report> {
         write_json(out, &Value::String(ua.clone()))?;
     }
     for key in TOP_LEVEL {
-        if let Some(v) = session.metadata.get(key) {
+        // The rtcstats dump-importer refuses a dump without `UserAgentData`
+        // (added in M138): the source's, else what Chrome's rtcstats writer
+        // recorded in the client's `create`, else an empty list.
+        let fallback = (key == "UserAgentData").then(|| {
+            session
+                .metadata
+                .get("client")
+                .and_then(|c| c.get("userAgentData"))
+                .cloned()
+                .unwrap_or_else(|| Value::Array(Vec::new()))
+        });
+        if let Some(v) = session.metadata.get(key).cloned().or(fallback) {
             write!(out, ",\"{key}\":")?;
-            write_json(out, v)?;
+            write_json(out, &v)?;
         }
     }
     out.write_all(b",\"rtcviewConversion\":")?;
@@ -209,7 +221,11 @@ fn peer_connection(
         };
         entry.insert("value".into(), Value::String(value));
         match (e.t_ms, &e.time_text) {
+            // `time` too, as ISO text (Chrome wrote locale text there until
+            // M142; readers that show it, such as the rtcstats
+            // dump-importer, parse it as a date).
             (Some(t), _) => {
+                entry.insert("time".into(), json!(iso_from_unix_ms(t)));
                 entry.insert("timestamp".into(), number(t));
             }
             (None, Some(text)) => {
@@ -229,9 +245,9 @@ fn peer_connection(
 }
 
 /// One series object: `{startTime, endTime, statsType, values}`.
-fn series(o: &StatsObject, from_row: usize, values: &[Value]) -> Value {
+fn series(o: &StatsObject, values: &[Value]) -> Value {
     let mut s = Map::new();
-    let start = o.times_ms.get(from_row).copied().unwrap_or(f64::NAN);
+    let start = o.times_ms.first().copied().unwrap_or(f64::NAN);
     let end = o.times_ms.last().copied().unwrap_or(f64::NAN);
     s.insert("startTime".into(), json!(iso_from_unix_ms(start)));
     s.insert("endTime".into(), json!(iso_from_unix_ms(end)));
@@ -266,7 +282,7 @@ fn stats_object(
         serde_json::to_writer(&mut *out, &v).map_err(io::Error::other)
     };
     let times: Vec<Value> = o.times_ms.iter().map(|&t| number(t)).collect();
-    put(out, format!("{}-timestamp", o.id), series(o, 0, &times))?;
+    put(out, format!("{}-timestamp", o.id), series(o, &times))?;
     for p in properties(o) {
         let name = p.name();
         // The importer splits a key at its last `-` (or `-[` for a
@@ -278,16 +294,19 @@ fn stats_object(
         let values: Vec<Option<Value>> = (0..o.times_ms.len())
             .map(|row| p.at(row, &session.strings))
             .collect();
-        // From the first value on; the rest lines up from the end.
-        let Some(from) = values.iter().position(Option::is_some) else {
+        if values.iter().all(Option::is_none) {
             continue;
-        };
+        }
+        // As long as the `-timestamp` series, `null` where there is no
+        // value: Chrome's series may be shorter (readers align them from
+        // the end, as rtcview does, or from the start, as the rtcstats
+        // dump-importer's `createInternalsTimeSeries` does); at full
+        // length both readings agree.
         let values: Vec<Value> = values
             .into_iter()
-            .skip(from)
             .map(|v| v.unwrap_or(Value::Null))
             .collect();
-        put(out, format!("{}-{name}", o.id), series(o, from, &values))?;
+        put(out, format!("{}-{name}", o.id), series(o, &values))?;
     }
     Ok(())
 }
