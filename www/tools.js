@@ -43,7 +43,7 @@ function save(blob, name) {
 }
 
 function build() {
-  const link = el('link', '', { rel: 'stylesheet', href: 'tools.css' });
+  const link = el('link', '', { rel: 'stylesheet', href: new URL('tools.css', import.meta.url).href });
   document.head.append(link);
   dialog = el('dialog', '', { class: 'rv-tools', 'aria-labelledby': 'rv-tools-title' });
   const status = el('p', '', { role: 'status', class: 'rv-tools-status' });
