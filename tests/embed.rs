@@ -906,7 +906,10 @@ fn canary_nothing_leaks_past_the_mask() {
     let sdp = "v=0\r\no=- 1 2 IN IP4 198.51.100.77\r\nc=IN IP6 2001:db8:cafe::17\r\na=ice-ufrag:UFRAGcanary\r\na=ice-pwd:PWDcanary0123456789abcd\r\na=candidate:1 1 udp 2122 203.0.113.45 50000 typ host\r\na=candidate:2 1 udp 1686 ::ffff:198.51.100.7 50001 typ srflx raddr 10.1.2.3 rport 9\r\n";
     let dump = format!(
         "RTCStatsDump\n{}\n{}\n{}\n{}\n{}\n{}\n",
-        json!({"fileFormat": 3, "url": "https://10.0.0.5:8443/room?x=1", "userAgent": "Mozilla/5.0 Chrome/120.0.0.0"}),
+        json!({"fileFormat": 3, "url": "https://10.0.0.5:8443/room?x=1", "userAgent": "Mozilla/5.0 Chrome/120.0.0.0",
+               // A converted copy's note: its diagnostics and client events are the dump's text.
+               "rtcviewConversion": {"from": "webrtc-internals", "capped": [{"key": "PeerConnections.198.51.100.88.stats", "message": "cut before 198.51.100.88"}],
+                                     "clientEvents": [{"name": "custom", "value": {"ip": "198.51.100.88"}, "tMs": 5}]}}),
         json!(["create", "PC_0", {"iceServers": [{"urls": ["turn:192.0.2.200:3478", "turns:[2001:db8::200]:5349"], "username": "turnuser1700", "credential": "turnpass-s3cret"}]}, 0]),
         json!(["setRemoteDescription", "PC_0", {"type": "offer", "sdp": sdp}, 1]),
         json!(["onicecandidate", "PC_0", {"candidate": "candidate:3 1 udp 1 64:ff9b::203.0.113.9 3478 typ relay raddr 100.64.0.1 rport 1 generation 0 ufrag remoteUFRAGx", "sdpMid": "0"}, 2]),
@@ -1021,6 +1024,7 @@ fn canary_nothing_leaks_past_the_mask() {
             "0.2.200",
             "db8::200",
             "113.99",
+            "100.88",
         ] {
             assert!(!text.contains(part), "{name} holds {part}: {text}");
         }

@@ -302,8 +302,13 @@ pub fn mask_session(s: &mut Session) -> bool {
         }
     }
     s.strings = strings;
+    // Messages and keys: a converted dump's note carries its source's
+    // diagnostics as text (`SessionBuilder::restore_conversion_note`).
     for d in &mut s.diagnostics {
         d.message = mask_all(&d.message);
+        if let Some(key) = &mut d.location.key {
+            *key = mask_all(key);
+        }
     }
     reordered
 }
