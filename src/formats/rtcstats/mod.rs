@@ -211,7 +211,9 @@ impl LineImporter {
                         self.h.b.restore_conversion_note(note);
                     }
                     if let Value::Object(o) = meta {
-                        for (k, v) in o {
+                        // (The note is kept by restore_conversion_note,
+                        // without the events it restored.)
+                        for (k, v) in o.into_iter().filter(|(k, _)| k != "rtcviewConversion") {
                             self.h.b.set_metadata(&k, v);
                         }
                     }
