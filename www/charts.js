@@ -13,7 +13,8 @@ const CHART_HEIGHT = 150;
 
 export class Charts {
   /**
-   * @param {{ axis: import('./timeline.js').TimeAxis, on: Function, dark: () => boolean, onCursor: (t: number | null) => void }} deps
+   * @param {{ axis: import('./timeline.js').TimeAxis, on: Function, dark: () => boolean, onCursor: (t: number | null) => void, svg?: Function }} deps
+   *   svg: saves a chart as SVG (createUI's option); without it no SVG export.
    */
   constructor({ axis, on, dark, onCursor, svg }) {
     this.axis = axis; this.on = on; this.dark = dark; this.onCursor = onCursor; this.svg = svg;

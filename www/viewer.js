@@ -34,7 +34,8 @@ let lastUsed = null;
  * @param {{ pageTheme?: boolean, onViewChange?: (state: ViewState) => void, svg?: Function }} options
  *   `svg(id, t0, t1, width, height, dark, highlight, origin, name)`: saves
  *   a chart as SVG; its charts get an "SVG" export only when given (the
- *   page's sharing tools draw it; mount() has none).
+ *   sharing tools' module draws it for the standalone page and mount();
+ *   the embedded viewer has none).
  *   pageTheme: the theme choice also applies to the whole page;
  *   onViewChange: called (at most every 250 ms) when what is shown changes:
  *   the range, the raw-series toggles, the open finding or panels, the
