@@ -3,7 +3,7 @@
 //! module that the page loads only when one of them is asked for
 //! (www/tools.js), so that the viewer's own module stays in its size budget.
 //! It touches no `web-sys`: bytes in, bytes out; the worker around it
-//! (www/tools-worker.js) streams files and does the gzip.
+//! (www/tools-worker.js) streams files in and gzips a redacted copy out.
 
 use crate::convert::Target;
 use crate::redact::{Options, Redactor};
@@ -27,6 +27,9 @@ pub struct RedactStream {
     text: Vec<u8>,
     out: Vec<u8>,
     summary: String,
+    /// Bytes redacted so far (after gunzip): held to the importer's limit,
+    /// so that a gzip bomb stops here as it does when opened.
+    decoded: u64,
 }
 
 #[wasm_bindgen]
@@ -41,20 +44,28 @@ impl RedactStream {
             text: Vec::new(),
             out: Vec::new(),
             summary: String::new(),
+            decoded: 0,
         }
     }
 
     /// The redacted text of the lines this chunk completed.
     pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<u8>, JsValue> {
-        match &mut self.gunzip {
+        let text = match &mut self.gunzip {
             Some(d) => {
                 self.text.clear();
                 d.write(chunk, &mut self.text)
                     .map_err(|e| error("malformed", &format!("the gzip data is damaged: {e}")))?;
-                self.redactor.push(&self.text, &mut self.out);
+                &self.text[..]
             }
-            None => self.redactor.push(chunk, &mut self.out),
+            None => chunk,
+        };
+        self.decoded += text.len() as u64;
+        let limit = crate::formats::ImportOptions::default().max_decoded_bytes;
+        if self.decoded > limit {
+            let e = crate::formats::decompress::too_large(Some(self.decoded), limit);
+            return Err(error(e.kind.as_str(), &e.message));
         }
+        self.redactor.push(text, &mut self.out);
         Ok(std::mem::take(&mut self.out))
     }
 

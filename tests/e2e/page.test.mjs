@@ -686,6 +686,12 @@ test('a gzip bomb (1 MB that decodes past 1 GB) stops at the limit with a clear 
   assert.ok(Date.now() - t0 < 60000, `${Date.now() - t0} ms`);
   assert.equal(await page.textContent('#status'), 'Could not open this file.');
   assert.match(await page.textContent('#error'), /too large|larger than|1 GB|1024 MB/i);
+  // "Share…" → "Redacted copy" of the same bomb stops at the same limit.
+  await page.click('#tools');
+  await page.locator('dialog.rv-tools button[data-op="redact"]').click();
+  await page.waitForFunction(() => /^Could not/.test(document.querySelector('.rv-tools-status').textContent), null, { timeout: 60000 });
+  assert.match(await page.textContent('.rv-tools-status'), /too_large/);
+  await page.keyboard.press('Escape');
   // Still responsive: the next file opens.
   await dropFile(page, 'call.rtcstats', readFileSync(FIXTURES + 'rtcstats/v3-compressed-handmade.rtcstats'));
   assert.equal(await page.textContent('#status'), 'Opened call.rtcstats.');
