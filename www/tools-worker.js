@@ -35,7 +35,10 @@ async function redact(blob, keepPrivate) {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
+      // One push returns at most about 50 MiB; the rest of the chunk
+      // waits in it (a piece of gzip may inflate a thousandfold).
       parts.push(r.push(value));
+      while (r.pending()) parts.push(r.push(new Uint8Array(0)));
       read += value.length;
       if (read - last > 16 * 1048576) { last = read; postMessage({ progress: read }); }
     }
@@ -45,7 +48,9 @@ async function redact(blob, keepPrivate) {
     if (gzipped) out = await new Response(out.stream().pipeThrough(new CompressionStream('gzip'))).blob();
     return { blob: out, note, gzipped };
   } finally {
-    r.free();
+    // After a trap the value is still marked borrowed and free() throws:
+    // the first error is the one to report.
+    try { r.free(); } catch { /* already reported */ }
   }
 }
 

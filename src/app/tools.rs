@@ -30,6 +30,8 @@ pub struct RedactStream {
     /// Bytes redacted so far (after gunzip): held to the importer's limit,
     /// so that a gzip bomb stops here as it does when opened.
     decoded: u64,
+    /// Input not yet taken (the output of one push is bounded).
+    pending: Vec<u8>,
 }
 
 #[wasm_bindgen]
@@ -45,32 +47,63 @@ impl RedactStream {
             out: Vec::new(),
             summary: String::new(),
             decoded: 0,
+            pending: Vec::new(),
         }
     }
 
-    /// The redacted text of the lines this chunk completed.
+    /// The redacted text of the lines this chunk completed, at most about
+    /// 50 MiB of it: the input is taken 16 KiB at a time (inflated first
+    /// when gzip, the limit checked after each piece: deflate inflates a
+    /// piece at most ~1000-fold, to 16.5 MiB), until 32 MiB are out; what
+    /// is left waits for the next call (see [`Self::pending`]). Without
+    /// these bounds one chunk of a gzip bomb inflated past what one wasm
+    /// allocation can hold, and aborted.
     pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<u8>, JsValue> {
-        let text = match &mut self.gunzip {
-            Some(d) => {
-                self.text.clear();
-                d.write(chunk, &mut self.text)
-                    .map_err(|e| error("malformed", &format!("the gzip data is damaged: {e}")))?;
-                &self.text[..]
-            }
-            None => chunk,
-        };
-        self.decoded += text.len() as u64;
+        const PIECE: usize = 16 << 10;
+        const OUT_MAX: usize = 32 << 20;
         let limit = crate::formats::ImportOptions::default().max_decoded_bytes;
-        if self.decoded > limit {
-            let e = crate::formats::decompress::too_large(Some(self.decoded), limit);
-            return Err(error(e.kind.as_str(), &e.message));
+        let mut input = std::mem::take(&mut self.pending);
+        input.extend_from_slice(chunk);
+        let mut at = 0;
+        while at < input.len() && self.out.len() < OUT_MAX {
+            let end = (at + PIECE).min(input.len());
+            let piece = input.get(at..end).unwrap_or_default();
+            at = end;
+            let text = match &mut self.gunzip {
+                Some(d) => {
+                    self.text.clear();
+                    d.write(piece, &mut self.text).map_err(|e| {
+                        error("malformed", &format!("the gzip data is damaged: {e}"))
+                    })?;
+                    &self.text[..]
+                }
+                None => piece,
+            };
+            self.decoded += text.len() as u64;
+            if self.decoded > limit {
+                let e = crate::formats::decompress::too_large(Some(self.decoded), limit);
+                return Err(error(e.kind.as_str(), &e.message));
+            }
+            self.redactor.push(text, &mut self.out);
         }
-        self.redactor.push(text, &mut self.out);
+        self.pending = input.split_off(at.min(input.len()));
         Ok(std::mem::take(&mut self.out))
+    }
+
+    /// Input is left over from the last push: push again (an empty chunk
+    /// will do) before the next one.
+    pub fn pending(&self) -> bool {
+        !self.pending.is_empty()
     }
 
     /// The rest; what was replaced is then in [`Self::summary`].
     pub fn finish(&mut self) -> Result<Vec<u8>, JsValue> {
+        if self.pending() {
+            return Err(error(
+                "error",
+                "input is pending: push until pending() is false",
+            ));
+        }
         if let Some(d) = &mut self.gunzip {
             self.text.clear();
             d.finish(&mut self.text)
