@@ -83,12 +83,17 @@ function build() {
  *  each other's answer). */
 let queue = Promise.resolve();
 function call(message, onProgress = () => {}) {
-  worker ??= new Worker(new URL('tools-worker.js', import.meta.url), { type: 'module' });
   const job = queue.then(() => new Promise((resolve, reject) => {
+    worker ??= new Worker(new URL('tools-worker.js', import.meta.url), { type: 'module' });
     worker.onmessage = ({ data }) => {
-      if (data.progress !== undefined) onProgress(data.progress);
-      else if (data.error) reject(new Error(data.error));
-      else resolve(data);
+      if (data.progress !== undefined) return onProgress(data.progress);
+      if (data.error) {
+        // A failed job may have left its wasm instance unusable (a trap):
+        // the next job starts a fresh worker.
+        worker.terminate();
+        worker = null;
+        reject(new Error(data.error));
+      } else resolve(data);
     };
     worker.postMessage(message);
   }));

@@ -695,6 +695,11 @@ test('a gzip bomb (1 MB that decodes past 1 GB) stops at the limit with a clear 
   // Still responsive: the next file opens.
   await dropFile(page, 'call.rtcstats', readFileSync(FIXTURES + 'rtcstats/v3-compressed-handmade.rtcstats'));
   assert.equal(await page.textContent('#status'), 'Opened call.rtcstats.');
+  // The tools work again after a failed job (a fresh worker).
+  await page.click('#tools');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.locator('dialog.rv-tools button[data-op="summary"]').click()]);
+  assert.equal(JSON.parse(readFileSync(await dl.path(), 'utf8')).schema, 'rtcview-summary/1');
+  await page.keyboard.press('Escape');
   assert.deepEqual(problems.filter((p) => !/too large/i.test(p)), []);
   await page.close();
 });
