@@ -18,27 +18,7 @@ mod common;
 use rtcview::convert::{convert, Target};
 use rtcview::model::Format;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn inputs() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut files = Vec::new();
-    for dir in [root.join("rtcstats"), root.join("webrtc-internals")] {
-        files.extend(std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()));
-    }
-    for scenario in std::fs::read_dir(root.join("scenarios")).unwrap() {
-        let scenario = scenario.unwrap().path();
-        files.extend(
-            std::fs::read_dir(scenario)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|x| x == "gz")),
-        );
-    }
-    files.extend(common::public_dumps().unwrap_or_default());
-    files.sort();
-    files
-}
+use std::path::Path;
 
 /// The summary without what a conversion changes by design: the source
 /// block and the diagnostics; event counts per connection are returned
@@ -54,30 +34,6 @@ fn summary(session: &rtcview::Session) -> (Value, Vec<u64>) {
         pc.as_object_mut().unwrap().remove("events");
     }
     (v, events)
-}
-
-/// The paths where two JSON values differ.
-fn differences(a: &Value, b: &Value, path: &str, out: &mut Vec<String>) {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            for (k, va) in x {
-                match y.get(k) {
-                    Some(vb) => differences(va, vb, &format!("{path}.{k}"), out),
-                    None => out.push(format!("{path}.{k}: missing")),
-                }
-            }
-            for k in y.keys().filter(|k| !x.contains_key(*k)) {
-                out.push(format!("{path}.{k}: added"));
-            }
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-            for (i, (va, vb)) in x.iter().zip(y).enumerate() {
-                differences(va, vb, &format!("{path}[{i}]"), out);
-            }
-        }
-        _ if a != b => out.push(format!("{path}: {a} != {b}")),
-        _ => {}
-    }
 }
 
 fn write(session: &rtcview::Session, target: Target) -> (Vec<u8>, rtcview::convert::Report) {
@@ -127,7 +83,7 @@ fn check(path: &Path) -> Vec<String> {
     let (sa, ea) = summary(&a);
     let (sb, eb) = summary(&b);
     let mut differ = Vec::new();
-    differences(&sa, &sb, "", &mut differ);
+    common::differences(&sa, &sb, "", &mut differ);
     // One way: the copy's events are the input's, plus one `create` per
     // connection that had none (into rtcstats).
     let added: u64 = creates(&b).iter().sum::<u64>() - creates(&a).iter().sum::<u64>();
@@ -145,7 +101,7 @@ fn check(path: &Path) -> Vec<String> {
         Err(e) => return vec![format!("{name}: converted back, it does not import: {e}")],
     };
     let (sc, ec) = summary(&c);
-    differences(&sa, &sc, "(back)", &mut differ);
+    common::differences(&sa, &sc, "(back)", &mut differ);
     if ec != eb {
         differ.push(format!("(back) events {eb:?} -> {ec:?}"));
     }
@@ -253,22 +209,9 @@ fn same_stats(a: &rtcview::Session, b: &rtcview::Session, out: &mut Vec<String>)
 
 #[test]
 fn converted_dumps_read_the_same_both_ways() {
-    let files = inputs();
+    let files = common::every_dump();
     assert!(files.len() > 50, "{} inputs", files.len());
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let chunks: Vec<&[PathBuf]> = files.chunks(files.len().div_ceil(threads)).collect();
-    let failures: Vec<String> = std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .iter()
-            .map(|chunk| {
-                scope.spawn(move || chunk.iter().flat_map(|p| check(p)).collect::<Vec<_>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
-    });
+    let failures = common::check_in_parallel(&files, check);
     assert!(
         failures.is_empty(),
         "{} failures:\n{}",

@@ -15,27 +15,7 @@ mod common;
 
 use rtcview::redact::{addresses, redact, Options};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn inputs() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut files = Vec::new();
-    for dir in [root.join("rtcstats"), root.join("webrtc-internals")] {
-        files.extend(std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()));
-    }
-    for scenario in std::fs::read_dir(root.join("scenarios")).unwrap() {
-        let scenario = scenario.unwrap().path();
-        files.extend(
-            std::fs::read_dir(scenario)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|x| x == "gz")),
-        );
-    }
-    files.extend(common::public_dumps().unwrap_or_default());
-    files.sort();
-    files
-}
+use std::path::Path;
 
 fn gunzip(bytes: &[u8]) -> Vec<u8> {
     use std::io::Read;
@@ -66,27 +46,6 @@ fn masked_summary(bytes: &[u8]) -> Value {
         }
     }
     v
-}
-
-/// The paths where two JSON values differ.
-fn differences(a: &Value, b: &Value, path: &str, out: &mut Vec<String>) {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            for (k, va) in x {
-                match y.get(k) {
-                    Some(vb) => differences(va, vb, &format!("{path}.{k}"), out),
-                    None => out.push(format!("{path}.{k}: missing")),
-                }
-            }
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-            for (i, (va, vb)) in x.iter().zip(y).enumerate() {
-                differences(va, vb, &format!("{path}[{i}]"), out);
-            }
-        }
-        _ if a != b => out.push(format!("{path}: {a} != {b}")),
-        _ => {}
-    }
 }
 
 /// Secrets of the input that must not survive: ICE ufrags and passwords
@@ -128,23 +87,10 @@ fn secrets_of(text: &str) -> Vec<String> {
 
 #[test]
 fn redacted_dumps_leak_nothing_and_read_the_same() {
-    let files = inputs();
+    let files = common::every_dump();
     assert!(files.len() > 50, "{} inputs", files.len());
     // Two debug-built imports per file: spread over the cores.
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let chunks: Vec<&[PathBuf]> = files.chunks(files.len().div_ceil(threads)).collect();
-    let failures: Vec<String> = std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .iter()
-            .map(|chunk| {
-                scope.spawn(move || chunk.iter().flat_map(|p| check(p)).collect::<Vec<_>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
-    });
+    let failures = common::check_in_parallel(&files, check);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -186,7 +132,7 @@ fn check(path: &Path) -> Vec<String> {
             }
         }
         let mut differ = Vec::new();
-        differences(
+        common::differences(
             &masked_summary(&text),
             &masked_summary(&redacted),
             "",

@@ -7,7 +7,7 @@
 //! Shared test helpers: where the public dumps live.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// `../shared/dumps/public` next to the repository. When it is absent the
 /// real-dump tests skip with a visible message, except under `CI=true`,
@@ -111,4 +111,76 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     e.write_all(data).expect("gzip in memory");
     e.finish().expect("gzip in memory")
+}
+
+/// Every dump the whole-corpus tests go through: the hand-made fixtures,
+/// every recorded scenario (both dialects, both ends) and the public dumps,
+/// sorted.
+pub fn every_dump() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut files = Vec::new();
+    for dir in [root.join("rtcstats"), root.join("webrtc-internals")] {
+        files.extend(std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()));
+    }
+    for scenario in std::fs::read_dir(root.join("scenarios")).unwrap() {
+        let scenario = scenario.unwrap().path();
+        files.extend(
+            std::fs::read_dir(scenario)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|x| x == "gz")),
+        );
+    }
+    files.extend(public_dumps().unwrap_or_default());
+    files.sort();
+    files
+}
+
+/// `check` over `files`, spread over the cores (debug-built imports of the
+/// whole corpus); the failures it returns, all together.
+pub fn check_in_parallel(files: &[PathBuf], check: fn(&Path) -> Vec<String>) -> Vec<String> {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let chunks: Vec<&[PathBuf]> = files.chunks(files.len().div_ceil(threads).max(1)).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .iter()
+            .map(|chunk| {
+                scope.spawn(move || chunk.iter().flat_map(|p| check(p)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    })
+}
+
+/// The paths where two JSON values differ: changed, missing or added.
+pub fn differences(
+    a: &serde_json::Value,
+    b: &serde_json::Value,
+    path: &str,
+    out: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, va) in x {
+                match y.get(k) {
+                    Some(vb) => differences(va, vb, &format!("{path}.{k}"), out),
+                    None => out.push(format!("{path}.{k}: missing")),
+                }
+            }
+            for k in y.keys().filter(|k| !x.contains_key(*k)) {
+                out.push(format!("{path}.{k}: added"));
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (va, vb)) in x.iter().zip(y).enumerate() {
+                differences(va, vb, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ if a != b => out.push(format!("{path}: {a} != {b}")),
+        _ => {}
+    }
 }
