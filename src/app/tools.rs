@@ -5,6 +5,7 @@
 //! It touches no `web-sys`: bytes in, bytes out; the worker around it
 //! (www/tools-worker.js) streams files in and gzips a redacted copy out.
 
+use crate::charts::Frame;
 use crate::convert::Target;
 use crate::redact::{Options, Redactor};
 use wasm_bindgen::prelude::*;
@@ -194,19 +195,12 @@ impl ChartSvg {
             .iter()
             .find(|c| c.id == id)
             .ok_or_else(|| error("not_found", "no such chart in this dump"))?;
-        let frame = crate::charts::Frame {
+        let frame = Frame {
             t0_ms: t0,
             t1_ms: t1,
             cursor_ms: None,
             mark_ms: None,
-            highlight_ms: highlight
-                .unwrap_or_default()
-                .chunks_exact(2)
-                .filter_map(|c| match c {
-                    [a, b] => Some((*a, *b)),
-                    _ => None,
-                })
-                .collect(),
+            highlight_ms: Frame::ranges_from_flat(&highlight.unwrap_or_default()),
             scale: 1.0,
             dark,
             origin_ms: origin,

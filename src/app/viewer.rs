@@ -282,14 +282,7 @@ impl Viewer {
             t1_ms: t1,
             cursor_ms: cursor,
             mark_ms: mark,
-            highlight_ms: highlight
-                .unwrap_or_default()
-                .chunks_exact(2)
-                .filter_map(|c| match c {
-                    [a, b] => Some((*a, *b)),
-                    _ => None,
-                })
-                .collect(),
+            highlight_ms: Frame::ranges_from_flat(&highlight.unwrap_or_default()),
             scale,
             dark,
             origin_ms: origin,

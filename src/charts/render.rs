@@ -36,6 +36,20 @@ pub struct Frame {
     pub origin_ms: Option<f64>,
 }
 
+impl Frame {
+    /// Ranges as the page passes them, `[start, end, start, end, …]` (one
+    /// `Float64Array` crosses to wasm with the least glue), as pairs; an odd
+    /// last value is dropped.
+    pub fn ranges_from_flat(flat: &[f64]) -> Vec<(f64, f64)> {
+        flat.chunks_exact(2)
+            .filter_map(|c| match c {
+                [a, b] => Some((*a, *b)),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// Where the plot area landed, in backend pixels (for mapping the mouse).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct PlotRect {
@@ -396,6 +410,15 @@ pub fn draw_chart<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flat_ranges_are_pairs() {
+        assert_eq!(
+            Frame::ranges_from_flat(&[1.0, 2.0, 3.0, 4.0, 5.0]),
+            vec![(1.0, 2.0), (3.0, 4.0)]
+        );
+        assert!(Frame::ranges_from_flat(&[]).is_empty());
+    }
 
     #[test]
     fn labels() {
