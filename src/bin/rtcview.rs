@@ -85,12 +85,8 @@ mod cli {
         };
         let mut session = match import_path(input) {
             Ok(s) => s,
-            Err(ImportFailure::Io(e)) => {
-                eprintln!("error[io]: {input}: {e}");
-                return 1;
-            }
-            Err(ImportFailure::Import(e)) => {
-                eprintln!("error[{}]: {input}: {e}", e.kind.as_str());
+            Err(f) => {
+                eprintln!("error[{}]: {input}: {}", f.kind(), f.message());
                 return 1;
             }
         };
@@ -130,12 +126,8 @@ mod cli {
         };
         let session = match import_path(input) {
             Ok(s) => s,
-            Err(ImportFailure::Io(e)) => {
-                eprintln!("error[io]: {input}: {e}");
-                return 1;
-            }
-            Err(ImportFailure::Import(e)) => {
-                eprintln!("error[{}]: {input}: {e}", e.kind.as_str());
+            Err(f) => {
+                eprintln!("error[{}]: {input}: {}", f.kind(), f.message());
                 return 1;
             }
         };
@@ -330,6 +322,23 @@ mod cli {
         Import(rtcview::ImportError),
     }
 
+    impl ImportFailure {
+        /// `io`, or the importer's error kind: the `error[…]` of a message.
+        fn kind(&self) -> &'static str {
+            match self {
+                ImportFailure::Io(_) => "io",
+                ImportFailure::Import(e) => e.kind.as_str(),
+            }
+        }
+
+        fn message(&self) -> String {
+            match self {
+                ImportFailure::Io(e) => e.to_string(),
+                ImportFailure::Import(e) => e.to_string(),
+            }
+        }
+    }
+
     /// Imports a file (`-`: stdin) as it is read, 1 MiB at a time, into
     /// the streaming importer the browser's worker uses: the file is never
     /// held whole besides the model (reading it whole first took a 1 GB
@@ -392,7 +401,7 @@ mod cli {
     }
 
     mod findings {
-        use super::{import_path, ImportFailure};
+        use super::import_path;
         use std::io::Write;
         use std::sync::atomic::{AtomicUsize, Ordering};
         use std::sync::Mutex;
@@ -452,10 +461,7 @@ mod cli {
         fn one(path: &str, json: bool) -> Report {
             let session = match import_path(path) {
                 Ok(s) => s,
-                Err(ImportFailure::Io(e)) => return failure(path, "io", &e.to_string(), json),
-                Err(ImportFailure::Import(e)) => {
-                    return failure(path, e.kind.as_str(), &e.to_string(), json)
-                }
+                Err(f) => return failure(path, f.kind(), &f.message(), json),
             };
             let a = rtcview::findings::analyze(&session);
             if json {
