@@ -10,8 +10,7 @@
 //! property came later, and have no gaps), so that readers that align
 //! values from the end and those that align them from the start agree.
 
-use super::{number, properties, Report};
-use crate::error::Kind;
+use super::{conversion_note, number, properties, write_json, Report};
 use crate::formats::webrtc_internals::stats::iso_from_unix_ms;
 use crate::model::{GetUserMediaCall, Outcome, PeerConnection, Session, StatsObject};
 use serde_json::{json, Map, Value};
@@ -77,53 +76,6 @@ pub fn write(session: &Session, out: &mut impl Write) -> io::Result<Report> {
     write_json(out, &conversion_note(session, true))?;
     out.write_all(b"}")?;
     Ok(report)
-}
-
-/// Where the copy came from, and the history-cap notes of the source (the
-/// importer of either family reads them back, so that a converted copy
-/// neither loses "Chrome dropped these samples" nor claims it for a long
-/// series Chrome never held). Shared by both writers; `client_events`: also
-/// the client-level events, for webrtc-internals, which has no place of
-/// its own for them.
-pub(crate) fn conversion_note(session: &Session, client_events: bool) -> Value {
-    let capped: Vec<Value> = session
-        .diagnostics
-        .iter()
-        .filter(|d| d.kind == Kind::Capped)
-        .map(|d| json!({"key": d.location.key, "message": d.message}))
-        .collect();
-    let (format, dialect) = session
-        .source
-        .as_ref()
-        .map_or(("", ""), |s| (s.format.as_str(), s.dialect.as_str()));
-    let mut note = Map::new();
-    note.insert("from".into(), json!(format));
-    note.insert("dialect".into(), json!(dialect));
-    note.insert("capped".into(), Value::from(capped));
-    if client_events && !session.client_events.is_empty() {
-        let events: Vec<Value> = session
-            .client_events
-            .iter()
-            .map(|e| {
-                let mut o = Map::new();
-                o.insert("name".into(), json!(e.name));
-                o.insert("value".into(), e.value.clone());
-                if let Some(t) = e.t_ms {
-                    o.insert("tMs".into(), number(t));
-                }
-                if !e.extras.is_empty() {
-                    o.insert("extras".into(), Value::from(e.extras.clone()));
-                }
-                Value::Object(o)
-            })
-            .collect();
-        note.insert("clientEvents".into(), Value::from(events));
-    }
-    Value::Object(note)
-}
-
-fn write_json(out: &mut impl Write, v: &Value) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, v).map_err(io::Error::other)
 }
 
 /// A request entry and, when it has one, its result entry. `rid`, `pid` and
@@ -277,9 +229,9 @@ fn stats_object(
             out.write_all(b",")?;
         }
         *first = false;
-        serde_json::to_writer(&mut *out, &key).map_err(io::Error::other)?;
+        write_json(out, &Value::String(key))?;
         out.write_all(b":")?;
-        serde_json::to_writer(&mut *out, &v).map_err(io::Error::other)
+        write_json(out, &v)
     };
     let times: Vec<Value> = o.times_ms.iter().map(|&t| number(t)).collect();
     put(out, format!("{}-timestamp", o.id), series(o, &times))?;

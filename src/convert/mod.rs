@@ -16,8 +16,9 @@
 pub mod internals;
 pub mod rtcstats;
 
-use crate::model::{Column, Interner, StatsObject};
-use serde_json::{Map, Value};
+use crate::error::Kind;
+use crate::model::{Column, Interner, Session, StatsObject};
+use serde_json::{json, Map, Value};
 use std::io::{self, Write};
 
 /// The dump family to write.
@@ -63,6 +64,54 @@ pub fn convert(
         Target::WebrtcInternals => internals::write(session, out),
         Target::Rtcstats => rtcstats::write(session, out),
     }
+}
+
+/// Where the copy came from, and the history-cap notes of the source (the
+/// importer of either family reads them back, so that a converted copy
+/// neither loses "Chrome dropped these samples" nor claims it for a long
+/// series Chrome never held). Shared by both writers; `client_events`: also
+/// the client-level events, for webrtc-internals, which has no place of
+/// its own for them.
+pub(crate) fn conversion_note(session: &Session, client_events: bool) -> Value {
+    let capped: Vec<Value> = session
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == Kind::Capped)
+        .map(|d| json!({"key": d.location.key, "message": d.message}))
+        .collect();
+    let (format, dialect) = session
+        .source
+        .as_ref()
+        .map_or(("", ""), |s| (s.format.as_str(), s.dialect.as_str()));
+    let mut note = Map::new();
+    note.insert("from".into(), json!(format));
+    note.insert("dialect".into(), json!(dialect));
+    note.insert("capped".into(), Value::from(capped));
+    if client_events && !session.client_events.is_empty() {
+        let events: Vec<Value> = session
+            .client_events
+            .iter()
+            .map(|e| {
+                let mut o = Map::new();
+                o.insert("name".into(), json!(e.name));
+                o.insert("value".into(), e.value.clone());
+                if let Some(t) = e.t_ms {
+                    o.insert("tMs".into(), number(t));
+                }
+                if !e.extras.is_empty() {
+                    o.insert("extras".into(), Value::from(e.extras.clone()));
+                }
+                Value::Object(o)
+            })
+            .collect();
+        note.insert("clientEvents".into(), Value::from(events));
+    }
+    Value::Object(note)
+}
+
+/// One JSON value written out (an I/O error as such).
+pub(crate) fn write_json(out: &mut (impl Write + ?Sized), v: &Value) -> io::Result<()> {
+    serde_json::to_writer(out, v).map_err(io::Error::other)
 }
 
 /// A number as JSON the way browsers write it: integers without `.0`.

@@ -9,8 +9,7 @@
 //! A peer connection's first line never comes before the previous peer
 //! connection's, so that they are read back in the same order.
 
-use super::internals::conversion_note;
-use super::{number, properties, Property, Report};
+use super::{conversion_note, number, properties, write_json, Property, Report};
 use crate::model::{Event, GetUserMediaCall, Outcome, PeerConnection, Session, StatsObject};
 use serde_json::{json, Map, Value};
 use std::io::{self, Write};
@@ -56,7 +55,7 @@ pub fn write(session: &Session, out: &mut impl Write) -> io::Result<Report> {
     }
     header.insert("rtcviewConversion".into(), conversion_note(session, false));
     out.write_all(b"RTCStatsDump\n")?;
-    serde_json::to_writer(&mut *out, &Value::Object(header)).map_err(io::Error::other)?;
+    write_json(out, &Value::Object(header))?;
     out.write_all(b"\n")?;
 
     let mut streams: Vec<Vec<Line>> = Vec::new();
@@ -132,7 +131,7 @@ pub fn write(session: &Session, out: &mut impl Write) -> io::Result<Report> {
             }
             None => items.push(Value::Null),
         }
-        serde_json::to_writer(&mut *out, &Value::Array(items)).map_err(io::Error::other)?;
+        write_json(out, &Value::Array(items))?;
         out.write_all(b"\n")?;
     }
     Ok(report)
