@@ -71,7 +71,7 @@ pub fn write(session: &Session, out: &mut impl Write) -> io::Result<Report> {
     for (p, pc) in session.peer_connections.iter().enumerate() {
         let mut lines = pc_event_lines(pc, &mut report);
         let polls = poll_lines(p, pc, &mut report);
-        lines = merge(vec![lines, polls]);
+        lines = merge(vec![lines, polls], usize::MAX);
         streams.push(lines);
     }
     report.events = streams
@@ -79,36 +79,16 @@ pub fn write(session: &Session, out: &mut impl Write) -> io::Result<Report> {
         .flatten()
         .filter(|l| l.poll.is_none())
         .count();
-    // Client and getUserMedia first at equal times; each connection no
-    // earlier than the one before it.
-    let mut floor: Option<f64> = None;
-    let mut keyed: Vec<(f64, usize, usize, Line)> = Vec::new();
-    for (s, lines) in streams.into_iter().enumerate() {
-        let is_pc = s >= 2;
-        let mut key = if is_pc { floor } else { None };
-        let mut first_key = None;
-        for (i, line) in lines.into_iter().enumerate() {
-            if let Some(t) = line.t_ms.filter(|t| t.is_finite()) {
-                key = Some(key.map_or(t, |k: f64| k.max(t)));
-            }
-            let k = key.unwrap_or(f64::NEG_INFINITY);
-            first_key.get_or_insert(k);
-            keyed.push((k, s, i, line));
-        }
-        if is_pc {
-            if let Some(k) = first_key {
-                floor = Some(floor.map_or(k, |f: f64| f.max(k)));
-            }
-        }
-    }
-    keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    // Client and getUserMedia first at equal times; each connection (from
+    // stream 2 on) no earlier than the one before it.
+    let lines = merge(streams, 2);
     let props: Vec<Vec<Vec<_>>> = session
         .peer_connections
         .iter()
         .map(|pc| pc.stats.iter().map(properties).collect())
         .collect();
     let mut last = 0.0;
-    for (_, _, _, line) in keyed {
+    for line in lines {
         let mut items = line.items;
         if let Some(poll) = &line.poll {
             let (Some(pc), Some(props)) =
@@ -137,16 +117,27 @@ pub fn write(session: &Session, out: &mut impl Write) -> io::Result<Report> {
     Ok(report)
 }
 
-/// Lines of several streams in time order, each keeping its own order.
-fn merge(streams: Vec<Vec<Line>>) -> Vec<Line> {
+/// Lines of several streams in time order, each keeping its own order (a
+/// line without a time goes with the one before it). Streams from
+/// `chained_from` on also start no earlier than the stream before them
+/// began, so that peer connections are read back in their order.
+fn merge(streams: Vec<Vec<Line>>, chained_from: usize) -> Vec<Line> {
+    let mut floor: Option<f64> = None;
     let mut keyed: Vec<(f64, usize, usize, Line)> = Vec::new();
     for (s, lines) in streams.into_iter().enumerate() {
-        let mut key = f64::NEG_INFINITY;
+        let chained = s >= chained_from;
+        let mut key = if chained { floor } else { None };
+        let mut first_key = None;
         for (i, line) in lines.into_iter().enumerate() {
             if let Some(t) = line.t_ms.filter(|t| t.is_finite()) {
-                key = key.max(t);
+                key = Some(key.map_or(t, |k: f64| k.max(t)));
             }
-            keyed.push((key, s, i, line));
+            let k = key.unwrap_or(f64::NEG_INFINITY);
+            first_key.get_or_insert(k);
+            keyed.push((k, s, i, line));
+        }
+        if let (true, Some(k)) = (chained, first_key) {
+            floor = Some(floor.map_or(k, |f: f64| f.max(k)));
         }
     }
     keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
