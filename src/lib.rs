@@ -11,6 +11,7 @@
 
 pub mod build;
 pub mod charts;
+pub mod combine;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod contract;
 #[cfg(any(not(target_arch = "wasm32"), feature = "tools"))]

@@ -31,6 +31,25 @@ pub struct Summary {
     /// The rules' version.
     pub ruleset: &'static str,
     pub score: Score,
+    /// Every dump the document covers, in the order given (one for one
+    /// file); `source` above is the first's.
+    pub sources: Vec<SourceEntry>,
+    /// Connections of different browsers that are the two ends of one
+    /// connection (`crate::combine`).
+    pub links: Vec<crate::combine::Link>,
+    /// Pairs of browsers nothing links, said plainly.
+    pub unlinked: Vec<String>,
+}
+
+/// One dump of `sources`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SourceEntry {
+    /// The file's name; `None` when none was given (a pasted dump).
+    pub name: Option<String>,
+    #[serde(flatten)]
+    pub source: Source,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -79,6 +98,9 @@ pub struct PcSummary {
     pub role: Option<&'static str>,
     pub stats_objects: usize,
     pub rtp: Vec<RtpSummary>,
+    /// The dumps that hold this connection (indexes into `sources`): more
+    /// than one when dumps of one browser were merged.
+    pub sources: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -119,6 +141,10 @@ pub struct DiagSummary {
     pub key: Option<String>,
     #[cfg_attr(test, ts(type = "number"))]
     pub count: u64,
+    /// The source it came from, when the document covers several browsers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub source: Option<usize>,
 }
 
 /// Rounds to 3 decimals so summaries are readable and stable.
@@ -148,19 +174,34 @@ fn stat(d: Option<Derived<'_>>) -> Option<Stat> {
     })
 }
 
+fn source(info: Option<&crate::model::SourceInfo>) -> Source {
+    match info {
+        Some(s) => Source {
+            format: s.format.as_str(),
+            dialect: s.dialect.clone(),
+            bytes: s.bytes,
+            gzip: s.gzip,
+            decoded_bytes: s.decoded_bytes,
+        },
+        None => Source {
+            format: "unknown",
+            dialect: String::new(),
+            bytes: 0,
+            gzip: false,
+            decoded_bytes: 0,
+        },
+    }
+}
+
+/// The document of one dump (`name`: its file's name, when known).
 pub fn summarize(session: &Session) -> Summary {
+    summarize_named(session, None)
+}
+
+/// [`summarize`] with the file's name in `sources`.
+pub fn summarize_named(session: &Session, name: Option<&str>) -> Summary {
     let analysis = crate::findings::analyze(session);
     let strings = &session.strings;
-    let (format, dialect, bytes, gzip, decoded_bytes) = match &session.source {
-        Some(s) => (
-            s.format.as_str(),
-            s.dialect.clone(),
-            s.bytes,
-            s.gzip,
-            s.decoded_bytes,
-        ),
-        None => ("unknown", String::new(), 0, false, 0),
-    };
     let range = session.time_range_ms();
     let peer_connections = session
         .peer_connections
@@ -204,18 +245,19 @@ pub fn summarize(session: &Session) -> Summary {
                 role: role(pc),
                 stats_objects: pc.stats.len(),
                 rtp,
+                sources: vec![0],
             }
         })
         .collect();
     Summary {
         schema: SCHEMA,
-        source: Source {
-            format,
-            dialect,
-            bytes,
-            gzip,
-            decoded_bytes,
-        },
+        source: source(session.source.as_ref()),
+        sources: vec![SourceEntry {
+            name: name.map(str::to_string),
+            source: source(session.source.as_ref()),
+        }],
+        links: Vec::new(),
+        unlinked: Vec::new(),
         user_agent: session.user_agent.clone(),
         start_ms: range.map(|r| r.0),
         duration_ms: range.map(|(a, b)| r3(b - a)),
@@ -248,5 +290,182 @@ fn diag(d: &Diagnostic) -> DiagSummary {
         line: d.location.line,
         key: d.location.key.clone(),
         count: d.count,
+        source: None,
+    }
+}
+
+/// Receiver symptoms a sender's finding on the same stream (or, for the
+/// connection-wide kinds, on the same connection) can explain.
+const FAR_SYMPTOMS: &[&str] = &[
+    "video-freeze",
+    "framerate-drop",
+    "resolution-drop",
+    "dry-track",
+    "inbound-loss",
+    "audio-concealment",
+    "jitter-buffer-stress",
+];
+/// Sender-side causes: `true` when the finding is about the stream.
+const FAR_CAUSES: &[(&str, bool)] = &[
+    ("bandwidth-limited", true),
+    ("cpu-limited", true),
+    ("app-bitrate-cap", true),
+    ("app-resolution-cap", true),
+    ("app-framerate-cap", true),
+    ("congestion", false),
+    ("low-available-bitrate", false),
+];
+
+/// The document of several dumps (`crate::combine`): each browser's
+/// session summarized as one file would be, then put together: sources
+/// in the order given, connections with the sources that hold them,
+/// findings numbered anew across browsers (each with its `source`), and
+/// the links, with the findings of one end that explain the other's.
+pub fn summarize_combined(c: &crate::combine::Combined) -> Summary {
+    let several = c.ends.len() > 1;
+    let mut ends: Vec<Summary> = c
+        .ends
+        .iter()
+        .map(|e| summarize_named(&e.session, None))
+        .collect();
+    let Some(mut doc) = ends.first().cloned() else {
+        let mut doc = summarize(&Session::default());
+        doc.sources.clear();
+        return doc;
+    };
+    doc.sources = c
+        .names
+        .iter()
+        .zip(&c.infos)
+        .map(|(name, info)| SourceEntry {
+            name: Some(name.clone()),
+            source: source(info.as_ref()),
+        })
+        .collect();
+    doc.source = source(c.infos.first().and_then(Option::as_ref));
+    doc.peer_connections.clear();
+    doc.get_user_media.clear();
+    doc.diagnostics.clear();
+    doc.checks.clear();
+    let mut findings: Vec<Finding> = Vec::new();
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for (e, (end, sum)) in c.ends.iter().zip(ends.iter_mut()).enumerate() {
+        let first = end.sources.first().copied().unwrap_or(e);
+        for (k, mut pc) in sum.peer_connections.drain(..).enumerate() {
+            pc.sources = end.pc_sources.get(k).cloned().unwrap_or_default();
+            doc.peer_connections.push(pc);
+        }
+        doc.get_user_media.append(&mut sum.get_user_media);
+        for mut d in sum.diagnostics.drain(..) {
+            d.source = several.then_some(first);
+            doc.diagnostics.push(d);
+        }
+        for ch in sum.checks.drain(..) {
+            if !doc.checks.contains(&ch) {
+                doc.checks.push(ch);
+            }
+        }
+        // Ids become unique across browsers: `f3` of the second is
+        // renamed in its own findings, causes and score ledger.
+        let rename = |id: &str| format!("e{e}:{id}");
+        for mut f in sum.findings.drain(..) {
+            f.id = rename(&f.id);
+            f.cause = f.cause.as_deref().map(rename);
+            f.source = several.then_some(first);
+            findings.push(f);
+        }
+        for l in &mut sum.score.ledger {
+            l.finding = l.finding.as_deref().map(rename);
+        }
+        if let (Some(s), Some(d)) = (sum.start_ms, sum.duration_ms) {
+            lo = lo.min(s);
+            hi = hi.max(s + d);
+        }
+    }
+    // Most severe first across browsers, then numbered `f1`, `f2`, ...
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    let ids: std::collections::HashMap<String, String> = findings
+        .iter()
+        .enumerate()
+        .map(|(n, f)| (f.id.clone(), format!("f{}", n + 1)))
+        .collect();
+    let renamed = |id: &str| ids.get(id).cloned().unwrap_or_default();
+    for f in &mut findings {
+        f.id = renamed(&f.id);
+        f.cause = f.cause.as_deref().map(renamed);
+    }
+    for sum in &mut ends {
+        for l in &mut sum.score.ledger {
+            l.finding = l.finding.as_deref().map(renamed);
+        }
+    }
+    doc.links = c.links.clone();
+    for link in &mut doc.links {
+        explain(link, &mut findings);
+    }
+    // The verdict's score is the worst browser's.
+    if let Some(worst) = ends
+        .iter()
+        .filter(|s| s.score.overall.is_some())
+        .min_by(|a, b| {
+            a.score
+                .overall
+                .unwrap_or(0.0)
+                .total_cmp(&b.score.overall.unwrap_or(0.0))
+        })
+    {
+        doc.score = worst.score.clone();
+    }
+    doc.findings = findings;
+    doc.unlinked = c.unlinked.clone();
+    doc.start_ms = (lo <= hi).then_some(lo);
+    doc.duration_ms = (lo <= hi).then(|| r3(hi - lo));
+    doc
+}
+
+/// Links the receiver's symptoms on a linked stream to the sender's
+/// findings that overlap them in time (on the receiver's clock, with the
+/// link's clock offset, give or take `causes::SLACK_MS`).
+fn explain(link: &mut crate::combine::Link, findings: &mut [Finding]) {
+    let offset = link.clock_offset_ms.unwrap_or(0.0);
+    let slack = crate::findings::causes::SLACK_MS;
+    let mut pairs = Vec::new();
+    for s in &link.streams {
+        let (from, to, shift) = if s.from == "a" {
+            (&link.a, &link.b, offset)
+        } else {
+            (&link.b, &link.a, -offset)
+        };
+        let on = |f: &Finding, end: &crate::combine::EndRef| {
+            f.source.unwrap_or(0) == end.source
+                && f.peer_connection.as_deref() == Some(end.peer_connection.as_str())
+        };
+        let stream_is = |f: &Finding| f.stream.as_ref().and_then(|r| r.ssrc) == Some(s.ssrc);
+        for symptom in findings.iter() {
+            if !FAR_SYMPTOMS.contains(&symptom.kind) || !on(symptom, to) || !stream_is(symptom) {
+                continue;
+            }
+            // The most direct cause first, as `findings::causes` does.
+            let cause = FAR_CAUSES.iter().find_map(|(kind, per_stream)| {
+                findings.iter().find(|c| {
+                    c.kind == *kind
+                        && on(c, from)
+                        && (!per_stream || stream_is(c))
+                        && c.ranges.iter().any(|r| {
+                            symptom.overlaps(r.start_ms + shift - slack, r.end_ms + shift + slack)
+                        })
+                })
+            });
+            if let Some(c) = cause {
+                pairs.push((symptom.id.clone(), c.id.clone()));
+            }
+        }
+    }
+    for (symptom, cause) in pairs {
+        if let Some(f) = findings.iter_mut().find(|f| f.id == symptom) {
+            f.cause.get_or_insert_with(|| cause.clone());
+        }
+        link.explained
+            .push(crate::combine::Explained { symptom, cause });
     }
 }

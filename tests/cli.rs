@@ -337,3 +337,63 @@ fn convert_writes_the_other_family() {
         64
     );
 }
+
+/// `summary A B C`: one document over several dumps (issue 15): sources
+/// in the order given with their names, the two exports of one browser
+/// merged into one connection, the other end linked with its offset.
+#[test]
+fn summary_of_several_files_merges_and_links() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/scenarios/clean/"
+    );
+    let (a1, b, a2) = (
+        format!("{dir}a.internals.txt.gz"),
+        format!("{dir}b.rtcstats-page.gz"),
+        format!("{dir}a.rtcstats-chrome.gz"),
+    );
+    let (code, out, err) = rtcview(&["summary", &a1, &b, &a2], b"");
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("one JSON document");
+    let names: Vec<&str> = v["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "a.internals.txt.gz",
+            "b.rtcstats-page.gz",
+            "a.rtcstats-chrome.gz"
+        ]
+    );
+    assert_eq!(v["sources"][1]["dialect"], "v3");
+    let pcs = v["peerConnections"].as_array().unwrap();
+    assert_eq!(pcs.len(), 2);
+    assert_eq!(pcs[0]["id"], "8-1");
+    assert_eq!(pcs[0]["sources"], serde_json::json!([0, 2]));
+    assert_eq!(pcs[1]["id"], "PC_0");
+    assert_eq!(pcs[1]["sources"], serde_json::json!([1]));
+    let link = &v["links"][0];
+    assert_eq!(
+        link["a"],
+        serde_json::json!({"source": 0, "peerConnection": "8-1"})
+    );
+    assert_eq!(
+        link["b"],
+        serde_json::json!({"source": 1, "peerConnection": "PC_0"})
+    );
+    assert_eq!(link["streams"].as_array().unwrap().len(), 4);
+    assert!(link["clockOffsetMs"].as_f64().unwrap().abs() < 50.0);
+    // One file: the document of today, plus its source's name.
+    let (_, out, _) = rtcview(&["summary", &a1], b"");
+    let one: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(one["sources"][0]["name"], "a.internals.txt.gz");
+    assert_eq!(one["links"], serde_json::json!([]));
+    // An unreadable second file names itself.
+    let (code, _, err) = rtcview(&["summary", &a1, "/nonexistent/x.gz"], b"");
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent/x.gz"), "{err}");
+}

@@ -27,6 +27,7 @@ fn summary(session: &rtcview::Session) -> (Value, Vec<u64>) {
     let mut v = serde_json::to_value(rtcview::summary::summarize(session)).unwrap();
     let o = v.as_object_mut().unwrap();
     o.remove("source");
+    o.remove("sources");
     o.remove("diagnostics");
     let mut events = Vec::new();
     for pc in o["peerConnections"].as_array_mut().unwrap() {

@@ -25,7 +25,11 @@ const MAY_DEPEND_ON: &[(&str, &[&str])] = &[
     ("formats", &["build", "model", "json", "error"]),
     ("metrics", &["model"]),
     ("findings", &["metrics", "model", "error"]),
-    ("summary", &["findings", "metrics", "model", "error"]),
+    ("combine", &["metrics", "model", "error"]),
+    (
+        "summary",
+        &["combine", "findings", "metrics", "model", "error"],
+    ),
     ("charts", &["metrics", "model", "memo"]),
     ("view", &["charts", "findings", "metrics", "model"]),
     ("transfer", &["charts", "model", "error"]),

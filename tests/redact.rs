@@ -35,9 +35,11 @@ fn masked_summary(bytes: &[u8]) -> Value {
     let mut session = rtcview::import(bytes).unwrap();
     rtcview::embed::mask::mask_session(&mut session);
     let mut v = serde_json::to_value(rtcview::summary::summarize(&session)).unwrap();
-    let source = v["source"].as_object_mut().unwrap();
-    source.remove("bytes");
-    source.remove("decodedBytes");
+    for pointer in ["/source", "/sources/0"] {
+        let source = v.pointer_mut(pointer).unwrap().as_object_mut().unwrap();
+        source.remove("bytes");
+        source.remove("decodedBytes");
+    }
     // Page URLs lose their query and fragment.
     for pc in v["peerConnections"].as_array_mut().unwrap() {
         if let Some(url) = pc["url"].as_str() {

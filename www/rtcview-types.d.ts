@@ -13,7 +13,21 @@ checks: Array<Check>,
 /**
  * The rules' version.
  */
-ruleset: string, score: Score, };
+ruleset: string, score: Score, 
+/**
+ * Every dump the document covers, in the order given (one for one
+ * file); `source` above is the first's.
+ */
+sources: Array<SourceEntry>, 
+/**
+ * Connections of different browsers that are the two ends of one
+ * connection (`crate::combine`).
+ */
+links: Array<Link>, 
+/**
+ * Pairs of browsers nothing links, said plainly.
+ */
+unlinked: Array<string>, };
 
 export type Source = { format: Format, dialect: string, bytes: number, gzip: boolean, decodedBytes: number, };
 
@@ -29,7 +43,12 @@ outcome: PcOutcome,
  * answered one: who called whom, where the dump's ids (`8-1`) do not
  * say.
  */
-role: string | null, statsObjects: number, rtp: Array<RtpSummary>, };
+role: string | null, statsObjects: number, rtp: Array<RtpSummary>, 
+/**
+ * The dumps that hold this connection (indexes into `sources`): more
+ * than one when dumps of one browser were merged.
+ */
+sources: Array<number>, };
 
 export type PcOutcome = { state: PcOutcomeState, 
 /**
@@ -51,7 +70,11 @@ export type PcOutcomeState = "connected" | "failed" | "disconnected" | "closed" 
 
 export type RtpSummary = { statsId: string, direction: Direction, kind: string | null, ssrc: number | null, codec: string | null, samples: number, bitrateKbps: Stat | null, packetsPerSecond: Stat | null, packetsLostPct: number | null, jitterMs: Stat | null, rttMs: Stat | null, framesPerSecond: Stat | null, jitterBufferDelayMs: Stat | null, decodeMsPerFrame: Stat | null, frameWidth: number | null, frameHeight: number | null, };
 
-export type DiagSummary = { severity: DiagnosticSeverity, kind: string, message: string, line: number | null, key?: string, count: number, };
+export type DiagSummary = { severity: DiagnosticSeverity, kind: string, message: string, line: number | null, key?: string, count: number, 
+/**
+ * The source it came from, when the document covers several browsers.
+ */
+source?: number, };
 
 export type Format = "webrtc-internals" | "rtcstats";
 
@@ -93,9 +116,15 @@ ranges: Array<TimeRange>,
  */
 message: string, evidence: Array<Evidence>, 
 /**
- * The id of the finding that explains this one.
+ * The id of the finding that explains this one (in a document of
+ * several browsers, possibly one of the other end's).
  */
-cause: string | null, };
+cause: string | null, 
+/**
+ * The source (index into the summary's `sources`) whose browser it is
+ * about, when the document covers several browsers.
+ */
+source?: number, };
 
 export type Severity = "info" | "minor" | "major" | "critical";
 

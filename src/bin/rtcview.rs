@@ -29,7 +29,7 @@ fn main() {}
 mod cli {
     use std::io::{Read, Write};
 
-    const USAGE: &str = "usage: rtcview summary <file|->
+    const USAGE: &str = "usage: rtcview summary <file|->...
        rtcview findings [--json] <file>...
        rtcview report [--mask] <file> -o <report.html>
        rtcview redact [--keep-private] <file|-> -o <out|->
@@ -41,10 +41,7 @@ mod cli {
 
     pub fn run(args: Vec<String>) -> i32 {
         match args.first().map(String::as_str) {
-            Some("summary") => match args.get(1) {
-                Some(path) if args.len() == 2 => summary(path),
-                _ => usage(),
-            },
+            Some("summary") if args.len() >= 2 => summary(args.get(1..).unwrap_or_default()),
             Some("findings") => findings::run(args.get(1..).unwrap_or_default()),
             Some("report") => report(args.get(1..).unwrap_or_default()),
             Some("redact") => redact::run(args.get(1..).unwrap_or_default()),
@@ -373,29 +370,55 @@ mod cli {
         stream.finish().map_err(ImportFailure::Import)
     }
 
-    fn summary(path: &str) -> i32 {
-        match import_path(path) {
-            Err(ImportFailure::Io(e)) => {
-                eprintln!("error[io]: cannot read {path}: {e}");
-                2
-            }
-            Ok(session) => {
-                let summary = rtcview::summary::summarize(&session);
-                match serde_json::to_string(&summary) {
-                    Ok(json) => {
-                        let mut out = std::io::stdout().lock();
-                        let _ = writeln!(out, "{json}");
-                        0
-                    }
-                    Err(e) => {
-                        eprintln!("error[internal]: {e}");
-                        1
-                    }
+    /// The file name of `path` (`None` for standard input).
+    fn file_name(path: &str) -> Option<String> {
+        (path != "-").then(|| {
+            std::path::Path::new(path)
+                .file_name()
+                .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+        })
+    }
+
+    /// `summary FILE...`: one document for all of them (issue 15: dumps of
+    /// one browser merged, the two ends of a call linked).
+    fn summary(paths: &[String]) -> i32 {
+        let mut inputs = Vec::with_capacity(paths.len());
+        for path in paths {
+            match import_path(path) {
+                Ok(session) => inputs.push(rtcview::combine::Input {
+                    name: file_name(path).unwrap_or_else(|| "-".into()),
+                    session,
+                }),
+                Err(ImportFailure::Io(e)) => {
+                    eprintln!("error[io]: cannot read {path}: {e}");
+                    return 2;
+                }
+                Err(ImportFailure::Import(e)) if paths.len() == 1 => {
+                    eprintln!("error[{}]: {e}", e.kind);
+                    return 2;
+                }
+                Err(ImportFailure::Import(e)) => {
+                    eprintln!("error[{}]: {path}: {e}", e.kind);
+                    return 2;
                 }
             }
-            Err(ImportFailure::Import(e)) => {
-                eprintln!("error[{}]: {e}", e.kind);
-                2
+        }
+        let summary = match inputs.as_slice() {
+            [one] => {
+                let name = (one.name != "-").then_some(one.name.as_str());
+                rtcview::summary::summarize_named(&one.session, name)
+            }
+            _ => rtcview::summary::summarize_combined(&rtcview::combine::combine(inputs)),
+        };
+        match serde_json::to_string(&summary) {
+            Ok(json) => {
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "{json}");
+                0
+            }
+            Err(e) => {
+                eprintln!("error[internal]: {e}");
+                1
             }
         }
     }

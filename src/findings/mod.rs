@@ -14,7 +14,7 @@
 //! the rule ids carry a version that changes when a rule's meaning does.
 
 mod audio;
-mod causes;
+pub mod causes;
 mod connectivity;
 mod context;
 mod data;
@@ -166,8 +166,14 @@ pub struct Finding {
     /// One plain sentence with the numbers.
     pub message: String,
     pub evidence: Vec<Evidence>,
-    /// The id of the finding that explains this one.
+    /// The id of the finding that explains this one (in a document of
+    /// several browsers, possibly one of the other end's).
     pub cause: Option<String>,
+    /// The source (index into the summary's `sources`) whose browser it is
+    /// about, when the document covers several browsers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub source: Option<usize>,
 }
 
 impl Finding {
@@ -413,6 +419,7 @@ fn finish(drafts: Vec<Draft>) -> Vec<Finding> {
                 message: d.message.clone(),
                 evidence: d.evidence.clone(),
                 cause: d.cause.and_then(|c| id_of.get(c).cloned()),
+                source: None,
             })
         })
         .collect()

@@ -1,0 +1,162 @@
+//! Several dumps opened together (issue 15): dumps of the same browser
+//! session are merged into one session ([`merge`]), and connections of
+//! different browsers that are the two ends of one call are linked
+//! ([`link`]), with the clock offset between the machines. Everything
+//! reads the finished sessions; nothing here parses.
+
+pub mod identity;
+pub mod link;
+pub mod merge;
+
+pub use identity::Identity;
+pub use link::{EndRef, Explained, Link, StreamPair};
+
+use crate::model::Session;
+
+/// One dump as given: its name (the file's) and its session.
+pub struct Input {
+    pub name: String,
+    pub session: Session,
+}
+
+/// One browser's view: one or more sources merged into one session.
+pub struct End {
+    /// Indexes into [`Combined::names`], in the order given.
+    pub sources: Vec<usize>,
+    pub session: Session,
+    /// Per peer connection of `session`: the sources that hold it.
+    pub pc_sources: Vec<Vec<usize>>,
+}
+
+/// What several dumps say together.
+pub struct Combined {
+    /// The sources' names, in the order given.
+    pub names: Vec<String>,
+    /// Each source's own session facts (format, dialect, sizes).
+    pub infos: Vec<Option<crate::model::SourceInfo>>,
+    pub ends: Vec<End>,
+    pub links: Vec<Link>,
+    /// Plain sentences for pairs of ends nothing links.
+    pub unlinked: Vec<String>,
+}
+
+/// Merges what is the same session, links what is the other end.
+pub fn combine(inputs: Vec<Input>) -> Combined {
+    let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
+    let infos = inputs.iter().map(|i| i.session.source.clone()).collect();
+    let mut ends: Vec<End> = Vec::new();
+    for (index, input) in inputs.into_iter().enumerate() {
+        let target = ends
+            .iter_mut()
+            .find(|e| same_browser(&e.session, &input.session));
+        match target {
+            Some(end) => {
+                let placed = merge::merge_into(&mut end.session, &input.session, &input.name);
+                end.sources.push(index);
+                end.pc_sources
+                    .resize(end.session.peer_connections.len(), Vec::new());
+                for pc in placed {
+                    if let Some(sources) = end.pc_sources.get_mut(pc) {
+                        sources.push(index);
+                    }
+                }
+            }
+            None => ends.push(End {
+                sources: vec![index],
+                pc_sources: vec![vec![index]; input.session.peer_connections.len()],
+                session: input.session,
+            }),
+        }
+    }
+    let mut links = Vec::new();
+    let mut unlinked = Vec::new();
+    for (x, ex) in ends.iter().enumerate() {
+        for ey in ends.iter().skip(x + 1) {
+            let before = links.len();
+            link_ends(ex, ey, &mut links);
+            if links.len() == before {
+                unlinked.push(format!(
+                    "{} and {}: no shared SSRC, ICE username fragment or DTLS fingerprint; these look like different calls",
+                    end_name(&names, ex),
+                    end_name(&names, ey)
+                ));
+            }
+        }
+    }
+    Combined {
+        names,
+        infos,
+        ends,
+        links,
+        unlinked,
+    }
+}
+
+fn end_name(names: &[String], end: &End) -> String {
+    end.sources
+        .iter()
+        .filter_map(|&i| names.get(i).map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// Whether two sessions are dumps of one browser session: some connection
+/// of one is a connection of the other.
+fn same_browser(a: &Session, b: &Session) -> bool {
+    let ids = identities(a);
+    b.peer_connections.iter().any(|pc| {
+        let id = Identity::of(pc, &b.strings);
+        ids.iter().any(|x| !x.same_as(&id).is_empty())
+    })
+}
+
+fn identities(session: &Session) -> Vec<Identity> {
+    session
+        .peer_connections
+        .iter()
+        .map(|pc| Identity::of(pc, &session.strings))
+        .collect()
+}
+
+/// The first source holding each connection of `end` (the one its id is
+/// from).
+fn first_sources(end: &End) -> impl Iterator<Item = usize> + '_ {
+    let fallback = end.sources.first().copied().unwrap_or(0);
+    end.pc_sources
+        .iter()
+        .map(move |s| s.first().copied().unwrap_or(fallback))
+}
+
+fn link_ends(ex: &End, ey: &End, links: &mut Vec<Link>) {
+    let (idx, idy) = (identities(&ex.session), identities(&ey.session));
+    for ((pa, ia), sa) in ex
+        .session
+        .peer_connections
+        .iter()
+        .zip(&idx)
+        .zip(first_sources(ex))
+    {
+        for ((pb, ib), sb) in ey
+            .session
+            .peer_connections
+            .iter()
+            .zip(&idy)
+            .zip(first_sources(ey))
+        {
+            let ra = EndRef {
+                source: sa,
+                peer_connection: pa.id.clone(),
+            };
+            let rb = EndRef {
+                source: sb,
+                peer_connection: pb.id.clone(),
+            };
+            if let Some(l) = link::link(
+                (pa, &ex.session.strings, ia, ra),
+                (pb, &ey.session.strings, ib, rb),
+            ) {
+                links.push(l);
+            }
+        }
+    }
+}
