@@ -352,3 +352,53 @@ fn exported_series_are_the_lines_samples_in_the_range() {
             .all(|s| s.t.is_empty())
     );
 }
+
+/// Two layers on one axis (issue 15: what one end sent against what the
+/// other received): every line of both is drawn, numbered across the
+/// layers (the second layer's first line takes the next colour), and a
+/// layer's shift moves its lines in time: shifted out of the frame, its
+/// lines leave it.
+#[test]
+fn two_layers_share_one_axis_and_the_shift_moves_one() {
+    use rtcview::charts::{draw_layers, Layer};
+    let s = rtcview::import(SAMPLE).expect("imports");
+    let chart = bitrate_chart(&s);
+    let (t0, t1) = s.time_range_ms().expect("timed");
+    let draw = |shift_ms: f64| {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (480, 140)).into_drawing_area();
+            let layers = [
+                Layer {
+                    session: &s,
+                    chart: &chart,
+                    shift_ms: 0.0,
+                },
+                Layer {
+                    session: &s,
+                    chart: &chart,
+                    shift_ms,
+                },
+            ];
+            draw_layers(&root, &layers, &frame(t0, t1)).expect("draws");
+        }
+        svg
+    };
+    // Lines are told apart by colour (dashed ones are many polylines).
+    let theme = rtcview::charts::theme::Theme::new(false);
+    let stroke = |i: usize| {
+        let c = theme.line(i);
+        format!("stroke=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2)
+    };
+    let n = chart.lines.len();
+    assert!(n >= 1 && 2 * n <= 6, "{n} lines");
+    let drawn = |svg: &str| (0..2 * n).filter(|&i| svg.contains(&stroke(i))).count();
+    assert_eq!(drawn(&render(&s, &chart, &frame(t0, t1))), n);
+    assert_eq!(
+        drawn(&draw(0.0)),
+        2 * n,
+        "every line of both layers, each its colour"
+    );
+    // Moved a whole span later, the second layer is off the frame.
+    assert_eq!(drawn(&draw(t1 - t0 + 1000.0)), n);
+}

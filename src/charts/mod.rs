@@ -10,4 +10,4 @@ pub mod render;
 pub mod theme;
 
 pub use catalog::{metric_charts, raw_charts, Chart};
-pub use render::{draw_chart, Frame, PlotRect};
+pub use render::{draw_chart, draw_layers, Frame, Layer, PlotRect};

@@ -219,6 +219,15 @@ fn y_range(segments: &[(usize, Vec<Segment>)], zero_based: bool) -> (f64, f64) {
     )
 }
 
+/// One chart drawn among others on one axis: a chart of another session
+/// (the other end of a call, or another call), its times moved by
+/// `shift_ms` onto the frame's clock.
+pub struct Layer<'a> {
+    pub session: &'a Session,
+    pub chart: &'a Chart,
+    pub shift_ms: f64,
+}
+
 /// Draws `chart` over `frame` into `root`; returns the plot area.
 pub fn draw_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -226,6 +235,27 @@ pub fn draw_chart<DB: DrawingBackend>(
     chart: &Chart,
     frame: &Frame,
 ) -> Result<PlotRect, String> {
+    let layer = Layer {
+        session,
+        chart,
+        shift_ms: 0.0,
+    };
+    draw_layers(root, std::slice::from_ref(&layer), frame)
+}
+
+/// Draws the charts of `layers` on one axis (issue 15: what one end sent
+/// against what the other received; one call against another): lines
+/// numbered across the layers (each its own colour and dash), every
+/// layer's bands and markers. The first layer sets the axis's scale kind.
+pub fn draw_layers<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    layers: &[Layer<'_>],
+    frame: &Frame,
+) -> Result<PlotRect, String> {
+    let Some(first) = layers.first() else {
+        return Err("no chart to draw".into());
+    };
+    let chart = first.chart;
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let theme = Theme::new(frame.dark);
     let s = frame.scale.max(0.5);
@@ -233,18 +263,25 @@ pub fn draw_chart<DB: DrawingBackend>(
     root.fill(&theme.background).map_err(err)?;
     let (w, _) = root.dim_in_pixel();
     let (t0, t1) = (frame.t0_ms, frame.t1_ms.max(frame.t0_ms + 1.0));
-    let segments: Vec<(usize, Vec<Segment>)> = chart
-        .lines
+    let segments: Vec<(usize, Vec<Segment>)> = layers
         .iter()
+        .flat_map(|layer| layer.chart.lines.iter().map(move |l| (layer, l)))
         .enumerate()
-        .filter_map(|(i, l)| {
-            line_data(session, l).map(|(t, v)| {
+        .filter_map(|(i, (layer, l))| {
+            let shift = layer.shift_ms;
+            line_data(layer.session, l).map(|(t, v)| {
                 // Long lines get block summaries on their first draw.
                 let blocks = l
                     .blocks
                     .get_or_init(|| (t.len() >= LONG_LINE).then(|| v.blocks(t)))
                     .as_ref();
-                (i, v.decimate(t, blocks, t0, t1, w as usize))
+                let mut segs = v.decimate(t, blocks, t0 - shift, t1 - shift, w as usize);
+                if shift != 0.0 {
+                    for p in segs.iter_mut().flatten() {
+                        p.0 += shift;
+                    }
+                }
+                (i, segs)
             })
         })
         .collect();
@@ -290,43 +327,49 @@ pub fn draw_chart<DB: DrawingBackend>(
     // the previous one ends (a long call has thousands of short
     // quality-limitation runs; drawing each was most of a redraw).
     let to_px = |t: f64| (t - t0) / (t1 - t0) * f64::from(w);
-    let mut label_free_px = f64::NEG_INFINITY;
-    // (start, end, label, ms actually inside a band): a merged band is
-    // shaded by the share of its span the runs cover, so ten 5 s runs in
-    // 500 s read as "partly limited", not "limited throughout".
-    let mut merged: Option<(f64, f64, &str, f64)> = None;
-    let visible = chart.bands.iter().filter_map(|b| {
-        let (a, z) = (b.t0_ms.max(t0), b.t1_ms.min(t1));
-        (a < z).then_some((a, z, b.label.as_str(), z - a))
-    });
-    for band in visible.map(Some).chain(std::iter::once(None)) {
-        if let (Some((a, z, label, on)), Some((ma, mz, ml, mon))) = (band, merged) {
-            if label == ml && to_px(a) - to_px(mz) < 1.0 {
-                merged = Some((ma, z.max(mz), ml, mon + on));
-                continue;
+    // Layer by layer: each layer's bands are in time order (no sort of
+    // the layers' together: a sort's code costs the wasm budget more than
+    // a label the second layer may repeat).
+    for layer in layers {
+        let shift = layer.shift_ms;
+        let mut label_free_px = f64::NEG_INFINITY;
+        // (start, end, label, ms actually inside a band): a merged band is
+        // shaded by the share of its span the runs cover, so ten 5 s runs in
+        // 500 s read as "partly limited", not "limited throughout".
+        let mut merged: Option<(f64, f64, &str, f64)> = None;
+        let visible = layer.chart.bands.iter().filter_map(|b| {
+            let (a, z) = ((b.t0_ms + shift).max(t0), (b.t1_ms + shift).min(t1));
+            (a < z).then_some((a, z, b.label.as_str(), z - a))
+        });
+        for band in visible.map(Some).chain(std::iter::once(None)) {
+            if let (Some((a, z, label, on)), Some((ma, mz, ml, mon))) = (band, merged) {
+                if label == ml && to_px(a) - to_px(mz) < 1.0 {
+                    merged = Some((ma, z.max(mz), ml, mon + on));
+                    continue;
+                }
             }
-        }
-        if let Some((a, z, label, on)) = std::mem::replace(&mut merged, band) {
-            let share = (on / (z - a)).clamp(0.2, 1.0);
-            let fill = RGBAColor(
-                theme.band.0,
-                theme.band.1,
-                theme.band.2,
-                theme.band.3 * share,
-            );
-            ctx.draw_series(std::iter::once(Rectangle::new(
-                [(a, y1), (z, y0)],
-                fill.filled(),
-            )))
-            .map_err(err)?;
-            if to_px(a) >= label_free_px {
-                label_free_px = to_px(a) + label.len() as f64 * 6.0 * s + 8.0;
-                ctx.draw_series(std::iter::once(Text::new(
-                    label.to_string(),
-                    (a, y1),
-                    font(10.0),
+            if let Some((a, z, label, on)) = std::mem::replace(&mut merged, band) {
+                let share = (on / (z - a)).clamp(0.2, 1.0);
+                let fill = RGBAColor(
+                    theme.band.0,
+                    theme.band.1,
+                    theme.band.2,
+                    theme.band.3 * share,
+                );
+                ctx.draw_series(std::iter::once(Rectangle::new(
+                    [(a, y1), (z, y0)],
+                    fill.filled(),
                 )))
                 .map_err(err)?;
+                if to_px(a) >= label_free_px {
+                    label_free_px = to_px(a) + label.len() as f64 * 6.0 * s + 8.0;
+                    ctx.draw_series(std::iter::once(Text::new(
+                        label.to_string(),
+                        (a, y1),
+                        font(10.0),
+                    )))
+                    .map_err(err)?;
+                }
             }
         }
     }
@@ -343,30 +386,34 @@ pub fn draw_chart<DB: DrawingBackend>(
             .map_err(err)?;
         }
     }
-    let mut label_free_px = f64::NEG_INFINITY;
-    let mut last_marker_px = f64::NEG_INFINITY;
-    for m in chart
-        .markers
-        .iter()
-        .filter(|m| m.t_ms >= t0 && m.t_ms <= t1)
-    {
-        let x = to_px(m.t_ms);
-        if x - last_marker_px >= 1.0 {
-            last_marker_px = x;
-            ctx.draw_series(std::iter::once(PathElement::new(
-                vec![(m.t_ms, y0), (m.t_ms, y1)],
-                theme.marker.stroke_width(px(1.0).max(1) as u32),
-            )))
-            .map_err(err)?;
-        }
-        if x >= label_free_px {
-            label_free_px = x + m.label.len() as f64 * 6.0 * s + 8.0;
-            ctx.draw_series(std::iter::once(Text::new(
-                m.label.clone(),
-                (m.t_ms, y1),
-                font(10.0),
-            )))
-            .map_err(err)?;
+    for layer in layers {
+        let mut label_free_px = f64::NEG_INFINITY;
+        let mut last_marker_px = f64::NEG_INFINITY;
+        let markers = layer
+            .chart
+            .markers
+            .iter()
+            .map(|m| (m.t_ms + layer.shift_ms, m.label.as_str()))
+            .filter(|(t, _)| *t >= t0 && *t <= t1);
+        for (t_ms, label) in markers {
+            let x = to_px(t_ms);
+            if x - last_marker_px >= 1.0 {
+                last_marker_px = x;
+                ctx.draw_series(std::iter::once(PathElement::new(
+                    vec![(t_ms, y0), (t_ms, y1)],
+                    theme.marker.stroke_width(px(1.0).max(1) as u32),
+                )))
+                .map_err(err)?;
+            }
+            if x >= label_free_px {
+                label_free_px = x + label.len() as f64 * 6.0 * s + 8.0;
+                ctx.draw_series(std::iter::once(Text::new(
+                    label.to_string(),
+                    (t_ms, y1),
+                    font(10.0),
+                )))
+                .map_err(err)?;
+            }
         }
     }
     for (i, segs) in &segments {
