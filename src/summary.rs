@@ -48,8 +48,27 @@ pub struct Summary {
 pub struct SourceEntry {
     /// The file's name; `None` when none was given (a pasted dump).
     pub name: Option<String>,
-    #[serde(flatten)]
-    pub source: Source,
+    #[cfg_attr(test, ts(type = "Format"))]
+    pub format: &'static str,
+    pub dialect: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub bytes: u64,
+    pub gzip: bool,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub decoded_bytes: u64,
+}
+
+impl SourceEntry {
+    fn new(name: Option<String>, source: Source) -> SourceEntry {
+        SourceEntry {
+            name,
+            format: source.format,
+            dialect: source.dialect,
+            bytes: source.bytes,
+            gzip: source.gzip,
+            decoded_bytes: source.decoded_bytes,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -252,10 +271,10 @@ pub fn summarize_named(session: &Session, name: Option<&str>) -> Summary {
     Summary {
         schema: SCHEMA,
         source: source(session.source.as_ref()),
-        sources: vec![SourceEntry {
-            name: name.map(str::to_string),
-            source: source(session.source.as_ref()),
-        }],
+        sources: vec![SourceEntry::new(
+            name.map(str::to_string),
+            source(session.source.as_ref()),
+        )],
         links: Vec::new(),
         unlinked: Vec::new(),
         user_agent: session.user_agent.clone(),
@@ -305,6 +324,11 @@ const FAR_SYMPTOMS: &[&str] = &[
     "audio-concealment",
     "jitter-buffer-stress",
 ];
+/// A cause on the other end must hold when the symptom begins: it may
+/// start at most this much later (two polls of a 1 s getStats: each end
+/// sees the same moment in its own poll). A sender's limit that begins
+/// after the receiver's freeze did not make it (the loss both report did).
+const LEAD_MS: f64 = 2000.0;
 /// Sender-side causes: `true` when the finding is about the stream.
 const FAR_CAUSES: &[(&str, bool)] = &[
     ("bandwidth-limited", true),
@@ -337,10 +361,7 @@ pub fn summarize_combined(c: &crate::combine::Combined) -> Summary {
         .names
         .iter()
         .zip(&c.infos)
-        .map(|(name, info)| SourceEntry {
-            name: Some(name.clone()),
-            source: source(info.as_ref()),
-        })
+        .map(|(name, info)| SourceEntry::new(Some(name.clone()), source(info.as_ref())))
         .collect();
     doc.source = source(c.infos.first().and_then(Option::as_ref));
     doc.peer_connections.clear();
@@ -424,8 +445,9 @@ pub fn summarize_combined(c: &crate::combine::Combined) -> Summary {
 }
 
 /// Links the receiver's symptoms on a linked stream to the sender's
-/// findings that overlap them in time (on the receiver's clock, with the
-/// link's clock offset, give or take `causes::SLACK_MS`).
+/// findings that hold when they begin (on the receiver's clock, with the
+/// link's clock offset: starting before the symptom, or [`LEAD_MS`] after
+/// at most, and lasting into it, give or take `causes::SLACK_MS`).
 fn explain(link: &mut crate::combine::Link, findings: &mut [Finding]) {
     let offset = link.clock_offset_ms.unwrap_or(0.0);
     let slack = crate::findings::causes::SLACK_MS;
@@ -452,7 +474,8 @@ fn explain(link: &mut crate::combine::Link, findings: &mut [Finding]) {
                         && on(c, from)
                         && (!per_stream || stream_is(c))
                         && c.ranges.iter().any(|r| {
-                            symptom.overlaps(r.start_ms + shift - slack, r.end_ms + shift + slack)
+                            r.start_ms + shift <= symptom.start_ms() + LEAD_MS
+                                && symptom.overlaps(r.start_ms + shift, r.end_ms + shift + slack)
                         })
                 })
             });

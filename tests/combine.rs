@@ -341,7 +341,20 @@ fn the_other_ends_findings_explain_the_symptoms() {
         );
         assert_eq!(s["source"], 1, "{s}");
         assert_eq!(c["source"], 0, "{c}");
+        // The cause holds when the symptom begins (a limit that starts
+        // after a freeze did not make it).
+        let start = |f: &serde_json::Value| f["ranges"][0]["startMs"].as_f64().unwrap();
+        assert!(start(c) <= start(s) + 2000.0, "{s} {c}");
     }
+    // The callee's smaller picture follows the caller's bandwidth limit.
+    let kind = |id: &serde_json::Value| by_id(id.as_str().unwrap())["kind"].clone();
+    assert!(
+        explained
+            .iter()
+            .any(|e| kind(&e["symptom"]) == "resolution-drop"
+                && kind(&e["cause"]) == "bandwidth-limited"),
+        "{explained:?}"
+    );
     assert!(
         explained
             .iter()
