@@ -19,6 +19,8 @@ export interface ViewerEvents {
 export interface MountedViewer {
   /** Loads a dump from a URL (fetched with CORS), a File/Blob, or bytes. Resolves with the summary, or null on error. */
   load(source: string | URL | Blob | ArrayBuffer | ArrayBufferView, name?: string): Promise<Summary | null>;
+  /** Opens several dumps together (each a source, or `[source, name]`): dumps of one browser are merged, the two ends of a call linked (`Summary.links`, with the clock offset), and shown side by side on one time axis. Resolves with the document of them all (also sent as `statsReady`), or null on error. */
+  open(sources: Array<string | URL | Blob | ArrayBuffer | ArrayBufferView | [string | URL | Blob | ArrayBuffer | ArrayBufferView, string]>): Promise<Summary | null>;
   /** Resolves once the WebAssembly module is ready. */
   ready: Promise<void>;
   /** Subscribes to an event; returns the unsubscribe function. */

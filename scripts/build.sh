@@ -50,6 +50,9 @@ cp dist/mount.js dist/loader.js dist/viewer.js dist/worker.js dist/viewer.css di
 # The sharing tools' module: mount()'s charts draw their SVG with it.
 mkdir -p pkg/tools
 cp dist/tools.js dist/tools-worker.js pkg/
+# Several dumps together (calls.js): its view, stylesheet and worker, which
+# runs the tools' module.
+cp dist/calls.js dist/calls.css dist/combine-worker.js pkg/
 cp dist/tools/tools.js dist/tools/tools_bg.wasm pkg/tools/
 version=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
 sed -i "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" pkg/package.json
@@ -70,6 +73,11 @@ for f in dist/tools/tools.js dist/tools.js dist/tools-worker.js; do
   tools_gz=$((tools_gz + $(gzip -9 -c "$f" | wc -c)))
 done
 printf '[build] sharing tools, loaded on first use: %d KB gzipped\n' $((tools_gz/1024))
+calls_gz=0
+for f in dist/calls.js dist/calls.css dist/combine-worker.js; do
+  calls_gz=$((calls_gz + $(gzip -9 -c "$f" | wc -c)))
+done
+printf '[build] several dumps (calls.js and its worker, with the tools module above), loaded on first use: %d KB gzipped\n' $((calls_gz/1024))
 if [ "$total" -gt "$budget" ]; then
   echo "[build] over the size budget" >&2
   exit 1

@@ -69,3 +69,18 @@ fn the_parser_sees_a_leak() {
     );
     assert_eq!(s, vec![".rv-root a", ".rv-root b", ".leak", ".c1"]);
 }
+
+/// calls.css (several dumps, calls.js) is added to host pages by
+/// `mount().open()` too: every selector stays under `.rv-calls`.
+#[test]
+fn every_calls_selector_is_inside_rv_calls() {
+    let css = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/calls.css"))
+        .expect("www/calls.css");
+    let all = selectors(&css);
+    assert!(all.len() > 10, "the parser found the rules: {}", all.len());
+    let leaks: Vec<&String> = all
+        .iter()
+        .filter(|s| !s.starts_with(".rv-calls "))
+        .collect();
+    assert!(leaks.is_empty(), "selectors outside .rv-calls: {leaks:?}");
+}

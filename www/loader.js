@@ -17,7 +17,7 @@ const yieldToBrowser = () => new Promise((resolve) => {
  *  after the last; `viewer` resolves to the Viewer (null if cancelled).
  *  `onTaken()` runs as each part moves into wasm memory (the worker sends
  *  only a few parts ahead of that). */
-function transferToViewer(ViewerLoader, isCancelled = () => false, onTaken = () => {}) {
+export function transferToViewer(ViewerLoader, isCancelled = () => false, onTaken = () => {}) {
   const loader = new ViewerLoader();
   const queue = [];
   let ended = false;
@@ -130,17 +130,18 @@ export function jobFor(source, name) {
 }
 
 /** One load at a time, for the page and for `mount()`: `start(job,
- *  callbacks)` terminates the previous load's worker (a new file cancels
+ *  callbacks, importer?)` (`importer`: `importInWorker`, or calls.js
+ *  `importSeveral` with a list of jobs) terminates the previous load's worker (a new file cancels
  *  the load) and resolves like `importInWorker`'s result (null once
  *  superseded, stopped, or `isDestroyed()`); `stop()` cancels. */
 export function loads(ViewerLoader, isDestroyed = () => false) {
   let worker = null;
   let generation = 0;
   return {
-    start(job, callbacks = {}) {
+    start(job, callbacks = {}, importer = importInWorker) {
       const current = ++generation;
       worker?.terminate();
-      const run = importInWorker(ViewerLoader, job, { ...callbacks, isCancelled: () => isDestroyed() || generation !== current });
+      const run = importer(ViewerLoader, job, { ...callbacks, isCancelled: () => isDestroyed() || generation !== current });
       worker = run.worker;
       return run.result;
     },

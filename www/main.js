@@ -1,5 +1,6 @@
 // rtcview page. Standalone: opens the bundled sample, a dropped / picked /
-// pasted dump, or ?url= / #url=. Embedded (inside a frame): speaks the embed
+// pasted dump, or ?url= / #url= (repeated: several dumps together, with
+// "Add a dump…" to add one to what is open; calls.js). Embedded (inside a frame): speaks the embed
 // protocol (docs/embedding.md) and shows nothing before a valid login.
 // Dumps are imported in a Web Worker; every string from a dump goes into the
 // page with textContent, never HTML.
@@ -42,6 +43,7 @@ let loader = null; // loads(ViewerLoader), once the wasm is ready
  *  worker, then `onViewer(viewer)` or `onError(kind, message)`. A new load
  *  cancels the previous one (loader.js `loads`, shared with mount()). */
 function load(job, name, onViewer, onError) {
+  closeSeveral();
   ui.clear();
   $('error').hidden = true;
   progress(0, 0);
@@ -100,19 +102,57 @@ function show(viewer, name) {
 }
 const openJob = (job, name) => load(job, name, (v) => show(v, name), showError);
 let shown = []; // [source, name] of the dump on screen, for the sharing tools
-const open = (source, name) => { const j = jobFor(source, name); shown = [source, j.name]; openJob(j.job, j.name); };
+let opened = []; // [source, name] of every dump on screen ("Add a dump…" adds to them)
+const open = (source, name) => {
+  const j = jobFor(source, name);
+  shown = [source, j.name];
+  opened = [[source, j.name]];
+  $('add-dump').hidden = false;
+  $('tools').hidden = false;
+  openJob(j.job, j.name);
+};
 const openFile = (file) => open(file);
 const openUrl = (url, label) => { setStatus(`Fetching ${label}…`); open(url, label); };
 const openBytes = (bytes, name) => open(bytes, name);
 
-function urlParam() {
-  const q = new URLSearchParams(location.search).get('url');
-  const h = new URLSearchParams(location.hash.slice(1)).get('url');
-  return q || h;
+// ---------- several dumps (calls.js, loaded when first needed) ----------
+let several = null; // the view of several dumps on screen: { destroy }
+function closeSeveral() {
+  several?.destroy();
+  several = null;
+  $('app').hidden = false;
+}
+/** Opens several dumps together ([source, name] each): calls.js
+ *  `openInPage` (merged where they are one browser's, linked where they
+ *  are the two ends of a call). */
+async function openMany(list) {
+  if (list.length === 1) { open(...list[0]); return; }
+  const calls = await import('./calls.js');
+  closeSeveral();
+  ui.clear();
+  $('error').hidden = true;
+  $('tools').hidden = true; // the sharing tools read one dump
+  $('add-dump').hidden = false;
+  several = await calls.openInPage(list, { loader, app: $('app'), status: setStatus, progress, error: showError });
+  if (several) { opened = several.opened; $('progress').hidden = true; }
+}
+
+/** Every `url` of the query, else of the fragment (`?url=a&url=b`). */
+function urlParams() {
+  const q = new URLSearchParams(location.search).getAll('url');
+  return q.length ? q : new URLSearchParams(location.hash.slice(1)).getAll('url');
 }
 
 function standalone() {
-  $('file').addEventListener('change', (e) => e.target.files[0] && openFile(e.target.files[0]));
+  $('file').addEventListener('change', (e) => {
+    const files = [...e.target.files];
+    if (files.length) openMany(files.map((f) => [f]));
+  });
+  $('add').addEventListener('change', (e) => {
+    const files = [...e.target.files];
+    e.target.value = '';
+    if (files.length) openMany([...opened, ...files.map((f) => [f])]);
+  });
   $('sample').addEventListener('click', () => openUrl(SAMPLE, 'the sample session'));
   $('tools').onclick = () => import('./tools.js').then((m) => m.default(...shown));
   let depth = 0;
@@ -123,16 +163,17 @@ function standalone() {
     e.preventDefault();
     depth = 0;
     document.body.classList.remove('dragging');
-    const f = e.dataTransfer?.files?.[0];
-    if (f) openFile(f);
+    const files = [...(e.dataTransfer?.files ?? [])];
+    if (files.length) openMany(files.map((f) => [f]));
   });
   addEventListener('paste', (e) => {
     if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
     const text = e.clipboardData?.getData('text');
     if (text) openBytes(new TextEncoder().encode(text), 'pasted text');
   });
-  const url = urlParam();
-  if (url) openUrl(url, url);
+  const urls = urlParams();
+  if (urls.length > 1) openMany(urls.map((u) => [u]));
+  else if (urls.length) openUrl(urls[0], urls[0]);
   else openUrl(SAMPLE, 'the sample session');
 }
 

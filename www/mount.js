@@ -35,6 +35,7 @@ export function mount(element, options = {}) {
   let tools = null; // the tools module, once a chart's SVG was asked for
   const ui = createUI(element, { svg: (...a) => (tools ??= import('./tools.js')).then((m) => m.chartSvg(shown, ...a)) });
   let destroyed = false;
+  let several = null; // the view of several dumps (open()), while shown
   const loader = loads(ViewerLoader, () => destroyed);
 
   const fail = (code, message) => {
@@ -53,6 +54,8 @@ export function mount(element, options = {}) {
       return;
     }
     const { job, name } = j;
+    several?.destroy();
+    several = null;
     shown = [source, name];
     const started = performance.now();
     ui.clear();
@@ -71,9 +74,51 @@ export function mount(element, options = {}) {
     return summary;
   }
 
+  /** Opens several dumps together (each a URL, File/Blob or bytes; a
+   *  `[source, name]` pair names one): merged where they are one
+   *  browser's, linked where they are the two ends of a call (calls.js,
+   *  fetched on first use with the sharing tools' module). Resolves to the
+   *  document of them all, as `statsReady` carries it. */
+  async function open(list) {
+    await ready();
+    if (destroyed) return null;
+    const items = [...list].map((x) => (Array.isArray(x) ? x : [x]));
+    if (items.length === 1) return load(...items[0]);
+    const jobs = items.map(([source, name]) => jobFor(source, name));
+    if (jobs.some((j) => !j)) {
+      fail('not_a_dump', 'open() takes a list of URLs, Files or Blobs, or ArrayBuffers');
+      return null;
+    }
+    const calls = await import('./calls.js');
+    if (destroyed) return null;
+    several?.destroy();
+    several = null;
+    ui.clear();
+    shown = [];
+    const names = calls.namesOf(jobs, items);
+    jobs.forEach((j, i) => { j.name = names[i]; });
+    const started = performance.now();
+    status.classList.remove('rv-error');
+    status.textContent = `Loading ${names.length} dumps…`;
+    const r = await loader.start(jobs, {
+      onProgress: (done, total, file, files) => { status.textContent = `Reading ${names[file]} (${file + 1} of ${files})… ${progressText(done, total, started)}`; },
+      onBuilding: () => { status.textContent = `Merging and linking ${names.length} dumps…`; },
+    }, calls.importSeveral);
+    if (!r) return null;
+    if (r.error) { fail(r.error.name, r.error.message); return null; }
+    const box = document.createElement('div');
+    element.append(box);
+    const view = calls.showSeveral(box, r, names);
+    several = { destroy() { view.destroy(); box.remove(); } };
+    status.textContent = '';
+    emit('statsReady', r.summary);
+    return r.summary;
+  }
+
   const readyPromise = ready().then(() => { if (!destroyed) emit('ready', { version: version() }); }, (e) => fail('startup', e.message));
   return {
     load,
+    open,
     ready: readyPromise,
     on(type, fn) {
       events.addEventListener(type, fn);
@@ -85,6 +130,7 @@ export function mount(element, options = {}) {
     destroy() {
             destroyed = true;
       loader.stop();
+      several?.destroy();
       ui.destroy();
       status.remove();
       tools?.then((m) => m.release());

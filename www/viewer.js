@@ -14,6 +14,9 @@
 // with textContent.
 
 import { el, txt, clock } from './dom.js';
+
+// For calls.js (several dumps), which is shipped apart from this bundle.
+export { el, table } from './dom.js';
 import { findingsPanel } from './findings.js';
 import { overview, configurationPanel, icePanel, rtpTable, toolbarElement, eventLogPanel, sdpPanel, outcomeBadge, pcHints, glancePanel } from './panels.js';
 import { TimeAxis, Minimap } from './timeline.js';
@@ -31,7 +34,7 @@ let lastUsed = null;
 /**
  * Creates a viewer UI inside `root`.
  * @param {HTMLElement} root
- * @param {{ pageTheme?: boolean, onViewChange?: (state: ViewState) => void, svg?: Function }} options
+ * @param {{ pageTheme?: boolean, onViewChange?: (state: ViewState) => void, onRange?: (t0: number, t1: number) => void, svg?: Function }} options
  *   `svg(id, t0, t1, width, height, dark, highlight, origin, name)`: saves
  *   a chart as SVG; its charts get an "SVG" export only when given (the
  *   sharing tools' module draws it for the standalone page and mount();
@@ -39,7 +42,9 @@ let lastUsed = null;
  *   pageTheme: the theme choice also applies to the whole page;
  *   onViewChange: called (at most every 250 ms) when what is shown changes:
  *   the range, the raw-series toggles, the open finding or panels, the
- *   connection jumped to. The state names no data (see `viewState`).
+ *   connection jumped to. The state names no data (see `viewState`);
+ *   onRange(t0, t1): called at once whenever the time axis moves (the
+ *   columns of several dumps move together, calls.js).
  */
 export function createUI(root, options = {}) {
   const life = new AbortController();
@@ -70,6 +75,7 @@ export function createUI(root, options = {}) {
 
   const axis = new TimeAxis(() => {
     viewChanged();
+    options.onRange?.(axis.t0, axis.t1);
     q('.rv-range').textContent = axis.label();
     minimap.update();
     lanes.layout();

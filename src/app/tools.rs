@@ -215,3 +215,116 @@ impl ChartSvg {
         Ok(svg)
     }
 }
+
+/// Several dumps opened together (issue 15): each is streamed in as it is
+/// read (`begin`, `push`…, `end`), then `combine` merges the dumps of one
+/// browser and links the two ends of a call (`crate::combine`) and gives
+/// the document of them all; each browser's session then leaves in the
+/// transfer format the viewer's `ViewerLoader` reads (`nextPart(end)`).
+/// In this module, not the viewer's: opening several dumps is the rarer
+/// use, and the viewer's module stays in its size budget.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct CombineSet {
+    inputs: Vec<crate::combine::Input>,
+    current: Option<(String, crate::formats::ImportStream)>,
+    /// Per browser: its session's own summary, and the encoder of its parts.
+    ends: Vec<(String, crate::transfer::Encoder)>,
+    /// Per browser: the sources (indexes, in the order given) it holds.
+    end_sources: Vec<Vec<u32>>,
+}
+
+/// Parts of the same size as the viewer's import worker sends.
+const PART_BYTES: usize = 4 << 20;
+
+#[wasm_bindgen]
+impl CombineSet {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> CombineSet {
+        CombineSet::default()
+    }
+
+    /// Starts the next dump, `name` being its file's name.
+    pub fn begin(&mut self, name: &str, size_hint: f64) {
+        let mut stream = crate::formats::ImportStream::new(Default::default());
+        if size_hint.is_finite() && size_hint > 0.0 {
+            stream.size_hint(size_hint as u64);
+        }
+        self.current = Some((name.to_string(), stream));
+    }
+
+    /// The next chunk of the current dump. Throws an `Error` named after
+    /// the error kind when it cannot be a dump.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        let (_, stream) = self
+            .current
+            .as_mut()
+            .ok_or_else(|| error("internal", "push() before begin()"))?;
+        stream
+            .push(chunk)
+            .map_err(|e| error(e.kind.as_str(), &e.to_string()))
+    }
+
+    /// Ends the current dump and builds its session.
+    pub fn end(&mut self) -> Result<(), JsValue> {
+        let (name, stream) = self
+            .current
+            .take()
+            .ok_or_else(|| error("internal", "end() before begin()"))?;
+        let session = stream
+            .finish()
+            .map_err(|e| error(e.kind.as_str(), &format!("{name}: {e}")))?;
+        self.inputs.push(crate::combine::Input { name, session });
+        Ok(())
+    }
+
+    /// Merges and links the dumps given so far; returns the
+    /// `rtcview-summary/1` document of them all (JSON).
+    pub fn combine(&mut self) -> String {
+        let combined = crate::combine::combine(std::mem::take(&mut self.inputs));
+        let doc = serde_json::to_string(&crate::summary::summarize_combined(&combined))
+            .unwrap_or_else(|_| "null".into());
+        self.end_sources = combined
+            .ends
+            .iter()
+            .map(|e| e.sources.iter().map(|&i| i as u32).collect())
+            .collect();
+        self.ends = combined
+            .ends
+            .into_iter()
+            .map(|end| {
+                let summary = serde_json::to_string(&crate::summary::summarize(&end.session))
+                    .unwrap_or_else(|_| "null".into());
+                (
+                    summary,
+                    crate::transfer::Encoder::new(end.session, PART_BYTES),
+                )
+            })
+            .collect();
+        doc
+    }
+
+    /// How many browsers (sessions) `combine` made.
+    pub fn ends(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The sources (indexes into the document's `sources`) browser `end`
+    /// was merged from.
+    #[wasm_bindgen(js_name = endSources)]
+    pub fn end_sources(&self, end: usize) -> Vec<u32> {
+        self.end_sources.get(end).cloned().unwrap_or_default()
+    }
+
+    /// Browser `end`'s own summary (its viewer's, JSON).
+    #[wasm_bindgen(js_name = endSummary)]
+    pub fn end_summary(&self, end: usize) -> String {
+        self.ends.get(end).map(|e| e.0.clone()).unwrap_or_default()
+    }
+
+    /// The next part of browser `end`'s session, `undefined` after its last.
+    #[wasm_bindgen(js_name = nextPart)]
+    pub fn next_part(&mut self, end: usize) -> Option<Vec<u8>> {
+        self.ends.get_mut(end)?.1.next_part()
+    }
+}

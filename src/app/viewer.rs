@@ -3,7 +3,7 @@
 //! renders every string with `textContent`.
 
 use crate::charts::catalog::line_data;
-use crate::charts::{draw_chart, metric_charts, raw_charts, Chart, Frame};
+use crate::charts::{draw_layers, metric_charts, raw_charts, Chart, Frame, Layer};
 use crate::metrics::rates::gap_limit_ms;
 use crate::model::Session;
 use plotters::prelude::IntoDrawingArea;
@@ -90,6 +90,24 @@ impl WorkerImport {
     pub fn next_part(&mut self) -> Option<Vec<u8>> {
         self.encoder.as_mut()?.next_part()
     }
+}
+
+/// Draws `layers` into `canvas`; the plot area `[left, right, top, bottom]`.
+fn draw_on(
+    canvas: &HtmlCanvasElement,
+    layers: &[Layer<'_>],
+    frame: &Frame,
+) -> Result<Vec<f64>, JsValue> {
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or_else(|| js_error("canvas", "canvas has no 2d context"))?;
+    let root = backend.into_drawing_area();
+    let r = draw_layers(&root, layers, frame).map_err(|e| js_error("draw", &e))?;
+    Ok(vec![
+        f64::from(r.left),
+        f64::from(r.right),
+        f64::from(r.top),
+        f64::from(r.bottom),
+    ])
 }
 
 /// Builds a [`Viewer`] from the import worker's parts (the model and the
@@ -241,6 +259,35 @@ impl Viewer {
         }
     }
 
+    /// Chart `id`, and `other`'s chart moved by its shift, drawn on one
+    /// axis: the one drawing path of `drawChart` and `drawWith`.
+    fn draw_layers_on(
+        &self,
+        canvas: &HtmlCanvasElement,
+        id: &str,
+        other: Option<(&Viewer, &str, f64)>,
+        frame: &Frame,
+    ) -> Result<Vec<f64>, JsValue> {
+        let mut layers = vec![Layer {
+            session: &self.session,
+            chart: self.chart_or_error(id)?,
+            shift_ms: 0.0,
+        }];
+        if let Some((viewer, id, shift_ms)) = other {
+            layers.push(Layer {
+                session: &viewer.session,
+                chart: viewer.chart_or_error(id)?,
+                shift_ms,
+            });
+        }
+        draw_on(canvas, &layers, frame)
+    }
+
+    fn chart_or_error(&self, id: &str) -> Result<&Chart, JsValue> {
+        self.chart(id)
+            .ok_or_else(|| js_error("not_found", &format!("no chart {id}")))
+    }
+
     fn chart(&self, id: &str) -> Option<&Chart> {
         let list = if id.starts_with("raw/") {
             self.raw.as_deref().unwrap_or_default()
@@ -271,12 +318,6 @@ impl Viewer {
         highlight: Option<Vec<f64>>,
         origin: Option<f64>,
     ) -> Result<Vec<f64>, JsValue> {
-        let chart = self
-            .chart(id)
-            .ok_or_else(|| js_error("not_found", &format!("no chart {id}")))?;
-        let backend = CanvasBackend::with_canvas_object(canvas.clone())
-            .ok_or_else(|| js_error("canvas", "canvas has no 2d context"))?;
-        let root = backend.into_drawing_area();
         let frame = Frame {
             t0_ms: t0,
             t1_ms: t1,
@@ -287,14 +328,40 @@ impl Viewer {
             dark,
             origin_ms: origin,
         };
-        let r =
-            draw_chart(&root, &self.session, chart, &frame).map_err(|e| js_error("draw", &e))?;
-        Ok(vec![
-            f64::from(r.left),
-            f64::from(r.right),
-            f64::from(r.top),
-            f64::from(r.bottom),
-        ])
+        self.draw_layers_on(canvas, id, None, &frame)
+    }
+
+    /// Draws chart `id` of this session and chart `other_id` of `other` on
+    /// one axis, on this session's clock: `shift` ms are added to
+    /// `other`'s times (the two ends of a call: minus the link's clock
+    /// offset; two calls: the difference of their starts). Returns the
+    /// plot area like `drawChart`.
+    #[wasm_bindgen(js_name = drawWith)]
+    #[allow(clippy::too_many_arguments)] // mirrors the JS call
+    pub fn draw_with(
+        &self,
+        canvas: &HtmlCanvasElement,
+        id: &str,
+        other: &Viewer,
+        other_id: &str,
+        shift: f64,
+        t0: f64,
+        t1: f64,
+        cursor: Option<f64>,
+        scale: f64,
+        dark: bool,
+    ) -> Result<Vec<f64>, JsValue> {
+        let frame = Frame {
+            t0_ms: t0,
+            t1_ms: t1,
+            cursor_ms: cursor,
+            mark_ms: None,
+            highlight_ms: Vec::new(),
+            scale,
+            dark,
+            origin_ms: None,
+        };
+        self.draw_layers_on(canvas, id, Some((other, other_id, shift)), &frame)
     }
 
     /// What every metric chart of peer connection `pc_id` did over

@@ -22,8 +22,11 @@ before(async () => {
   writeFileSync(`${APP}package.json`, JSON.stringify({ name: 'scratch', private: true }));
   execFileSync('npm', ['install', `../${tarball}`, '--no-audit', '--no-fund', '--offline', '--silent'], { cwd: APP });
   copyFileSync(`${ROOT}www/sample/session.rtcstats.gz`, `${APP}session.rtcstats.gz`);
+  // Both ends of one recorded call, for open([...]).
+  copyFileSync(`${ROOT}tests/fixtures/scenarios/uplink-bandwidth-300k/a.internals.txt.gz`, `${APP}a.internals.txt.gz`);
+  copyFileSync(`${ROOT}tests/fixtures/scenarios/uplink-bandwidth-300k/b.rtcstats-page.gz`, `${APP}b.rtcstats-page.gz`);
   writeFileSync(`${APP}index.html`, `<!doctype html><meta charset="utf-8"><title>scratch</title><link rel="icon" href="data:,">
-<script type="module" src="app.js"></script><h1>host page</h1><table id="host-table"><tr><td>host</td></tr></table><div id="a"></div><div id="b"></div>`);
+<script type="module" src="app.js"></script><h1>host page</h1><table id="host-table"><tr><td>host</td></tr></table><div id="a"></div><div id="b"></div><div id="c"></div>`);
   // Counts listeners: the viewer must register none that outlive destroy().
   writeFileSync(`${APP}app.js`, `
 const live = new Set();
@@ -51,6 +54,17 @@ window.destroyA = () => {
   viewer.destroy();
   // Only the page's own listeners (on the viewer handle) may remain.
   return [...live].filter((e) => !before.has(e) && !(e.target instanceof EventTarget && e.target.constructor === EventTarget)).map((e) => e.type);
+};
+window.openBoth = async () => {
+  const before = new Set(live);
+  const v = mount(document.getElementById('c'));
+  v.on('statsReady', (e) => { window.bothSummary = e.detail; });
+  v.on('error', (e) => { window.bothFailure = e.detail; });
+  window.destroyC = () => {
+    v.destroy();
+    return [...live].filter((e) => !before.has(e) && !(e.target instanceof EventTarget && e.target.constructor === EventTarget)).map((e) => e.type);
+  };
+  return v.open(['a.internals.txt.gz', ['b.rtcstats-page.gz', 'callee']]);
 };
 window.addElement = async () => {
   await import('./node_modules/rtcview/element.js');
@@ -125,6 +139,38 @@ test('the packed package mounts, loads a dump, fires statsReady, and destroys cl
   assert.deepEqual(Object.keys(summary.peerConnections[0]).sort(), fieldsOf('PcSummary'));
   assert.deepEqual(Object.keys(summary.peerConnections[0].rtp[0]).sort(), fieldsOf('RtpSummary'));
   assert.deepEqual(Object.keys(summary.score).sort(), fieldsOf('Score'));
+  await page.close();
+});
+
+test('the package opens both ends of a call together: linked, side by side, under the strict CSP', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(base);
+  await page.waitForFunction(() => window.summary || window.failure, null, { timeout: 30000 });
+  const doc = await page.evaluate(() => window.openBoth());
+  assert.equal(await page.evaluate(() => window.bothFailure), undefined);
+  assert.deepEqual(doc.sources.map((s) => s.name), ['a.internals.txt.gz', 'callee']);
+  assert.equal(doc.links.length, 1);
+  assert.ok(Math.abs(doc.links[0].clockOffsetMs) < 50);
+  assert.deepEqual(await page.evaluate(() => window.bothSummary.links.length), 1, 'statsReady carries the same document');
+  assert.equal(await page.locator('#c .rv-end').count(), 2);
+  assert.equal(await page.locator('#c .rv-end section.pc').count(), 2);
+  const figure = page.locator('#c figure.rv-pair canvas').first();
+  await figure.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(300);
+  const ink = await figure.evaluate((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++;
+    return n;
+  });
+  assert.ok(ink > 2000, `the sent-against-received chart is drawn (${ink} inked pixels)`);
+  assert.deepEqual(problems, [], 'no CSP violation or error');
+  const leaked = await page.evaluate(() => window.destroyC());
+  assert.deepEqual(leaked, [], 'listeners left after destroy()');
+  assert.equal(await page.locator('#c *').count(), 0);
   await page.close();
 });
 

@@ -997,3 +997,100 @@ test('sharing tools: a redacted copy, the other format, the report and the summa
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+/** Drops several files on the page's picker at once; waits until opened. */
+async function dropFiles(page, files) {
+  await page.setInputFiles('#file', files.map(([name, bytes]) => ({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) })));
+  await page.waitForFunction(() => /^(Opened \d+ dumps|Could not)/.test(document.getElementById('status').textContent), null, { timeout: 60000 });
+}
+
+test('both ends of a call dropped together: linked, side by side on one clock, sent against received', async () => {
+  const { page, problems } = await openPage('', { width: 1500, height: 950 });
+  const dir = FIXTURES + 'scenarios/uplink-bandwidth-300k/';
+  await dropFiles(page, [['caller.internals.txt.gz', readFileSync(dir + 'a.internals.txt.gz')], ['callee.rtcstats.gz', readFileSync(dir + 'b.rtcstats-page.gz')]]);
+  assert.equal(await page.textContent('#status'), 'Opened 2 dumps: 2 browsers, 1 linked connection.');
+  const panel = await page.textContent('.rv-call');
+  assert.match(panel, /Linked: 8-1 \(caller\.internals\.txt\.gz\) ↔ PC_0 \(callee\.rtcstats\.gz\)/);
+  assert.match(panel, /clock offset [+−]0\.\d ms ± \d+\.\d ms/);
+  assert.match(panel, /The other end explains/);
+  assert.match(panel, /Inbound video dropped from 640×360 to 320×180[\s\S]*follows, on the other end \(caller\.internals\.txt\.gz\): Outbound video was limited by the available bandwidth/);
+  // One column per browser, each a whole viewer.
+  assert.equal(await page.locator('.rv-end').count(), 2);
+  assert.equal(await page.locator('.rv-end section.pc').count(), 2);
+  // Per direction, what one end sent against what the other received.
+  assert.ok(await page.locator('.rv-link h4', { hasText: 'video 399365096: column 1 sends, column 2 receives' }).count());
+  const pair = '.rv-link figure.rv-pair canvas';
+  await page.locator(pair).first().scrollIntoViewIfNeeded();
+  await page.waitForTimeout(300);
+  assert.ok((await inked(page, pair)) > 2000);
+  assert.match(await page.textContent('.rv-link figure.rv-pair figcaption'), /sent · payload[\s\S]*received · payload/);
+  // The columns move together: zoom one, the other shows the same time
+  // (the two machines' clocks agree: offset 0).
+  const ranges = () => page.$$eval('.rv-end .rv-range', (els) => els.map((e) => e.textContent));
+  await page.locator('.rv-end').first().locator('.rv-zoom-in').click();
+  await page.waitForTimeout(300);
+  const [one, two] = await ranges();
+  assert.equal(one, two);
+  assert.match(one, /\(62\.\d s\)$/);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: OUT + 'several.png' });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('two unrelated calls: not linked, said plainly, compared on one chart with their figures', async () => {
+  const { page, problems } = await openPage('', { width: 1500, height: 950 });
+  const S = FIXTURES + 'scenarios/';
+  await dropFiles(page, [['good.gz', readFileSync(S + 'clean/a.rtcstats-chrome.gz')], ['bad.gz', readFileSync(S + 'uplink-loss-5pct/b.internals.txt.gz')]]);
+  assert.equal(await page.textContent('#status'), 'Opened 2 dumps: 2 browsers, 0 linked connections.');
+  assert.match(await page.textContent('.rv-unlinked'), /good\.gz and bad\.gz: no shared SSRC, ICE username fragment or DTLS fingerprint; these look like different calls/);
+  assert.equal(await page.$eval('.rv-align', (s) => s.value), 'start');
+  // One metric of both on one chart, and the figures side by side.
+  await page.selectOption('.rv-compare-controls select[aria-label="Metric"]', 'loss');
+  await page.waitForTimeout(300);
+  assert.ok((await inked(page, '.rv-compare canvas')) > 1000);
+  const figures = await page.$$eval('.rv-figures tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  const score = figures.find((r) => r[0].startsWith('score'));
+  assert.equal(score[1], '100');
+  assert.ok(Number(score[2]) < 100);
+  assert.equal(score[3], `−${100 - Number(score[2])}`);
+  // Aligned at the start: zooming one column shows the other's same
+  // moment after its own start.
+  await page.locator('.rv-end').first().locator('.rv-zoom-in').click();
+  await page.waitForTimeout(300);
+  const starts = await page.$$eval('.rv-end .rv-range', (els) => els.map((e) => e.textContent.match(/\((.*)\)/)[1]));
+  assert.equal(starts[0], starts[1]);
+  await page.screenshot({ path: OUT + 'compare.png' });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('several dumps by ?url= repeated, one browser merged, and "Add a dump…" adds one', async () => {
+  const S = FIXTURES + 'scenarios/clean/';
+  const files = Object.fromEntries(['a.internals.txt.gz', 'a.rtcstats-chrome.gz', 'b.rtcstats-page.gz'].map((f) => [`/calls/${f}`, (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    res.end(readFileSync(S + f));
+  }]));
+  const srv = await serve(DIST, 0, () => {}, files);
+  const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(`http://127.0.0.1:${srv.address().port}/?url=calls/a.internals.txt.gz&url=calls/a.rtcstats-chrome.gz`);
+  await page.waitForFunction(() => /^(Opened \d+ dumps|Could not)/.test(document.getElementById('status').textContent), null, { timeout: 60000 });
+  // The internals dump and the rtcstats export of one click: one browser.
+  assert.equal(await page.textContent('#status'), 'Opened 2 dumps: 1 browser, 0 linked connections.');
+  assert.deepEqual(await page.$$eval('.rv-sources tbody tr', (rows) => rows.map((r) => r.cells[1].textContent)), ['a.internals.txt.gz', 'a.rtcstats-chrome.gz']);
+  assert.equal(await page.locator('.rv-end section.pc').count(), 1);
+  // Add the other end.
+  await page.setInputFiles('#add', { name: 'b.rtcstats-page.gz', mimeType: 'application/octet-stream', buffer: readFileSync(S + 'b.rtcstats-page.gz') });
+  await page.waitForFunction(() => /^Opened 3 dumps/.test(document.getElementById('status').textContent), null, { timeout: 60000 });
+  assert.equal(await page.textContent('#status'), 'Opened 3 dumps: 2 browsers, 1 linked connection.');
+  assert.match(await page.textContent('.rv-link h3'), /Linked: 8-1 \(a\.internals\.txt\.gz\) ↔ PC_0 \(b\.rtcstats-page\.gz\)/);
+  // One file again: the single viewer, no call panel.
+  await dropFile(page, 'one.gz', readFileSync(S + 'a.internals.txt.gz'));
+  assert.equal(await page.locator('.rv-call').count(), 0);
+  assert.equal(await page.locator('#app section.pc').count(), 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+  srv.close();
+});

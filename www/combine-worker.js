@@ -1,0 +1,82 @@
+// Several dumps opened together (calls.js, issue 15): each is read as a
+// stream into the sharing tools' module (src/app/tools.rs `CombineSet`),
+// which merges the dumps of one browser and links the two ends of a call;
+// then each browser's session is sent back in transfer parts that the
+// page's ViewerLoader decodes (the format is the same crate's), with the
+// flow control of worker.js. A new open terminates this worker.
+import init, { CombineSet } from './tools/tools.js';
+
+const ready = init();
+/** Parts the page may hold undecoded (each about 4 MB), as worker.js. */
+const IN_FLIGHT = 4;
+let taken = 0;
+let wakeOnTaken = null;
+
+onmessage = ({ data }) => {
+  if (data?.taken) {
+    taken += data.taken;
+    const wake = wakeOnTaken;
+    wakeOnTaken = null;
+    wake?.();
+    return;
+  }
+  run(data.jobs);
+};
+
+/** A job's bytes as a stream and its size: a File, a URL (no token: the
+ *  embedded viewer opens one dump) or bytes. */
+async function source(job) {
+  if (job.file) return { stream: job.file.stream(), total: job.file.size };
+  if (job.url) {
+    let res;
+    try {
+      res = await fetch(job.url, { credentials: 'omit' });
+    } catch {
+      throw Object.assign(new Error(`could not fetch ${job.label} (network error or CORS: the server must allow this page's origin)`), { name: 'fetch_failed' });
+    }
+    if (!res.ok) throw Object.assign(new Error(`could not fetch ${job.label} (HTTP ${res.status})`), { name: 'fetch_failed' });
+    return { stream: res.body, total: Number(res.headers.get('content-length')) || 0 };
+  }
+  return { stream: new Blob([job.bytes]).stream(), total: job.bytes.byteLength };
+}
+
+async function run(jobs) {
+  let set = null;
+  try {
+    await ready;
+    set = new CombineSet();
+    for (const [file, job] of jobs.entries()) {
+      const { stream, total } = await source(job);
+      set.begin(job.name, total);
+      const reader = stream.getReader();
+      let done = 0;
+      let last = 0;
+      for (;;) {
+        const { value, done: end } = await reader.read();
+        if (end) break;
+        done += value.length;
+        set.push(value);
+        const now = performance.now();
+        if (now - last > 50) { postMessage({ progress: done, total, file, files: jobs.length }); last = now; }
+      }
+      set.end();
+    }
+    postMessage({ importing: true });
+    const summary = set.combine();
+    const ends = set.ends();
+    let sent = 0;
+    for (let end = 0; end < ends; end++) {
+      for (let part = set.nextPart(end); part !== undefined; part = set.nextPart(end)) {
+        postMessage({ wirePart: part.buffer, end }, [part.buffer]);
+        sent++;
+        while (sent - taken >= IN_FLIGHT) await new Promise((resolve) => { wakeOnTaken = resolve; });
+      }
+      postMessage({ endDone: end, summary: set.endSummary(end), sources: [...set.endSources(end)] });
+    }
+    postMessage({ wireEnd: true, summary, ends });
+  } catch (e) {
+    postMessage({ error: { name: e?.name || 'error', message: e?.message || String(e) } });
+  } finally {
+    try { set?.free(); } catch { /* after a trap: the error above is the one to report */ }
+  }
+}
