@@ -160,7 +160,8 @@ pub struct DiagSummary {
     pub key: Option<String>,
     #[cfg_attr(test, ts(type = "number"))]
     pub count: u64,
-    /// The source it came from, when the document covers several browsers.
+    /// The dump it is about (index into `sources`), when the document
+    /// covers several.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
     pub source: Option<usize>,
@@ -346,7 +347,16 @@ const FAR_CAUSES: &[(&str, bool)] = &[
 /// findings numbered anew across browsers (each with its `source`), and
 /// the links, with the findings of one end that explain the other's.
 pub fn summarize_combined(c: &crate::combine::Combined) -> Summary {
+    let mut diagnostics = Vec::new();
     let several = c.ends.len() > 1;
+    // Each dump's own diagnostics, with the dump they are about.
+    for (i, list) in c.diagnostics.iter().enumerate() {
+        for d in list {
+            let mut d = diag(d);
+            d.source = Some(i);
+            diagnostics.push(d);
+        }
+    }
     let mut ends: Vec<Summary> = c
         .ends
         .iter()
@@ -366,7 +376,7 @@ pub fn summarize_combined(c: &crate::combine::Combined) -> Summary {
     doc.source = source(c.infos.first().and_then(Option::as_ref));
     doc.peer_connections.clear();
     doc.get_user_media.clear();
-    doc.diagnostics.clear();
+    doc.diagnostics = diagnostics;
     doc.checks.clear();
     let mut findings: Vec<Finding> = Vec::new();
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -377,8 +387,9 @@ pub fn summarize_combined(c: &crate::combine::Combined) -> Summary {
             doc.peer_connections.push(pc);
         }
         doc.get_user_media.append(&mut sum.get_user_media);
-        for mut d in sum.diagnostics.drain(..) {
-            d.source = several.then_some(first);
+        for d in &end.notes {
+            let mut d = diag(d);
+            d.source = Some(first);
             doc.diagnostics.push(d);
         }
         for ch in sum.checks.drain(..) {

@@ -367,3 +367,86 @@ fn the_other_ends_findings_explain_the_symptoms() {
     ids.dedup();
     assert_eq!(ids.len(), findings.len());
 }
+
+/// Where both dumps hold a sample at the same time, they must agree: a
+/// raw value changed in one copy is a diagnostic naming the stats object,
+/// and the first source's value is the one kept.
+#[test]
+fn samples_that_disagree_are_said() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scenarios/clean");
+    let a = open(&dir, "a", FORMS[0]);
+    let mut b = open(&dir, "a", FORMS[1]);
+    b.name = "copy".into();
+    let pc = &mut b.session.peer_connections[0];
+    let id = pc
+        .stats
+        .iter()
+        .find(|o| o.stats_type.as_deref() == Some("outbound-rtp"))
+        .unwrap()
+        .id
+        .clone();
+    let o = pc.stats.iter_mut().find(|o| o.id == id).unwrap();
+    let at = o.times_ms[10];
+    let col = o.columns.get_mut("bytesSent").unwrap();
+    let mut v: Vec<f64> = col.numbers.iter().collect();
+    let original = v[10];
+    v[10] += 1.0;
+    v[11] += 1.0;
+    col.numbers = Numbers::compact(v);
+    let c = combine(vec![a, b]);
+    assert_eq!(c.ends.len(), 1);
+    let merged = c.ends[0].session.peer_connections[0]
+        .stats_object(&id)
+        .unwrap();
+    let row = merged.times_ms.iter().position(|t| *t == at).unwrap();
+    assert_eq!(
+        merged.column("bytesSent").unwrap().number(row),
+        Some(original)
+    );
+    let doc = serde_json::to_value(summarize_combined(&c)).unwrap();
+    let said: Vec<&serde_json::Value> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["kind"] == "suspicious")
+        .collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert_eq!(said[0]["key"], format!("8-1/{id}"));
+    assert_eq!(
+        said[0]["message"],
+        "copy disagrees with the first source on 2 sample(s) taken at the same time"
+    );
+    assert_eq!(said[0]["source"], 0);
+}
+
+/// Each dump keeps its own diagnostics in the document, with its index:
+/// a damaged second dump is said to be the second.
+#[test]
+fn each_dump_keeps_its_diagnostics() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scenarios/clean");
+    let a = open(&dir, "a", FORMS[0]);
+    let bytes = std::fs::read(dir.join("b.rtcstats-page.gz")).unwrap();
+    let text = {
+        use std::io::Read;
+        let mut s = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_end(&mut s)
+            .unwrap();
+        s
+    };
+    let cut = &text[..text.len() * 2 / 3];
+    let b = Input {
+        name: "cut.rtcstats".into(),
+        session: rtcview::import(cut).unwrap(),
+    };
+    assert!(!b.session.diagnostics.is_empty());
+    let doc = serde_json::to_value(summarize_combined(&combine(vec![a, b]))).unwrap();
+    let diags = doc["diagnostics"].as_array().unwrap();
+    assert!(!diags.is_empty());
+    assert!(diags.iter().all(|d| d["source"] == 1), "{diags:?}");
+    assert_eq!(
+        doc["links"].as_array().unwrap().len(),
+        1,
+        "what was read still links"
+    );
+}

@@ -170,7 +170,15 @@ export function showSeveral(root, opened, names, options = {}) {
   root.classList.add('rv-calls');
   const panel = el('section', { cls: 'rv-root rv-call', attrs: { 'aria-label': 'The call across dumps' } });
   panel.append(el('h2', { text: `${names.length} dumps · ${viewers.length} ${viewers.length === 1 ? 'browser' : 'browsers'}` }));
-  panel.append(table(['', 'dump', 'format', 'browser'], doc.sources.map((s, i) => [String(i + 1), s.name ?? '–', `${s.format} (${s.dialect})`, `column ${endOf(i) + 1}`]), 'rv-sources'));
+  // Each dump with what its import said (doc.diagnostics carry their dump).
+  const said = (i) => {
+    const list = doc.diagnostics.filter((d) => d.source === i);
+    if (!list.length) return 'none';
+    const box = el('details', {}, el('summary', { text: `${list.length} ${list.length === 1 ? 'note' : 'notes'}` }));
+    for (const d of list) box.append(el('p', { text: `${d.severity} · ${d.kind}: ${d.message}${d.key ? ` (${d.key})` : ''}${d.line ? ` (line ${d.line})` : ''}` }));
+    return box;
+  };
+  panel.append(table(['', 'dump', 'format', 'browser', 'diagnostics'], doc.sources.map((s, i) => [String(i + 1), s.name ?? '–', `${s.format} (${s.dialect})`, `column ${endOf(i) + 1}`, said(i)]), 'rv-sources'));
   if (viewers.length > 1) {
     const select = el('select', { cls: 'rv-align', attrs: { 'aria-label': 'Align the columns' } },
       el('option', { text: links.some((l) => l.clockOffsetMs != null) ? 'on one clock (corrected by the measured offset)' : 'on the same clock time', attrs: { value: 'clock' } }),

@@ -27,8 +27,14 @@ pub const SAME_EVENT_MS: f64 = 100.0;
 const SAME_ROW_MS: f64 = 0.5;
 
 /// Merges `other` into `base` (both of one browser). Returns, for each of
-/// `other`'s connections, the index in `base` it went to.
-pub fn merge_into(base: &mut Session, other: &Session, other_name: &str) -> Vec<usize> {
+/// `other`'s connections, the index in `base` it went to, and what the
+/// merge itself found (disagreements, a capped window filled), which are
+/// also added to `base`'s diagnostics.
+pub fn merge_into(
+    base: &mut Session,
+    other: &Session,
+    other_name: &str,
+) -> (Vec<usize>, Vec<Diagnostic>) {
     let ids: Vec<Identity> = base
         .peer_connections
         .iter()
@@ -87,9 +93,10 @@ pub fn merge_into(base: &mut Session, other: &Session, other_name: &str) -> Vec<
     // A capped window that the other source filled is no longer a cut.
     let other_capped = other.diagnostics.iter().any(|d| d.kind == Kind::Capped);
     let base_capped = base.diagnostics.iter().any(|d| d.kind == Kind::Capped);
+    let mut notes = Vec::new();
     if base_capped != other_capped {
         base.diagnostics.retain(|d| d.kind != Kind::Capped);
-        base.diagnostics.push(Diagnostic {
+        notes.push(Diagnostic {
             severity: Severity::Info,
             kind: Kind::Capped,
             message: format!(
@@ -110,7 +117,7 @@ pub fn merge_into(base: &mut Session, other: &Session, other_name: &str) -> Vec<
         base.diagnostics.push(d);
     }
     for (key, count) in disagreements {
-        base.diagnostics.push(Diagnostic {
+        notes.push(Diagnostic {
             severity: Severity::Warning,
             kind: Kind::Suspicious,
             message: format!(
@@ -120,7 +127,8 @@ pub fn merge_into(base: &mut Session, other: &Session, other_name: &str) -> Vec<
             count: 1,
         });
     }
-    placed
+    base.diagnostics.extend(notes.iter().cloned());
+    (placed, notes)
 }
 
 fn close(a: Option<f64>, b: Option<f64>, tolerance_ms: f64) -> bool {

@@ -26,6 +26,8 @@ pub struct End {
     pub session: Session,
     /// Per peer connection of `session`: the sources that hold it.
     pub pc_sources: Vec<Vec<usize>>,
+    /// What merging found: samples that disagree, a capped window filled.
+    pub notes: Vec<crate::error::Diagnostic>,
 }
 
 /// What several dumps say together.
@@ -34,6 +36,8 @@ pub struct Combined {
     pub names: Vec<String>,
     /// Each source's own session facts (format, dialect, sizes).
     pub infos: Vec<Option<crate::model::SourceInfo>>,
+    /// Each source's own import diagnostics, as read.
+    pub diagnostics: Vec<Vec<crate::error::Diagnostic>>,
     pub ends: Vec<End>,
     pub links: Vec<Link>,
     /// Plain sentences for pairs of ends nothing links.
@@ -44,6 +48,10 @@ pub struct Combined {
 pub fn combine(inputs: Vec<Input>) -> Combined {
     let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
     let infos = inputs.iter().map(|i| i.session.source.clone()).collect();
+    let diagnostics = inputs
+        .iter()
+        .map(|i| i.session.diagnostics.clone())
+        .collect();
     let mut ends: Vec<End> = Vec::new();
     for (index, input) in inputs.into_iter().enumerate() {
         let target = ends
@@ -51,7 +59,9 @@ pub fn combine(inputs: Vec<Input>) -> Combined {
             .find(|e| same_browser(&e.session, &input.session));
         match target {
             Some(end) => {
-                let placed = merge::merge_into(&mut end.session, &input.session, &input.name);
+                let (placed, notes) =
+                    merge::merge_into(&mut end.session, &input.session, &input.name);
+                end.notes.extend(notes);
                 end.sources.push(index);
                 end.pc_sources
                     .resize(end.session.peer_connections.len(), Vec::new());
@@ -62,6 +72,7 @@ pub fn combine(inputs: Vec<Input>) -> Combined {
                 }
             }
             None => ends.push(End {
+                notes: Vec::new(),
                 sources: vec![index],
                 pc_sources: vec![vec![index]; input.session.peer_connections.len()],
                 session: input.session,
@@ -86,6 +97,7 @@ pub fn combine(inputs: Vec<Input>) -> Combined {
     Combined {
         names,
         infos,
+        diagnostics,
         ends,
         links,
         unlinked,
