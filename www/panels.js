@@ -5,6 +5,13 @@
 
 import { el, txt, table, clock, when } from './dom.js';
 
+/** An event's JSON payload indented for reading (Rust sends it compact);
+ *  anything else as it is. */
+function indented(text) {
+  if (!/^[[{]/.test(text)) return text;
+  try { return JSON.stringify(JSON.parse(text), null, 2); } catch { return text; }
+}
+
 /** @typedef {import('./rtcview-types').Summary} Summary */
 /** @typedef {import('./rtcview-types').PcSummary} PcSummary */
 
@@ -206,7 +213,7 @@ export function eventLogPanel(rows, { on, onMark, title = 'Event log' }) {
       if (r.tMs != null) onMark(r.tMs);
       const next = tr.nextElementSibling;
       if (next?.classList.contains('full')) { next.remove(); return; }
-      if (r.full) tr.after(el('tr', { cls: 'full' }, el('td', { attrs: { colspan: '3' } }, el('pre', { text: r.full }))));
+      if (r.full) tr.after(el('tr', { cls: 'full' }, el('td', { attrs: { colspan: '3' } }, el('pre', { text: indented(r.full) }))));
     };
     on(tr, 'click', () => { rove(tr); toggle(); });
     on(tr, 'keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { toggle(); e.preventDefault(); } });

@@ -79,7 +79,9 @@ fn full(v: &Value) -> String {
             let sdp = o.get("sdp").and_then(Value::as_str).unwrap_or("");
             format!("type: {ty}\n{}", sdp.replace("\r\n", "\n"))
         }
-        other => serde_json::to_string_pretty(other).unwrap_or_default(),
+        // Compact: the page indents it (panels.js `indented`); serde_json's
+        // pretty printer costs the viewer's wasm 0.5 KB gzipped.
+        other => other.to_string(),
     }
 }
 
