@@ -29,7 +29,7 @@ if (!pkg) {
   run("cargo", ["build", "--locked", "--profile", "wasm-release", "--target", "wasm32-unknown-unknown", "--lib"]);
   run("wasm-bindgen", ["--target", "nodejs", "--no-typescript", "--out-dir", pkg, "target/wasm32-unknown-unknown/wasm-release/rtcview.wasm"]);
   // As scripts/build.sh optimizes dist/'s wasm.
-  for (const extra of [[], ["--strip-producers", "--strip-target-features"]]) {
+  for (const extra of [[], [], ["--strip-producers", "--strip-target-features"]]) {
     run("node_modules/.bin/wasm-opt", ["-Oz", "--low-memory-unused", ...extra, `${pkg}/rtcview_bg.wasm`, "-o", `${pkg}/rtcview_bg.wasm`]);
   }
   // The nodejs target is CommonJS; the repository's package.json says "module".

@@ -9,7 +9,7 @@ rm -rf dist
 mkdir -p dist/pkg
 wasm-bindgen --target web --no-typescript --out-dir dist/pkg target/wasm32-unknown-unknown/wasm-release/rtcview.wasm
 # npm binaryen (132): Debian's wasm-opt 108 cannot parse wasm-bindgen's output.
-# Twice: the second pass finds another ~2.5 KB gzipped the first made possible.
+# Three times: the second pass finds another ~2.5 KB gzipped the first made possible.
 # The producers and target-features sections are metadata no browser reads
 # (wasm-bindgen has run): 0.2 KB. --low-memory-unused lets wasm-opt fold a
 # pointer's added constant into the load's offset (3.2 KB): it changes
@@ -18,7 +18,12 @@ wasm-bindgen --target web --no-typescript --out-dir dist/pkg target/wasm32-unkno
 # rustc's stack-first layout, could only be the last KiB of the 1 MiB
 # stack: there the folded load traps, a few frames before the overflow
 # would trap anyway (docs/performance.md "Size budget").
-node_modules/.bin/wasm-opt -Oz --low-memory-unused dist/pkg/rtcview_bg.wasm -o dist/pkg/rtcview_bg.wasm
+# A third pass finds another 0.3 KB (issue 15's room; the import's time
+# did not move: 333-337 ms against 334-338 ms, paired rounds on the 52 MB
+# rtcstats-js dump, docs/performance.md).
+for _ in 1 2; do
+  node_modules/.bin/wasm-opt -Oz --low-memory-unused dist/pkg/rtcview_bg.wasm -o dist/pkg/rtcview_bg.wasm
+done
 node_modules/.bin/wasm-opt -Oz --low-memory-unused --strip-producers --strip-target-features dist/pkg/rtcview_bg.wasm -o dist/pkg/rtcview_bg.wasm
 # The sharing tools (redacted copy, conversion, report, summary JSON): the
 # same crate with `--features tools`, its own module, loaded by www/tools.js
