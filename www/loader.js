@@ -152,3 +152,25 @@ export function loads(ViewerLoader, isDestroyed = () => false) {
     },
   };
 }
+
+// How a dump is fetched by URL, for both import workers (worker.js for one
+// dump, combine-worker.js for several): the one home of the fetch options
+// and of the `fetch_failed` wording.
+/** Fetches `url` (`label` names it in errors). The bearer token is sent
+ *  only when the page's Rust gave one (the URL's origin is a configured
+ *  data origin); never in the URL, never logged. With a bearer: a redirect
+ *  is a failure (never followed with the token), no referrer, no cache.
+ *  Resolves to the Response; throws an `Error` named `fetch_failed`. */
+export async function fetchDump(url, label, token) {
+  const failed = (message) => Object.assign(new Error(`could not fetch ${label} (${message})`), { name: 'fetch_failed' });
+  let res;
+  try {
+    res = await fetch(url, token
+      ? { credentials: 'omit', redirect: 'error', referrerPolicy: 'no-referrer', cache: 'no-store', headers: { Authorization: `Bearer ${token}` } }
+      : { credentials: 'omit' });
+  } catch {
+    throw failed("network error or CORS: the server must allow this page's origin");
+  }
+  if (!res.ok) throw failed(`HTTP ${res.status}`);
+  return res;
+}

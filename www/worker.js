@@ -5,6 +5,7 @@
 // stays responsive however long the import takes; a new load terminates
 // this worker.
 import init, { ImportStream, maxInputBytes, tooLargeMessage } from './pkg/rtcview.js';
+import { fetchDump } from './loader.js';
 
 const ready = init();
 
@@ -93,31 +94,15 @@ async function run(data) {
       if (data.file.size > limit) { postMessage(tooLarge(data.file.size)); return; }
       result = await importStream(data.file.stream(), data.file.size);
     } else if (data.url) {
-      let res;
-      try {
-        // The bearer token is sent only when the page says the URL's origin
-        // is a configured data origin; never in the URL, never logged.
-        // With a bearer: a redirect is a failure (never followed with the
-        // token), no referrer, no cache.
-        res = await fetch(data.url, data.token
-          ? { credentials: 'omit', redirect: 'error', referrerPolicy: 'no-referrer', cache: 'no-store', headers: { Authorization: `Bearer ${data.token}` } }
-          : { credentials: 'omit' });
-      } catch {
-        postMessage({ error: { name: 'fetch_failed', message: `could not fetch ${data.label} (network error or CORS: the server must allow this page's origin)` } });
-        return;
-      }
-      if (!res.ok) {
-        postMessage({ error: { name: 'fetch_failed', message: `could not fetch ${data.label} (HTTP ${res.status})` } });
-        return;
-      }
+      const res = await fetchDump(data.url, data.label, data.token);
       const length = Number(res.headers.get('content-length')) || 0;
-            if (length > limit) { res.body?.cancel(); postMessage(tooLarge(length)); return; }
+      if (length > limit) { res.body?.cancel(); postMessage(tooLarge(length)); return; }
       result = await importStream(res.body, length);
     } else {
       result = await importStream(new Blob([data.bytes]).stream(), data.bytes.byteLength);
     }
     postMessage(result);
   } catch (e) {
-        postMessage({ error: { name: e?.name || 'error', message: e?.message || String(e) } });
+    postMessage({ error: { name: e?.name || 'error', message: e?.message || String(e) } });
   }
 }
