@@ -1136,3 +1136,67 @@ fn weak_or_inconsistent_keys_are_config_errors() {
         assert!(e.contains(why) && e.contains("\"j\""), "{bad}: {e}");
     }
 }
+
+/// `load.v1` with `data.urls` (both ends of a call): one `Fetch` per URL,
+/// each with the token only for a data origin; 1 to `MAX_SOURCES` URLs,
+/// else `fetch_failed`; nothing before a login. `admit_several` reports
+/// the document of them all to the verified origin, masked without
+/// `read:deobfuscated`.
+#[test]
+fn several_sessions_load_together() {
+    use rtcview::embed::protocol::MAX_SOURCES;
+    let mut e = Embed::new(config());
+    let urls = json!({"msg": "load.v1", "data": {"urls": [
+        "https://files.example.com/a.gz", "https://cdn.example.net/b.gz"
+    ]}})
+    .to_string();
+    let refused = posted(&e.on_message(&urls, false, HOST, true, NOW));
+    assert_eq!(
+        refused[0].1["data"]["code"], "token_invalid",
+        "no load before a login"
+    );
+    let token = rs256("rsa1", &claims("several"));
+    e.on_message(&login(&token), false, HOST, true, NOW);
+    assert_eq!(
+        e.on_message(&urls, false, HOST, true, NOW),
+        vec![
+            Action::Fetch {
+                url: "https://files.example.com/a.gz".into(),
+                bearer: Some(Bearer::new(&token))
+            },
+            Action::Fetch {
+                url: "https://cdn.example.net/b.gz".into(),
+                bearer: None
+            },
+        ]
+    );
+    let many: Vec<String> = (0..=MAX_SOURCES)
+        .map(|i| format!("https://files.example.com/{i}"))
+        .collect();
+    for list in [json!([]), json!(many)] {
+        let m = json!({"msg": "load.v1", "data": {"urls": list}}).to_string();
+        let a = posted(&e.on_message(&m, false, HOST, true, NOW));
+        assert_eq!(a[0].1["data"]["code"], "fetch_failed", "{list}");
+    }
+    // The document: masked (the login has no read:deobfuscated), to the
+    // verified origin only.
+    let doc =
+        json!({"schema": "rtcview-summary/1", "findings": [{"message": "relay via 198.51.100.7"}]});
+    let a = e.admit_several(doc);
+    assert!(a.contains(&Action::Show));
+    let p = posted(&a);
+    assert_eq!(p.len(), 1);
+    assert_eq!(p[0].0, HOST);
+    assert_eq!(p[0].1["msg"], "statsReady.v1");
+    let text = p[0].1.to_string();
+    assert!(!text.contains("198.51.100.7"), "{text}");
+    // Logged out: nothing is shown or reported.
+    e.on_message(
+        &json!({"msg": "logout.v1"}).to_string(),
+        false,
+        HOST,
+        true,
+        NOW,
+    );
+    assert_eq!(e.admit_several(json!({})), vec![Action::Clear]);
+}

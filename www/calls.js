@@ -30,8 +30,8 @@ function ensureStyles() {
  *  `{ worker, result }`: `result` resolves to `{ viewers, sources,
  *  summary }` (per browser its Viewer and the indexes of the dumps it was
  *  merged from; the document of them all), `{ error }`, or null once
- *  cancelled. */
-export function importSeveral(ViewerLoader, jobs, { onProgress = () => {}, onBuilding = () => {}, isCancelled = () => false } = {}) {
+ *  cancelled. `apart`: never merge (every dump its own browser). */
+export function importSeveral(ViewerLoader, jobs, { onProgress = () => {}, onBuilding = () => {}, isCancelled = () => false, apart = false } = {}) {
   const worker = new Worker(new URL('./combine-worker.js', import.meta.url), { type: 'module' });
   const result = new Promise((resolve) => {
     const transfers = [];
@@ -58,7 +58,7 @@ export function importSeveral(ViewerLoader, jobs, { onProgress = () => {}, onBui
       }
     };
     worker.onerror = (e) => { if (!isCancelled()) fail('worker', e.message || 'the combining worker failed'); };
-    worker.postMessage({ jobs: jobs.map((j) => ({ ...j.job, name: j.name })) }, jobs.flatMap((j) => (j.job.bytes ? [j.job.bytes] : [])));
+    worker.postMessage({ jobs: jobs.map((j) => ({ ...j.job, name: j.name })), apart }, jobs.flatMap((j) => (j.job.bytes ? [j.job.bytes] : [])));
   });
   return { worker, result };
 }
@@ -74,17 +74,15 @@ export function namesOf(jobs, list) {
   return jobs.map((j, i) => (j.job.url && list[i][1] == null ? last(j.job.url) : j.name));
 }
 
-/** The standalone page's "several dumps" (main.js): `list` of
- *  `[source, name?]`, `page` its `{ loader, app, status, progress, error }`.
- *  Resolves to `{ opened, destroy }` once shown (`opened`: the
- *  `[source, name]` of each dump), null when superseded or failed. */
-export async function openInPage(list, page) {
-  const jobs = list.map(([source, name]) => jobFor(source, name));
-  const names = namesOf(jobs, list);
-  jobs.forEach((j, i) => { j.name = names[i]; });
+/** Loads `jobs` together for a page (`{ loader, app, status, progress,
+ *  error }`), then `admit(r)` says whether to show them (default: yes);
+ *  shown after `app`, which is hidden. Resolves to `{ uis, destroy }`, or
+ *  null when superseded, failed or not admitted. */
+async function loadInPage(jobs, names, page, { apart = false, admit = () => true, shown = () => {} } = {}) {
   const started = performance.now();
   page.progress(0, 0);
   const r = await page.loader.start(jobs, {
+    apart,
     onProgress: (done, total, file, files) => {
       page.progress(done, total);
       page.status(`Reading ${names[file]} (${file + 1} of ${files})… ${progressText(done, total, started)}`);
@@ -93,16 +91,58 @@ export async function openInPage(list, page) {
   }, importSeveral);
   if (!r) return null;
   if (r.error) { page.error(r.error.name, r.error.message); return null; }
+  if (!admit(r)) { r.viewers.forEach((v) => v.free()); return null; }
   page.app.hidden = true;
   const root = el('div');
   page.app.after(root);
   const view = showSeveral(root, r, names, { pageTheme: true });
   const linked = r.summary.links.length;
   page.status(`Opened ${names.length} dumps: ${r.viewers.length} ${r.viewers.length === 1 ? 'browser' : 'browsers'}, ${linked} linked ${linked === 1 ? 'connection' : 'connections'}.`);
-  return {
-    opened: list.map(([source], i) => [source, names[i]]),
-    destroy() { view.destroy(); root.remove(); },
-  };
+  shown();
+  return { uis: view.uis, destroy() { view.destroy(); root.remove(); } };
+}
+
+/** The standalone page's "several dumps" (main.js): `list` of
+ *  `[source, name?]`. Resolves to `{ opened, uis, destroy }` once shown
+ *  (`opened`: the `[source, name]` of each dump), null otherwise. */
+export async function openInPage(list, page) {
+  const jobs = list.map(([source, name]) => jobFor(source, name));
+  const names = namesOf(jobs, list);
+  jobs.forEach((j, i) => { j.name = names[i]; });
+  const shown = await loadInPage(jobs, names, page);
+  return shown && { ...shown, opened: list.map(([source], i) => [source, names[i]]) };
+}
+
+/** The embedded viewer's several `fetch` actions of one message (load.v1
+ *  with `data.urls`): each URL fetched with the bearer Rust gave it (only
+ *  a data origin's), the dumps linked but never merged, each admitted by
+ *  Rust under the login (`admit`: the filter, masking; its own
+ *  statsReady.v1 not sent), then the document of them all
+ *  (`admitSeveral`: masked, statsReady.v1 to the verified origin).
+ *  `page`: `{ loader, app, status, progress, error, session, run }`. */
+export function embeddedSeveral(fetches, page) {
+  const names = namesOf(fetches.map((f) => ({ job: { url: f.url } })), fetches.map((f) => [f.url]));
+  const jobs = fetches.map((f, i) => ({ job: { url: f.url, label: names[i], token: f.bearer ?? null }, name: names[i] }));
+  let after = [];
+  return loadInPage(jobs, names, {
+    ...page,
+    error: (kind, message) => { page.error(kind, message); page.run(page.session.failed(kind, message)); },
+  }, {
+    apart: true,
+    admit: (r) => {
+      for (const v of r.viewers) {
+        const acts = JSON.parse(page.session.admit(v));
+        // Refused (forbidden): Rust's clear and error.v1, nothing shown.
+        if (!acts.some((a) => a.do === 'show')) { page.run(JSON.stringify(acts)); return false; }
+      }
+      after = JSON.parse(page.session.admitSeveral(JSON.stringify(r.summary)));
+      const show = after.some((a) => a.do === 'show');
+      if (!show) page.run(JSON.stringify(after));
+      return show;
+    },
+    // statsReady.v1 once what it describes is on screen.
+    shown: () => page.run(JSON.stringify(after.filter((a) => a.do !== 'show'))),
+  });
 }
 
 const fmt = (v, digits = 1) => (v == null || !Number.isFinite(v) ? '–' : v.toFixed(digits));

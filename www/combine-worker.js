@@ -5,6 +5,7 @@
 // page's ViewerLoader decodes (the format is the same crate's), with the
 // flow control of worker.js. A new open terminates this worker.
 import init, { CombineSet } from './tools/tools.js';
+import { fetchDump } from './loader.js';
 
 const ready = init();
 /** Parts the page may hold undecoded (each about 4 MB), as worker.js. */
@@ -20,31 +21,28 @@ onmessage = ({ data }) => {
     wake?.();
     return;
   }
-  run(data.jobs);
+  run(data.jobs, data.apart);
 };
 
-/** A job's bytes as a stream and its size: a File, a URL (no token: the
- *  embedded viewer opens one dump) or bytes. */
+/** A job's bytes as a stream and its size: a File, a URL (with the bearer
+ *  token when the embedded viewer's Rust gave one: only for a data origin)
+ *  or bytes. */
 async function source(job) {
   if (job.file) return { stream: job.file.stream(), total: job.file.size };
   if (job.url) {
-    let res;
-    try {
-      res = await fetch(job.url, { credentials: 'omit' });
-    } catch {
-      throw Object.assign(new Error(`could not fetch ${job.label} (network error or CORS: the server must allow this page's origin)`), { name: 'fetch_failed' });
-    }
-    if (!res.ok) throw Object.assign(new Error(`could not fetch ${job.label} (HTTP ${res.status})`), { name: 'fetch_failed' });
+    const res = await fetchDump(job.url, job.label, job.token);
     return { stream: res.body, total: Number(res.headers.get('content-length')) || 0 };
   }
   return { stream: new Blob([job.bytes]).stream(), total: job.bytes.byteLength };
 }
 
-async function run(jobs) {
+async function run(jobs, apart) {
   let set = null;
   try {
     await ready;
     set = new CombineSet();
+    // The embedded viewer admits each dump under its login: never merged.
+    if (apart) set.keepApart();
     for (const [file, job] of jobs.entries()) {
       const { stream, total } = await source(job);
       set.begin(job.name, total);

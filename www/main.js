@@ -111,7 +111,6 @@ const open = (source, name) => {
   $('tools').hidden = false;
   openJob(j.job, j.name);
 };
-const openFile = (file) => open(file);
 const openUrl = (url, label) => { setStatus(`Fetching ${label}…`); open(url, label); };
 const openBytes = (bytes, name) => open(bytes, name);
 
@@ -144,14 +143,12 @@ function urlParams() {
 }
 
 function standalone() {
-  $('file').addEventListener('change', (e) => {
-    const files = [...e.target.files];
-    if (files.length) openMany(files.map((f) => [f]));
-  });
+  const files = (list) => [...(list ?? [])].map((f) => [f]);
+  $('file').addEventListener('change', (e) => e.target.files.length && openMany(files(e.target.files)));
   $('add').addEventListener('change', (e) => {
-    const files = [...e.target.files];
+    const more = files(e.target.files);
     e.target.value = '';
-    if (files.length) openMany([...opened, ...files.map((f) => [f])]);
+    if (more.length) openMany([...opened, ...more]);
   });
   $('sample').addEventListener('click', () => openUrl(SAMPLE, 'the sample session'));
   $('tools').onclick = () => import('./tools.js').then((m) => m.default(...shown));
@@ -163,8 +160,8 @@ function standalone() {
     e.preventDefault();
     depth = 0;
     document.body.classList.remove('dragging');
-    const files = [...(e.dataTransfer?.files ?? [])];
-    if (files.length) openMany(files.map((f) => [f]));
+    const dropped = files(e.dataTransfer?.files);
+    if (dropped.length) openMany(dropped);
   });
   addEventListener('paste', (e) => {
     if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
@@ -172,8 +169,8 @@ function standalone() {
     if (text) openBytes(new TextEncoder().encode(text), 'pasted text');
   });
   const urls = urlParams();
-  if (urls.length > 1) openMany(urls.map((u) => [u]));
-  else if (urls.length) openUrl(urls[0], urls[0]);
+  // One URL names itself as given; several by their last path segment.
+  if (urls.length) openMany(urls.map((u) => [u, urls.length > 1 ? undefined : u]));
   else openUrl(SAMPLE, 'the sample session');
 }
 
@@ -206,13 +203,22 @@ async function embeddedMode() {
     setTimeout(announce, 500);
   };
   const run = (actionsJson, buffer) => {
-    for (const a of JSON.parse(actionsJson)) {
+    let list = JSON.parse(actionsJson);
+    // Several sessions at once (load.v1 data.urls): calls.js.
+    const fetches = list.filter((a) => a.do === 'fetch');
+    if (fetches.length > 1) {
+      list = list.filter((a) => a.do !== 'fetch');
+      closeSeveral();
+      ui.clear();
+      import('./calls.js').then(async (m) => { several = await m.embeddedSeveral(fetches, { loader, app: $('app'), status: setStatus, progress, error: showError, session, run }); });
+    }
+    for (const a of list) {
       switch (a.do) {
         case 'post': post(a.origin, a.message); break;
         case 'stopReady': announcing = false; break;
         // Clear also stops a load in flight: a logout or a new login never
         // shows what the previous login fetched (its result is dropped).
-        case 'clear': loader.stop(); ui.clear(); $('error').hidden = true; setStatus('Waiting for the host page…'); break;
+        case 'clear': loader.stop(); closeSeveral(); ui.clear(); $('error').hidden = true; setStatus('Waiting for the host page…'); break;
         case 'fetch': {
           setStatus('Fetching the session…');
           // `bearer`: the verified login's token, given by Rust only for a data origin.
@@ -221,8 +227,8 @@ async function embeddedMode() {
         }
         case 'importBuffer': if (buffer) fetchAndAdmit({ bytes: buffer }, a.name); break;
         case 'show': break; // shown by fetchAndAdmit once admitted
-        case 'select': ui.select(a.pc, a.stream); break;
-        case 'zoom': ui.zoom(a.t0Ms, a.t1Ms); break;
+        case 'select': (several?.uis ?? [ui]).forEach((u) => u.select(a.pc, a.stream)); break;
+        case 'zoom': (several?.uis ?? [ui])[0].zoom(a.t0Ms, a.t1Ms); break;
         default: break;
       }
     }

@@ -5,8 +5,8 @@ export type { Summary, ErrorCode };
 export interface EmbedOptions {
   /** The signed JWT (RS256 or ES256) issued by your backend. */
   token: string;
-  /** A session URL to load (else the token's `data.session.url`). */
-  sessionUrl?: string;
+  /** A session URL to load (else the token's `data.session.url`); several (up to 8: both ends of a call) are linked and shown side by side, with one `statsReady.v1` for them all (`Summary.sources`, `Summary.links`). */
+  sessionUrl?: string | string[];
   /** Or the session's bytes (transferred). */
   buffer?: ArrayBuffer;
   name?: string;
@@ -21,7 +21,8 @@ export interface EmbeddedViewer {
   summary: Promise<Summary>;
   select(peerConnection: string, stream?: string): void;
   zoom(t0Ms: number, t1Ms: number): void;
-  load(url: string): void;
+  /** `load.v1`: one URL, or several (`data.urls`) shown together. */
+  load(url: string | string[]): void;
   logout(): void;
   ping(): void;
   /** Removes the message listener. */

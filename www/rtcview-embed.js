@@ -37,7 +37,7 @@ export function embed(iframe, options) {
         loggedIn = true;
         send({ msg: 'login.v1', data: options.token });
         if (options.buffer) send({ msg: 'load.v1', data: { name: options.name ?? 'session', buffer: options.buffer } }, [options.buffer]);
-        else if (options.sessionUrl) send({ msg: 'load.v1', data: { url: options.sessionUrl } });
+        else if (options.sessionUrl) send({ msg: 'load.v1', data: Array.isArray(options.sessionUrl) ? { urls: options.sessionUrl } : { url: options.sessionUrl } });
         emit('ready', null);
         break;
       case 'statsReady.v1':
@@ -63,7 +63,7 @@ export function embed(iframe, options) {
     summary,
     select: (peerConnection, stream) => send({ msg: 'select.v1', data: { peerConnection, stream } }),
     zoom: (t0Ms, t1Ms) => send({ msg: 'zoom.v1', data: { t0Ms, t1Ms } }),
-    load: (url) => send({ msg: 'load.v1', data: { url } }),
+    load: (url) => send({ msg: 'load.v1', data: Array.isArray(url) ? { urls: url } : { url } }),
     logout: () => send({ msg: 'logout.v1' }),
     ping: () => iframe.contentWindow?.postMessage('PING', viewerOrigin),
     destroy: () => removeEventListener('message', onMessage),

@@ -72,7 +72,8 @@ export type RtpSummary = { statsId: string, direction: Direction, kind: string |
 
 export type DiagSummary = { severity: DiagnosticSeverity, kind: string, message: string, line: number | null, key?: string, count: number, 
 /**
- * The source it came from, when the document covers several browsers.
+ * The dump it is about (index into `sources`), when the document
+ * covers several.
  */
 source?: number, };
 

@@ -95,6 +95,17 @@ impl EmbedSession {
         actions(&acts)
     }
 
+    /// Several sessions (the `fetch` actions of one `load.v1` with
+    /// `data.urls`) were imported together, linked, never merged, and each
+    /// admitted (`admit`); `doc` is the document of them all (JSON):
+    /// `Show` + `statsReady.v1` with it, masked as the login requires.
+    #[wasm_bindgen(js_name = admitSeveral)]
+    pub fn admit_several(&mut self, doc: &str) -> String {
+        // `from_slice`, as `admit`: `from_str` would link a second reader.
+        let doc = serde_json::from_slice(doc.as_bytes()).unwrap_or(serde_json::Value::Null);
+        actions(&self.embed.admit_several(doc))
+    }
+
     /// A fetch or import failed: `what` is the importer error's kind (its
     /// JS `Error` name) or `fetch_failed`; Rust picks the protocol code.
     pub fn failed(&mut self, what: &str, message: &str) -> String {

@@ -232,6 +232,10 @@ pub struct CombineSet {
     ends: Vec<(String, crate::transfer::Encoder)>,
     /// Per browser: the sources (indexes, in the order given) it holds.
     end_sources: Vec<Vec<u32>>,
+    /// Keep every dump its own browser (no merging): the embedded viewer
+    /// admits each dump under the login's filter, which a merge would
+    /// blur (one dump's metadata passing for another's).
+    apart: bool,
 }
 
 /// Parts of the same size as the viewer's import worker sends.
@@ -242,6 +246,12 @@ impl CombineSet {
     #[wasm_bindgen(constructor)]
     pub fn new() -> CombineSet {
         CombineSet::default()
+    }
+
+    /// Keeps every dump its own browser: linked, never merged.
+    #[wasm_bindgen(js_name = keepApart)]
+    pub fn keep_apart(&mut self) {
+        self.apart = true;
     }
 
     /// Starts the next dump, `name` being its file's name.
@@ -281,7 +291,8 @@ impl CombineSet {
     /// Merges and links the dumps given so far; returns the
     /// `rtcview-summary/1` document of them all (JSON).
     pub fn combine(&mut self) -> String {
-        let combined = crate::combine::combine(std::mem::take(&mut self.inputs));
+        let inputs = std::mem::take(&mut self.inputs);
+        let combined = crate::combine::combine_with(inputs, !self.apart);
         let doc = serde_json::to_string(&crate::summary::summarize_combined(&combined))
             .unwrap_or_else(|_| "null".into());
         self.end_sources = combined

@@ -46,6 +46,12 @@ pub struct Combined {
 
 /// Merges what is the same session, links what is the other end.
 pub fn combine(inputs: Vec<Input>) -> Combined {
+    combine_with(inputs, true)
+}
+
+/// [`combine`], merging only when `merge` (else every dump is its own
+/// browser: the embedded viewer admits each under the login's filter).
+pub fn combine_with(inputs: Vec<Input>, merge: bool) -> Combined {
     let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
     let infos = inputs.iter().map(|i| i.session.source.clone()).collect();
     let diagnostics = inputs
@@ -56,7 +62,7 @@ pub fn combine(inputs: Vec<Input>) -> Combined {
     for (index, input) in inputs.into_iter().enumerate() {
         let target = ends
             .iter_mut()
-            .find(|e| same_browser(&e.session, &input.session));
+            .find(|e| merge && same_browser(&e.session, &input.session));
         match target {
             Some(end) => {
                 let (placed, notes) =

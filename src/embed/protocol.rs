@@ -52,6 +52,11 @@ pub enum Action {
     Zoom { t0_ms: f64, t1_ms: f64 },
 }
 
+/// The most sessions one `load.v1` may ask for together (`data.urls`: both
+/// ends of a call; the page imports the `Fetch` actions of one message
+/// together and admits them with [`EmbedProtocol::admit_several`]).
+pub const MAX_SOURCES: usize = 8;
+
 /// A verified login's token, held only to be sent to the data origins.
 /// Its `Debug` shows nothing of it, so no `{:?}` of an action or of the
 /// session state can log it.
@@ -266,6 +271,17 @@ impl Embed {
                         .to_string();
                     return vec![Action::ImportBuffer { name }];
                 }
+                if let Some(urls) = data.and_then(|d| d.get("urls")).and_then(Value::as_array) {
+                    let urls: Vec<&str> = urls.iter().filter_map(Value::as_str).collect();
+                    return if (1..=MAX_SOURCES).contains(&urls.len()) {
+                        urls.iter().map(|u| self.fetch(u)).collect()
+                    } else {
+                        vec![reply(error_message(
+                            FETCH_FAILED,
+                            &format!("load.v1 data.urls takes 1 to {MAX_SOURCES} URLs (text)"),
+                        ))]
+                    };
+                }
                 match data.and_then(|d| d.get("url")).and_then(Value::as_str) {
                     Some(u) => vec![self.fetch(u)],
                     None => vec![reply(error_message(
@@ -302,11 +318,15 @@ impl Embed {
     fn fetch(&self, url: &str) -> Action {
         Action::Fetch {
             url: url.to_string(),
-            bearer: self
-                .token
-                .clone()
-                .filter(|_| self.verifier.config().data_origin_allowed(url)),
+            bearer: self.bearer_for(url),
         }
+    }
+
+    /// The login's token for `url`: only when its origin is a data origin.
+    fn bearer_for(&self, url: &str) -> Option<Bearer> {
+        self.token
+            .clone()
+            .filter(|_| self.verifier.config().data_origin_allowed(url))
     }
 
     /// An import finished: applies the token's filter (else `forbidden`,
@@ -335,10 +355,7 @@ impl Embed {
         };
         if let Some(filter) = &claims.filter {
             if let Err(key) = super::filter::check(filter, session) {
-                let m = error_message(
-                    AuthCode::Forbidden.as_str(),
-                    &format!("this session's {key} is not one the token allows"),
-                );
+                let m = error_message(AuthCode::Forbidden.as_str(), &forbidden_message(&key));
                 self.phase = Phase::LoggedIn {
                     origin: origin.clone(),
                     claims,
@@ -371,6 +388,34 @@ impl Embed {
             Action::Post {
                 origin,
                 message: msg("statsReady.v1", Some(summary)),
+            },
+        ]
+    }
+
+    /// Several sessions (`load.v1` `data.urls`) were imported together and
+    /// each was admitted ([`Self::admit`]: filter and masking, its own
+    /// `statsReady.v1` not sent); `doc` is the document of them all.
+    /// Reports `statsReady.v1` with it, masked as the login requires.
+    pub fn admit_several(&mut self, mut doc: Value) -> Vec<Action> {
+        let phase = std::mem::replace(&mut self.phase, Phase::WaitingForLogin);
+        let (origin, claims) = match phase {
+            Phase::LoggedIn { origin, claims } | Phase::Showing { origin, claims } => {
+                (origin, claims)
+            }
+            Phase::WaitingForLogin => return vec![Action::Clear],
+        };
+        if !claims.may_see_addresses() {
+            super::mask::mask_value(&mut doc);
+        }
+        self.phase = Phase::Showing {
+            origin: origin.clone(),
+            claims,
+        };
+        vec![
+            Action::Show,
+            Action::Post {
+                origin,
+                message: msg("statsReady.v1", Some(doc)),
             },
         ]
     }
@@ -426,6 +471,11 @@ pub fn code_for_failure(what: &str) -> &'static str {
 }
 
 const FETCH_FAILED: &str = "fetch_failed";
+/// Why the login's filter refuses a session (`key`: the metadata key).
+pub fn forbidden_message(key: &str) -> String {
+    format!("this session's {key} is not one the token allows")
+}
+
 const NOT_A_DUMP: &str = "not_a_dump";
 const TOO_LARGE: &str = "too_large";
 

@@ -70,6 +70,15 @@ before(async () => {
     if (!expectedBearer || req.headers.authorization !== `Bearer ${expectedBearer}`) { res.writeHead(401).end('no'); return; }
     res.writeHead(200, { 'content-type': 'application/gzip' }).end(SAMPLE);
   };
+  // Both ends of one recorded call, bearer-protected like s1.
+  const SCENARIO = new URL('../fixtures/scenarios/uplink-bandwidth-300k/', import.meta.url).pathname;
+  for (const [path, file] of [['/sessions/caller.gz', 'a.internals.txt.gz'], ['/sessions/callee.gz', 'b.rtcstats-page.gz']]) {
+    placeholder[path] = (req, res) => {
+      sessionRequests.push(req.headers.authorization ?? null);
+      if (!expectedBearer || req.headers.authorization !== `Bearer ${expectedBearer}`) { res.writeHead(401).end('no'); return; }
+      res.writeHead(200, { 'content-type': 'application/gzip' }).end(readFileSync(SCENARIO + file));
+    };
+  }
   // A data origin that redirects elsewhere: the viewer must not follow it
   // with the token.
   placeholder['/sessions/redirect'] = (req, res) => { sessionRequests.push(req.headers.authorization ?? null); res.writeHead(302, { location: `${strangerOrigin}/landing` }).end(); };
@@ -335,5 +344,41 @@ test('ignored: a 50 MB message, and the login after it still works', async () =>
   await post({ msg: 'login.v1', data: token });
   await page.frameLocator('#frame').locator('section.pc').first().waitFor({ timeout: 20000 });
   assert.ok(Date.now() - t0 < 20000);
+  await page.close();
+});
+
+test('both ends of a call by load.v1 data.urls: each fetched with the bearer, linked, masked, one statsReady.v1; a filter refuses', async () => {
+  const token = mint({ data: { permissions: [] } });
+  expectedBearer = token;
+  sessionRequests.length = 0;
+  const { page, post, heard, problems } = await framedViewer();
+  await post({ msg: 'login.v1', data: token });
+  await post({ msg: 'load.v1', data: { urls: [`${viewerOrigin}/sessions/caller.gz`, `${viewerOrigin}/sessions/callee.gz`] } });
+  await page.waitForFunction(() => window.heard.some((m) => m.includes('statsReady.v1') || m.includes('error.v1')), null, { timeout: 30000 });
+  const ready = (await heard()).filter((m) => m.includes('statsReady.v1'));
+  assert.equal(ready.length, 1, 'one statsReady.v1 for the two sessions');
+  assert.deepEqual(sessionRequests, [`Bearer ${token}`, `Bearer ${token}`]);
+  const doc = JSON.parse(ready[0]).data;
+  assert.deepEqual(doc.sources.map((s) => s.name), ['caller.gz', 'callee.gz']);
+  assert.equal(doc.links.length, 1);
+  assert.ok(Math.abs(doc.links[0].clockOffsetMs) < 50);
+  assert.ok(!/203\.0\.113\.|2001:db8/i.test(ready[0]), 'no address in the document without read:deobfuscated');
+  const frame = page.frameLocator('#frame');
+  assert.equal(await frame.locator('.rv-end').count(), 2);
+  await frame.locator('.rv-end details.panel', { hasText: 'ICE candidate pairs' }).first().evaluate((d) => { d.open = true; });
+  assert.ok(!/203\.0\.113\.|2001:db8/i.test(await frame.locator('body').textContent()), 'no address on screen');
+  // zoom.v1 reaches the columns, which move together.
+  const [t0, t1] = [doc.startMs + 10000, doc.startMs + 15000];
+  await post({ msg: 'zoom.v1', data: { t0Ms: t0, t1Ms: t1 } });
+  await frame.locator('.rv-end .rv-range').nth(1).filter({ hasText: '(5.0 s)' }).waitFor();
+  // A login whose filter the dumps do not meet: forbidden, nothing shown.
+  const filtered = mint({ data: { permissions: [], filter: { siteID: [{ value: 'csio' }] } } });
+  expectedBearer = filtered;
+  await post({ msg: 'login.v1', data: filtered });
+  await post({ msg: 'load.v1', data: { urls: [`${viewerOrigin}/sessions/caller.gz`, `${viewerOrigin}/sessions/callee.gz`] } });
+  await page.waitForFunction(() => window.heard.some((m) => m.includes('"forbidden"')), null, { timeout: 30000 });
+  assert.equal(await frame.locator('.rv-end').count(), 0);
+  assert.equal((await heard()).filter((m) => m.includes('statsReady.v1')).length, 1, 'no second statsReady.v1');
+  assert.deepEqual(problems, []);
   await page.close();
 });
