@@ -33,7 +33,7 @@ pub struct Summary {
     pub score: Score,
     /// Every dump the document covers, in the order given (one for one
     /// file); `source` above is the first's.
-    pub sources: Vec<SourceEntry>,
+    pub sources: Vec<Source>,
     /// Connections of different browsers that are the two ends of one
     /// connection (`crate::combine`).
     pub links: Vec<crate::combine::Link>,
@@ -41,40 +41,13 @@ pub struct Summary {
     pub unlinked: Vec<String>,
 }
 
-/// One dump of `sources`.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(test, derive(ts_rs::TS))]
-pub struct SourceEntry {
-    /// The file's name; `None` when none was given (a pasted dump).
-    pub name: Option<String>,
-    #[cfg_attr(test, ts(type = "Format"))]
-    pub format: &'static str,
-    pub dialect: String,
-    #[cfg_attr(test, ts(type = "number"))]
-    pub bytes: u64,
-    pub gzip: bool,
-    #[cfg_attr(test, ts(type = "number"))]
-    pub decoded_bytes: u64,
-}
-
-impl SourceEntry {
-    fn new(name: Option<String>, source: Source) -> SourceEntry {
-        SourceEntry {
-            name,
-            format: source.format,
-            dialect: source.dialect,
-            bytes: source.bytes,
-            gzip: source.gzip,
-            decoded_bytes: source.decoded_bytes,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Source {
+    /// The file's name; `None` when none was given (a pasted dump, or
+    /// `summarize` without one).
+    pub name: Option<String>,
     #[cfg_attr(test, ts(type = "Format"))]
     pub format: &'static str,
     pub dialect: String,
@@ -194,9 +167,10 @@ fn stat(d: Option<Derived<'_>>) -> Option<Stat> {
     })
 }
 
-fn source(info: Option<&crate::model::SourceInfo>) -> Source {
+fn source(name: Option<String>, info: Option<&crate::model::SourceInfo>) -> Source {
     match info {
         Some(s) => Source {
+            name,
             format: s.format.as_str(),
             dialect: s.dialect.clone(),
             bytes: s.bytes,
@@ -204,6 +178,7 @@ fn source(info: Option<&crate::model::SourceInfo>) -> Source {
             decoded_bytes: s.decoded_bytes,
         },
         None => Source {
+            name,
             format: "unknown",
             dialect: String::new(),
             bytes: 0,
@@ -271,11 +246,8 @@ pub fn summarize_named(session: &Session, name: Option<&str>) -> Summary {
         .collect();
     Summary {
         schema: SCHEMA,
-        source: source(session.source.as_ref()),
-        sources: vec![SourceEntry::new(
-            name.map(str::to_string),
-            source(session.source.as_ref()),
-        )],
+        source: source(name.map(str::to_string), session.source.as_ref()),
+        sources: vec![source(name.map(str::to_string), session.source.as_ref())],
         links: Vec::new(),
         unlinked: Vec::new(),
         user_agent: session.user_agent.clone(),
@@ -371,9 +343,13 @@ pub fn summarize_combined(c: &crate::combine::Combined) -> Summary {
         .names
         .iter()
         .zip(&c.infos)
-        .map(|(name, info)| SourceEntry::new(Some(name.clone()), source(info.as_ref())))
+        .map(|(name, info)| source(Some(name.clone()), info.as_ref()))
         .collect();
-    doc.source = source(c.infos.first().and_then(Option::as_ref));
+    doc.source = doc
+        .sources
+        .first()
+        .cloned()
+        .unwrap_or_else(|| source(None, None));
     doc.peer_connections.clear();
     doc.get_user_media.clear();
     doc.diagnostics = diagnostics;

@@ -299,6 +299,7 @@ fn merging_is_idempotent_and_three_forms_make_one_end() {
         for v in [&mut x, &mut y] {
             let o = v.as_object_mut().unwrap();
             o.remove("sources");
+            o.remove("source");
             for pc in o["peerConnections"].as_array_mut().unwrap() {
                 pc.as_object_mut().unwrap().remove("sources");
             }

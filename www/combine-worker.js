@@ -5,23 +5,15 @@
 // page's ViewerLoader decodes (the format is the same crate's), with the
 // flow control of worker.js. A new open terminates this worker.
 import init, { CombineSet } from './tools/tools.js';
-import { fetchDump } from './loader.js';
+import { fetchDump, partsInFlight } from './loader.js';
 
 const ready = init();
-/** Parts the page may hold undecoded (each about 4 MB), as worker.js. */
-const IN_FLIGHT = 4;
-let taken = 0;
-let wakeOnTaken = null;
+/** The page says, one by one, which parts it took (as worker.js). */
+const parts = partsInFlight();
 
 onmessage = ({ data }) => {
-  if (data?.taken) {
-    taken += data.taken;
-    const wake = wakeOnTaken;
-    wakeOnTaken = null;
-    wake?.();
-    return;
-  }
-  run(data.jobs, data.apart);
+  if (data?.taken) parts.took(data.taken);
+  else run(data.jobs, data.apart);
 };
 
 /** A job's bytes as a stream and its size: a File, a URL (with the bearer
@@ -62,12 +54,10 @@ async function run(jobs, apart) {
     postMessage({ importing: true });
     const summary = set.combine();
     const ends = set.ends();
-    let sent = 0;
     for (let end = 0; end < ends; end++) {
       for (let part = set.nextPart(end); part !== undefined; part = set.nextPart(end)) {
         postMessage({ wirePart: part.buffer, end }, [part.buffer]);
-        sent++;
-        while (sent - taken >= IN_FLIGHT) await new Promise((resolve) => { wakeOnTaken = resolve; });
+        await parts.sent();
       }
       postMessage({ endDone: end, summary: set.endSummary(end), sources: [...set.endSources(end)] });
     }

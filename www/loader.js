@@ -174,3 +174,22 @@ export async function fetchDump(url, label, token) {
   if (!res.ok) throw failed(`HTTP ${res.status}`);
   return res;
 }
+
+/** A worker's flow control of the parts it posts (worker.js,
+ *  combine-worker.js): at most `limit` parts (each about 4 MB) wait in the
+ *  page undecoded. `took(n)` when the page says it took parts into wasm
+ *  memory; `await sent()` after posting one resolves to the ms it waited. */
+export function partsInFlight(limit = 4) {
+  let sent = 0;
+  let taken = 0;
+  let wake = null;
+  return {
+    took(n) { taken += n; const w = wake; wake = null; w?.(); },
+    async sent() {
+      const t = performance.now();
+      sent++;
+      while (sent - taken >= limit) await new Promise((resolve) => { wake = resolve; });
+      return performance.now() - t;
+    },
+  };
+}

@@ -18,7 +18,7 @@ ruleset: string, score: Score,
  * Every dump the document covers, in the order given (one for one
  * file); `source` above is the first's.
  */
-sources: Array<SourceEntry>, 
+sources: Array<Source>, 
 /**
  * Connections of different browsers that are the two ends of one
  * connection (`crate::combine`).
@@ -29,7 +29,12 @@ links: Array<Link>,
  */
 unlinked: Array<string>, };
 
-export type Source = { format: Format, dialect: string, bytes: number, gzip: boolean, decodedBytes: number, };
+export type Source = { 
+/**
+ * The file's name; `None` when none was given (a pasted dump, or
+ * `summarize` without one).
+ */
+name: string | null, format: Format, dialect: string, bytes: number, gzip: boolean, decodedBytes: number, };
 
 export type GumSummary = { tMs: number | null, requestType: string, audio: boolean, video: boolean, outcome: Outcome, error: string | null, };
 

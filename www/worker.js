@@ -5,7 +5,7 @@
 // stays responsive however long the import takes; a new load terminates
 // this worker.
 import init, { ImportStream, maxInputBytes, tooLargeMessage } from './pkg/rtcview.js';
-import { fetchDump } from './loader.js';
+import { fetchDump, partsInFlight } from './loader.js';
 
 const ready = init();
 
@@ -45,20 +45,14 @@ async function importStream(stream, total) {
   const t1 = performance.now();
   const summary = input.finish();
   // The model leaves in parts, each freed in wasm once copied out: the
-  // page decodes them while the next ones are encoded. At most IN_FLIGHT
-  // parts wait in the page at a time: encoding is faster than decoding in
+  // page decodes them while the next ones are encoded. At most a few
+  // parts wait in the page at a time (loader.js partsInFlight): encoding is faster than decoding in
   // steps, and the queue would otherwise hold much of the model in the
   // page's JS heap at once.
-  let sent = 0;
   let waitedMs = 0;
   for (let part = input.nextPart(); part !== undefined; part = input.nextPart()) {
     postMessage({ wirePart: part.buffer }, [part.buffer]);
-    sent++;
-    if (sent - taken >= IN_FLIGHT) {
-      const w = performance.now();
-      while (sent - taken >= IN_FLIGHT) await new Promise((resolve) => { wakeOnTaken = resolve; });
-      waitedMs += performance.now() - w;
-    }
+    waitedMs += await parts.sent();
   }
   input.free();
   // Timings for the page's performance timeline (and the benchmark): the
@@ -66,21 +60,12 @@ async function importStream(stream, total) {
   return { wireEnd: true, summary, timings: { readAndParseMs: t1 - t0, finishMs: performance.now() - t1 - waitedMs, waitedMs } };
 }
 
-/** Parts the page may hold undecoded (each about 4 MB). */
-const IN_FLIGHT = 4;
-/** Parts the page has taken into wasm memory (it says so, one by one). */
-let taken = 0;
-let wakeOnTaken = null;
+/** The page says, one by one, which parts it took into wasm memory. */
+const parts = partsInFlight();
 // The one message handler: flow control (the page took parts), or a job.
 onmessage = ({ data }) => {
-  if (data?.taken) {
-    taken += data.taken;
-    const wake = wakeOnTaken;
-    wakeOnTaken = null;
-    wake?.();
-    return;
-  }
-  run(data);
+  if (data?.taken) parts.took(data.taken);
+  else run(data);
 };
 
 /** One load: a File, a URL (with the bearer token when the page allows

@@ -379,6 +379,12 @@ impl Embed {
                 .and_then(|b| serde_json::from_slice(&b).ok())
                 .unwrap_or(Value::Null),
         };
+        self.show(origin, claims, summary)
+    }
+
+    /// Shows what was admitted and reports `summary` as `statsReady.v1` to
+    /// the verified origin.
+    fn show(&mut self, origin: String, claims: Claims, summary: Value) -> Vec<Action> {
         self.phase = Phase::Showing {
             origin: origin.clone(),
             claims,
@@ -407,17 +413,7 @@ impl Embed {
         if !claims.may_see_addresses() {
             super::mask::mask_value(&mut doc);
         }
-        self.phase = Phase::Showing {
-            origin: origin.clone(),
-            claims,
-        };
-        vec![
-            Action::Show,
-            Action::Post {
-                origin,
-                message: msg("statsReady.v1", Some(doc)),
-            },
-        ]
+        self.show(origin, claims, doc)
     }
 
     /// An import or fetch failed (`what`: see [`code_for_failure`]):

@@ -164,11 +164,12 @@ test('opens a file offline: nothing of the dump leaves the page', async () => {
   await page.locator('figure.chart').first().scrollIntoViewIfNeeded();
   await page.waitForTimeout(200);
   // The only requests: the import worker loading the viewer's own code
-  // (GET, same origin, no body). Nothing else, and nothing with data.
+  // (its module, the loader.js it shares with the page, the wasm glue and
+  // module; GET, same origin, no body). Nothing else, nothing with data.
   for (const r of requests) {
     assert.equal(r.method(), 'GET', r.url());
     assert.equal(r.postData(), null, r.url());
-    assert.match(r.url(), new RegExp(`^${base.replace(/[.]/g, '\\.')}(worker\\.js|pkg/rtcview\\.js|pkg/rtcview_bg\\.wasm)$`), r.url());
+    assert.match(r.url(), new RegExp(`^${base.replace(/[.]/g, '\\.')}(worker\\.js|loader\\.js|pkg/rtcview\\.js|pkg/rtcview_bg\\.wasm)$`), r.url());
   }
   assert.deepEqual(problems, []);
   await page.close();
