@@ -407,9 +407,19 @@ pub fn summarize_combined(c: &crate::combine::Combined) -> Summary {
             l.finding = l.finding.as_deref().map(renamed);
         }
     }
+    // A finding's `source` is its browser's first dump; a link names the
+    // dump its connection's id is from, which may be another of the same
+    // browser's.
+    let end_first = |source: usize| {
+        c.ends
+            .iter()
+            .find(|e| e.sources.contains(&source))
+            .and_then(|e| e.sources.first().copied())
+            .unwrap_or(source)
+    };
     doc.links = c.links.clone();
     for link in &mut doc.links {
-        explain(link, &mut findings);
+        explain(link, &mut findings, &end_first);
     }
     // The verdict's score is the worst browser's.
     if let Some(worst) = ends
@@ -435,7 +445,11 @@ pub fn summarize_combined(c: &crate::combine::Combined) -> Summary {
 /// findings that hold when they begin (on the receiver's clock, with the
 /// link's clock offset: starting before the symptom, or [`LEAD_MS`] after
 /// at most, and lasting into it, give or take `causes::SLACK_MS`).
-fn explain(link: &mut crate::combine::Link, findings: &mut [Finding]) {
+fn explain(
+    link: &mut crate::combine::Link,
+    findings: &mut [Finding],
+    end_first: &dyn Fn(usize) -> usize,
+) {
     let offset = link.clock_offset_ms.unwrap_or(0.0);
     let slack = crate::findings::causes::SLACK_MS;
     let mut pairs = Vec::new();
@@ -446,7 +460,7 @@ fn explain(link: &mut crate::combine::Link, findings: &mut [Finding]) {
             (&link.b, &link.a, -offset)
         };
         let on = |f: &Finding, end: &crate::combine::EndRef| {
-            f.source.unwrap_or(0) == end.source
+            f.source.unwrap_or(0) == end_first(end.source)
                 && f.peer_connection.as_deref() == Some(end.peer_connection.as_str())
         };
         let stream_is = |f: &Finding| f.stream.as_ref().and_then(|r| r.ssrc) == Some(s.ssrc);
