@@ -291,8 +291,10 @@ test('login A, logout, login B: what A fetched is never shown or summarized unde
   const { page, post, heard, problems } = await framedViewer();
   await post({ msg: 'login.v1', data: a });
   await page.waitForFunction(() => true);
-  // A's session is requested and held.
-  for (let i = 0; i < 100 && !releaseStalled; i++) await page.waitForTimeout(50);
+  // A's session is requested and held (up to 15 s: the first load in a
+  // fresh page starts a worker that compiles the wasm before it fetches;
+  // one CI run under load took over 5 s).
+  for (let i = 0; i < 300 && !releaseStalled; i++) await page.waitForTimeout(50);
   assert.ok(releaseStalled, 'the stalled session was requested');
   await post({ msg: 'logout.v1' });
   await post({ msg: 'login.v1', data: b });
