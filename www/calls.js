@@ -160,7 +160,8 @@ const FIGURES = [
 /**
  * Shows several browsers' sessions in `root`: the call panel, then one
  * column per browser. `opened` is `importSeveral`'s result; `names` the
- * dumps' names in the order given. Returns `{ destroy }`.
+ * dumps' names in the order given. Returns `{ uis, destroy }` (`uis`: the
+ * columns' viewer UIs, for the host commands select.v1 and zoom.v1).
  */
 export function showSeveral(root, opened, names, options = {}) {
   ensureStyles();
