@@ -13,9 +13,7 @@
 use super::identity::Identity;
 use crate::error::{Diagnostic, Kind, Location, Severity};
 use crate::model::series::NO_TEXT;
-use crate::model::{
-    Column, Event, Interner, Numbers, PeerConnection, Session, StateChange, StatsObject, Texts,
-};
+use crate::model::{Column, Numbers, PeerConnection, Session, StatsObject, Sym, Texts};
 use std::collections::BTreeMap;
 
 /// Two writers stamp the same event a little apart: Chrome's internals
@@ -30,43 +28,41 @@ const SAME_ROW_MS: f64 = 0.5;
 /// `other`'s connections, the index in `base` it went to, and what the
 /// merge itself found (disagreements, a capped window filled), which are
 /// also added to `base`'s diagnostics.
+/// `base_ids` and `other_ids` are the sessions' connections' identities
+/// (`super::identities`), computed once by the caller.
 pub fn merge_into(
     base: &mut Session,
+    base_ids: &[Identity],
     other: &Session,
+    other_ids: &[Identity],
     other_name: &str,
 ) -> (Vec<usize>, Vec<Diagnostic>) {
-    let ids: Vec<Identity> = base
-        .peer_connections
-        .iter()
-        .map(|pc| Identity::of(pc, &base.strings))
+    // `other`'s text symbols in `base`'s interner, once for every column.
+    let syms: Vec<Sym> = other
+        .strings
+        .strings()
+        .map(|t| base.strings.intern(t))
         .collect();
     let mut taken = vec![false; base.peer_connections.len()];
     let mut placed = Vec::with_capacity(other.peer_connections.len());
     let mut disagreements: BTreeMap<String, u64> = BTreeMap::new();
-    for pc in &other.peer_connections {
-        let id = Identity::of(pc, &other.strings);
-        let found = ids
+    for (pc, id) in other.peer_connections.iter().zip(other_ids) {
+        let found = base_ids
             .iter()
             .zip(taken.iter_mut())
             .zip(base.peer_connections.iter_mut())
             .enumerate()
-            .find(|(_, ((b, taken), _))| !**taken && !b.same_as(&id).is_empty());
+            .find(|(_, ((b, taken), _))| !**taken && !b.same_as(id).is_empty());
         match found {
             Some((i, ((_, taken), into))) => {
                 *taken = true;
-                join_pc(
-                    into,
-                    pc,
-                    &other.strings,
-                    &mut base.strings,
-                    &mut disagreements,
-                );
+                join_pc(into, pc, &syms, &mut disagreements);
                 placed.push(i);
             }
             None => {
                 let mut copy = pc.clone();
                 for o in &mut copy.stats {
-                    *o = reintern(o, &other.strings, &mut base.strings);
+                    remap_texts(o, &syms);
                 }
                 base.peer_connections.push(copy);
                 placed.push(base.peer_connections.len() - 1);
@@ -89,7 +85,12 @@ pub fn merge_into(
         }
     }
     sort_by_time(&mut base.get_user_media, |g| g.t_ms);
-    join_events(&mut base.client_events, &other.client_events);
+    join_timed(
+        &mut base.client_events,
+        &other.client_events,
+        |a, b| a.name == b.name,
+        |e| e.t_ms,
+    );
     // A capped window that the other source filled is no longer a cut.
     let other_capped = other.diagnostics.iter().any(|d| d.kind == Kind::Capped);
     let base_capped = base.diagnostics.iter().any(|d| d.kind == Kind::Capped);
@@ -139,16 +140,22 @@ fn close(a: Option<f64>, b: Option<f64>, tolerance_ms: f64) -> bool {
     }
 }
 
-/// Adds to `base` the events of `other` it does not hold: an event of
-/// the same name within [`SAME_EVENT_MS`], each matched once, in order.
-fn join_events(base: &mut Vec<Event>, other: &[Event]) {
+/// Adds to `base` the entries of `other` it does not hold (events, state
+/// changes): an entry `same` as one of `base` within [`SAME_EVENT_MS`] is
+/// that one, each matched once, in order; then sorted by time.
+fn join_timed<T: Clone>(
+    base: &mut Vec<T>,
+    other: &[T],
+    same: impl Fn(&T, &T) -> bool,
+    time: impl Fn(&T) -> Option<f64>,
+) {
     let mut used = vec![false; base.len()];
     let mut added = Vec::new();
     for e in other {
         let m = base
             .iter()
             .zip(used.iter_mut())
-            .find(|(b, used)| !**used && b.name == e.name && close(b.t_ms, e.t_ms, SAME_EVENT_MS));
+            .find(|(b, used)| !**used && same(b, e) && close(time(b), time(e), SAME_EVENT_MS));
         match m {
             Some((_, used)) => *used = true,
             None => added.push(e.clone()),
@@ -158,7 +165,7 @@ fn join_events(base: &mut Vec<Event>, other: &[Event]) {
         return;
     }
     base.extend(added);
-    sort_by_time(base, |e| e.t_ms);
+    sort_by_time(base, time);
 }
 
 /// A stable sort by time where an entry without one keeps to the time of
@@ -176,27 +183,10 @@ fn sort_by_time<T>(items: &mut Vec<T>, time: impl Fn(&T) -> Option<f64>) {
     items.extend(keyed.into_iter().map(|(_, x)| x));
 }
 
-fn join_states(base: &mut Vec<StateChange>, other: &[StateChange]) {
-    let mut used = vec![false; base.len()];
-    let mut added = Vec::new();
-    for s in other {
-        let m = base.iter().zip(used.iter_mut()).find(|(b, used)| {
-            !**used && b.state == s.state && close(b.t_ms, s.t_ms, SAME_EVENT_MS)
-        });
-        match m {
-            Some((_, used)) => *used = true,
-            None => added.push(s.clone()),
-        }
-    }
-    base.extend(added);
-    sort_by_time(base, |s| s.t_ms);
-}
-
 fn join_pc(
     base: &mut PeerConnection,
     other: &PeerConnection,
-    other_strings: &Interner,
-    strings: &mut Interner,
+    syms: &[Sym],
     disagreements: &mut BTreeMap<String, u64>,
 ) {
     if base.url.is_none() {
@@ -209,20 +199,29 @@ fn join_pc(
     if base.constraints.is_none() {
         base.constraints = other.constraints.clone();
     }
-    join_events(&mut base.events, &other.events);
-    join_states(&mut base.signaling_states, &other.signaling_states);
-    join_states(
-        &mut base.ice_connection_states,
-        &other.ice_connection_states,
+    join_timed(
+        &mut base.events,
+        &other.events,
+        |a, b| a.name == b.name,
+        |e| e.t_ms,
     );
-    join_states(&mut base.connection_states, &other.connection_states);
-    join_states(&mut base.ice_gathering_states, &other.ice_gathering_states);
+    for (into, from) in [
+        (&mut base.signaling_states, &other.signaling_states),
+        (
+            &mut base.ice_connection_states,
+            &other.ice_connection_states,
+        ),
+        (&mut base.connection_states, &other.connection_states),
+        (&mut base.ice_gathering_states, &other.ice_gathering_states),
+    ] {
+        join_timed(into, from, |a, b| a.state == b.state, |s| s.t_ms);
+    }
     base.stats_polls = base.stats_polls.max(other.stats_polls);
     for o in &other.stats {
         let at = base.stats.binary_search_by(|b| b.id.as_str().cmp(&o.id));
         match at.ok().and_then(|i| base.stats.get_mut(i)) {
             Some(slot) => {
-                let (joined, differ) = join_object(slot, o, other_strings, strings);
+                let (joined, differ) = join_object(slot, o, syms);
                 if differ > 0 {
                     *disagreements
                         .entry(format!("{}/{}", base.id, o.id))
@@ -231,38 +230,19 @@ fn join_pc(
                 *slot = joined;
             }
             None => {
-                let i = at.unwrap_or_else(|i| i);
-                base.stats.insert(i, reintern(o, other_strings, strings));
+                let mut o = o.clone();
+                remap_texts(&mut o, syms);
+                base.stats.insert(at.unwrap_or_else(|i| i), o);
             }
         }
     }
 }
 
-/// `o` with its texts interned in `strings`.
-fn reintern(o: &StatsObject, from: &Interner, strings: &mut Interner) -> StatsObject {
-    let columns = o
-        .columns
-        .iter()
-        .map(|(k, c)| {
-            let mut c = c.clone();
-            if !c.texts.is_empty() {
-                let syms: Vec<_> = (0..c.texts.len())
-                    .map(|i| match c.texts.get(i).and_then(|s| from.resolve(s)) {
-                        Some(t) => strings.intern(t),
-                        None => NO_TEXT,
-                    })
-                    .collect();
-                c.texts = Texts::compact(syms);
-            }
-            (k.clone(), c)
-        })
-        .collect();
-    StatsObject::new(
-        o.id.clone(),
-        o.stats_type.clone(),
-        o.times_ms.clone(),
-        columns,
-    )
+/// `o`'s texts with `syms` (another interner's symbols in this one).
+fn remap_texts(o: &mut StatsObject, syms: &[Sym]) {
+    for c in o.columns.values_mut() {
+        c.texts.remap(syms);
+    }
 }
 
 /// The union of two objects' rows by time; at a time both hold, the
@@ -271,12 +251,7 @@ fn reintern(o: &StatsObject, from: &Interner, strings: &mut Interner) -> StatsOb
 /// window), and `remote-outbound-rtp`, whose timestamp is the sender
 /// report's arrival: two polls after one report share it while its round
 /// trip (from later report blocks) moves on.
-fn join_object(
-    base: &StatsObject,
-    other: &StatsObject,
-    other_strings: &Interner,
-    strings: &mut Interner,
-) -> (StatsObject, u64) {
+fn join_object(base: &StatsObject, other: &StatsObject, syms: &[Sym]) -> (StatsObject, u64) {
     // Row sources in time order: (time, Some(base row), Some(other row)).
     let mut rows: Vec<(f64, Option<usize>, Option<usize>)> = Vec::new();
     let (mut i, mut j) = (0, 0);
@@ -333,8 +308,9 @@ fn join_object(
                 let t = match bt.filter(|&s| s != NO_TEXT) {
                     Some(s) => s,
                     None => oi
-                        .and_then(|r| oc.and_then(|c| c.text(r, other_strings)))
-                        .map_or(NO_TEXT, |t| strings.intern(t)),
+                        .and_then(|r| oc.and_then(|c| c.texts.get(r)))
+                        .and_then(|s| syms.get(s as usize).copied())
+                        .unwrap_or(NO_TEXT),
                 };
                 texts.push(t);
             }

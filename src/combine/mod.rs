@@ -28,6 +28,9 @@ pub struct End {
     pub pc_sources: Vec<Vec<usize>>,
     /// What merging found: samples that disagree, a capped window filled.
     pub notes: Vec<crate::error::Diagnostic>,
+    /// Per peer connection of `session`: its identity, computed once for
+    /// every merge and link test.
+    pub identities: Vec<Identity>,
 }
 
 /// What several dumps say together.
@@ -60,13 +63,19 @@ pub fn combine_with(inputs: Vec<Input>, merge: bool) -> Combined {
         .collect();
     let mut ends: Vec<End> = Vec::new();
     for (index, input) in inputs.into_iter().enumerate() {
+        let ids = identities(&input.session);
         let target = ends
             .iter_mut()
-            .find(|e| merge && same_browser(&e.session, &input.session));
+            .find(|e| merge && same_browser(&e.identities, &ids));
         match target {
             Some(end) => {
-                let (placed, notes) =
-                    merge::merge_into(&mut end.session, &input.session, &input.name);
+                let (placed, notes) = merge::merge_into(
+                    &mut end.session,
+                    &end.identities,
+                    &input.session,
+                    &ids,
+                    &input.name,
+                );
                 end.notes.extend(notes);
                 end.sources.push(index);
                 end.pc_sources
@@ -76,11 +85,15 @@ pub fn combine_with(inputs: Vec<Input>, merge: bool) -> Combined {
                         sources.push(index);
                     }
                 }
+                // Joined connections know more (the other dump's ufrags,
+                // SSRCs): their identities are read again, once.
+                end.identities = identities(&end.session);
             }
             None => ends.push(End {
                 notes: Vec::new(),
                 sources: vec![index],
                 pc_sources: vec![vec![index]; input.session.peer_connections.len()],
+                identities: ids,
                 session: input.session,
             }),
         }
@@ -118,14 +131,10 @@ fn end_name(names: &[String], end: &End) -> String {
         .join(" + ")
 }
 
-/// Whether two sessions are dumps of one browser session: some connection
-/// of one is a connection of the other.
-fn same_browser(a: &Session, b: &Session) -> bool {
-    let ids = identities(a);
-    b.peer_connections.iter().any(|pc| {
-        let id = Identity::of(pc, &b.strings);
-        ids.iter().any(|x| !x.same_as(&id).is_empty())
-    })
+/// Whether two sessions (their connections' identities) are dumps of one
+/// browser session: some connection of one is a connection of the other.
+fn same_browser(a: &[Identity], b: &[Identity]) -> bool {
+    b.iter().any(|y| a.iter().any(|x| !x.same_as(y).is_empty()))
 }
 
 fn identities(session: &Session) -> Vec<Identity> {
@@ -146,19 +155,18 @@ fn first_sources(end: &End) -> impl Iterator<Item = usize> + '_ {
 }
 
 fn link_ends(ex: &End, ey: &End, links: &mut Vec<Link>) {
-    let (idx, idy) = (identities(&ex.session), identities(&ey.session));
     for ((pa, ia), sa) in ex
         .session
         .peer_connections
         .iter()
-        .zip(&idx)
+        .zip(&ex.identities)
         .zip(first_sources(ex))
     {
         for ((pb, ib), sb) in ey
             .session
             .peer_connections
             .iter()
-            .zip(&idy)
+            .zip(&ey.identities)
             .zip(first_sources(ey))
         {
             let ra = EndRef {
