@@ -319,6 +319,14 @@ const FAR_CAUSES: &[(&str, bool)] = &[
 /// findings numbered anew across browsers (each with its `source`), and
 /// the links, with the findings of one end that explain the other's.
 pub fn summarize_combined(c: &crate::combine::Combined) -> Summary {
+    let ends = c.ends.iter().map(|e| summarize(&e.session)).collect();
+    summarize_combined_from(c, ends)
+}
+
+/// [`summarize_combined`] from each browser's own summary (`ends`, in the
+/// order of `c.ends`), when the caller needs those too: the page's columns
+/// show them, and the analysis behind them runs once.
+pub fn summarize_combined_from(c: &crate::combine::Combined, mut ends: Vec<Summary>) -> Summary {
     let mut diagnostics = Vec::new();
     let several = c.ends.len() > 1;
     // Each dump's own diagnostics, with the dump they are about.
@@ -329,11 +337,6 @@ pub fn summarize_combined(c: &crate::combine::Combined) -> Summary {
             diagnostics.push(d);
         }
     }
-    let mut ends: Vec<Summary> = c
-        .ends
-        .iter()
-        .map(|e| summarize_named(&e.session, None))
-        .collect();
     let Some(mut doc) = ends.first().cloned() else {
         let mut doc = summarize(&Session::default());
         doc.sources.clear();

@@ -293,8 +293,18 @@ impl CombineSet {
     pub fn combine(&mut self) -> String {
         let inputs = std::mem::take(&mut self.inputs);
         let combined = crate::combine::combine_with(inputs, !self.apart);
-        let doc = serde_json::to_string(&crate::summary::summarize_combined(&combined))
-            .unwrap_or_else(|_| "null".into());
+        let json = |v: &crate::summary::Summary| {
+            serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+        };
+        // Each browser's own summary (its column's) and the document of
+        // them all, from one analysis per browser.
+        let per_end: Vec<_> = combined
+            .ends
+            .iter()
+            .map(|e| crate::summary::summarize(&e.session))
+            .collect();
+        let own: Vec<String> = per_end.iter().map(json).collect();
+        let doc = json(&crate::summary::summarize_combined_from(&combined, per_end));
         self.end_sources = combined
             .ends
             .iter()
@@ -303,9 +313,8 @@ impl CombineSet {
         self.ends = combined
             .ends
             .into_iter()
-            .map(|end| {
-                let summary = serde_json::to_string(&crate::summary::summarize(&end.session))
-                    .unwrap_or_else(|_| "null".into());
+            .zip(own)
+            .map(|(end, summary)| {
                 (
                     summary,
                     crate::transfer::Encoder::new(end.session, PART_BYTES),
