@@ -17,6 +17,12 @@ fn error(kind: &str, message: &str) -> JsValue {
     JsValue::from(err)
 }
 
+/// An import error, named after its kind (as `app::import_error` in the
+/// viewer's build).
+fn import_error(e: crate::ImportError) -> JsValue {
+    error(e.kind.as_str(), &e.to_string())
+}
+
 /// `rtcview redact` over a stream: push the dump's (gunzipped) bytes as
 /// they are read, take the redacted bytes back each time.
 #[wasm_bindgen]
@@ -131,7 +137,7 @@ impl RedactStream {
 /// (`webrtc-internals`, `rtcstats`), of the dump's bytes (gzip or not).
 #[wasm_bindgen]
 pub fn tool(bytes: &[u8], name: &str, op: &str) -> Result<Vec<u8>, JsValue> {
-    let session = crate::import(bytes).map_err(|e| error(e.kind.as_str(), &e.to_string()))?;
+    let session = crate::import(bytes).map_err(import_error)?;
     match op {
         "report" => Ok(crate::report::report(&session, name).into_bytes()),
         "summary" => serde_json::to_vec_pretty(&crate::summary::summarize(&session))
@@ -159,7 +165,7 @@ pub struct ChartSvg {
 impl ChartSvg {
     #[wasm_bindgen(constructor)]
     pub fn new(bytes: &[u8]) -> Result<ChartSvg, JsValue> {
-        let session = crate::import(bytes).map_err(|e| error(e.kind.as_str(), &e.to_string()))?;
+        let session = crate::import(bytes).map_err(import_error)?;
         let metric = crate::charts::metric_charts(&session);
         Ok(ChartSvg {
             session,
@@ -270,9 +276,7 @@ impl CombineSet {
             .current
             .as_mut()
             .ok_or_else(|| error("internal", "push() before begin()"))?;
-        stream
-            .push(chunk)
-            .map_err(|e| error(e.kind.as_str(), &e.to_string()))
+        stream.push(chunk).map_err(import_error)
     }
 
     /// Ends the current dump and builds its session.
