@@ -9,20 +9,13 @@
 // chart, the findings of one end that explain the other's — or, for two
 // unrelated calls, the same metric of both on one chart with their figures
 // side by side. Every string from a dump goes in with textContent.
-import { lineColors } from './pkg/rtcview.js';
 import { jobFor, progressText, transferToViewer } from './loader.js';
 // The DOM helpers through viewer.js: dist/ ships the viewer's modules
 // bundled in it (scripts/build.sh), dom.js is not a file there.
-import { createUI, el, table } from './viewer.js';
+import { createUI, el, table, addStylesheet, isDark, fitCanvas, paintSwatches } from './viewer.js';
 
 const CHART_HEIGHT = 170;
 
-/** Adds calls.css once per document (no inline styles: CSP). */
-function ensureStyles() {
-  const href = new URL('./calls.css', import.meta.url).href;
-  if ([...document.querySelectorAll('link[rel=stylesheet]')].some((l) => l.href === href)) return;
-  document.head.append(el('link', { attrs: { rel: 'stylesheet', href } }));
-}
 
 /** Imports `jobs` (loader.js `jobFor(…).job`, each with its `name`)
  *  together in combine-worker.js. Callbacks as loader.js
@@ -164,7 +157,7 @@ const FIGURES = [
  * columns' viewer UIs, for the host commands select.v1 and zoom.v1).
  */
 export function showSeveral(root, opened, names, options = {}) {
-  ensureStyles();
+  addStylesheet(new URL('./calls.css', import.meta.url));
   const { viewers, sources, summary: doc } = opened;
   const life = new AbortController();
   const on = (t, type, fn) => t.addEventListener(type, fn, { signal: life.signal });
@@ -172,10 +165,6 @@ export function showSeveral(root, opened, names, options = {}) {
   const charts = viewers.map((v) => JSON.parse(v.charts(false)));
   const endOf = (source) => sources.findIndex((s) => s.includes(source));
   const endName = (e) => sources[e].map((i) => names[i] ?? `dump ${i + 1}`).join(' + ');
-  const dark = () => {
-    const t = root.dataset.theme ?? document.documentElement.dataset.theme;
-    return t === 'dark' || (t !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches);
-  };
 
   // ---- one clock: shift[e] ms take end 0's clock to end e's ----
   const links = doc.links.map((l) => ({ ...l, ea: endOf(l.a.source), eb: endOf(l.b.source) }));
@@ -315,18 +304,13 @@ export function showSeveral(root, opened, names, options = {}) {
     return fig;
   }
   function drawPair(canvas, legend, ea, ida, eb, idb) {
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.max(1, Math.round(canvas.clientWidth * dpr));
-    const h = Math.round(CHART_HEIGHT * dpr);
-    if (canvas.width !== w) canvas.width = w;
-    if (canvas.height !== h) canvas.height = h;
+    const dpr = fitCanvas(canvas, CHART_HEIGHT);
     const [t0, t1] = ranges[ea] ?? viewers[ea].timeRange();
     if (t0 == null) return;
-    const isDark = dark();
+    const dark = isDark(root);
     try {
-      viewers[ea].drawWith(canvas, ida, viewers[eb], idb, shift[ea] - shift[eb], t0, t1, undefined, dpr, isDark);
-      const colors = lineColors(isDark).split(';');
-      for (const sw of legend.querySelectorAll('.swatch')) sw.style.background = colors[sw.dataset.line % colors.length];
+      viewers[ea].drawWith(canvas, ida, viewers[eb], idb, shift[ea] - shift[eb], t0, t1, undefined, dpr, dark);
+      paintSwatches(legend, dark);
     } catch (e) {
       canvas.setAttribute('aria-label', `could not draw: ${e.message}`);
     }

@@ -9,6 +9,25 @@ import { lineColors } from './pkg/rtcview.js';
 
 const CHART_HEIGHT = 150;
 
+/** Sizes `canvas` to its CSS width and `height` CSS pixels at the device
+ *  pixel ratio, which it returns (the charts here, calls.js's figures). */
+export function fitCanvas(canvas, height) {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.max(1, Math.round(canvas.clientWidth * dpr));
+  const h = Math.round(height * dpr);
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+  return dpr;
+}
+
+const palettes = {};
+/** Colours the legend swatches under `box` as Rust draws line k (its
+ *  colour and dash, `lineColors`). */
+export function paintSwatches(box, isDark) {
+  const colors = (palettes[isDark] ??= lineColors(isDark).split(';'));
+  for (const sw of box.querySelectorAll('.swatch')) sw.style.background = colors[sw.dataset.line % colors.length];
+}
+
 /** @typedef {import('./rtcview-types').ChartInfo} ChartInfo */
 
 export class Charts {
@@ -29,7 +48,6 @@ export class Charts {
     this.mark = null;
     // The finding being looked at: its ranges, flat [start, end, ...].
     this.highlight = [];
-    this.palettes = {};
     // One mouseup for every chart: ends a drag-select.
     on(window, 'mouseup', (e) => this.endDrag(e));
   }
@@ -199,16 +217,9 @@ export class Charts {
     });
   }
 
-  /** The lines' swatches: Rust's palette and dashes, as the lines are drawn. */
-  palette(isDark) { return (this.palettes[isDark] ??= lineColors(isDark).split(';')); }
-
   draw(fig) {
     const canvas = fig.querySelector('canvas');
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.max(1, Math.round(canvas.clientWidth * dpr));
-    const h = Math.round(CHART_HEIGHT * dpr);
-    if (canvas.width !== w) canvas.width = w;
-    if (canvas.height !== h) canvas.height = h;
+    const dpr = fitCanvas(canvas, CHART_HEIGHT);
     try {
       const start = performance.now();
       const dark = this.dark();
@@ -216,8 +227,7 @@ export class Charts {
         this.highlight.length ? new Float64Array(this.highlight) : undefined, this.axis.origin());
       fig.dpr = dpr;
       this.placeTicks(fig);
-      const colors = this.palette(dark);
-      for (const sw of fig.querySelectorAll('.swatch')) sw.style.background = colors[sw.dataset.line % colors.length];
+      paintSwatches(fig, dark);
       // On the page's performance timeline: what a zoom or pan costs.
       performance.measure('rtcview:draw', { start, detail: fig.dataset.id });
     } catch (e) {

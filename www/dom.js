@@ -11,6 +11,14 @@ export function el(tag, opts = {}, ...children) {
   return e;
 }
 
+/** Adds the stylesheet at `href` (a URL) to the document once (no inline
+ *  styles: CSP): mount.js's viewer.css, calls.js's calls.css. */
+export function addStylesheet(href) {
+  const url = String(href);
+  if ([...document.querySelectorAll('link[rel=stylesheet]')].some((l) => l.href === url)) return;
+  document.head.append(el('link', { attrs: { rel: 'stylesheet', href: url } }));
+}
+
 /** Saves `blob` as a download named `name`. */
 export function download(blob, name) {
   const a = el('a', { attrs: { href: URL.createObjectURL(blob), download: name } });

@@ -2,27 +2,18 @@
 // iframe. Same component and import worker as the standalone page.
 import init, { ViewerLoader, version } from './pkg/rtcview.js';
 import { jobFor, loads, progressText } from './loader.js';
-import { createUI } from './viewer.js';
+import { createUI, addStylesheet } from './viewer.js';
 
 let wasm = null;
 const ready = () => (wasm ??= init());
 
-/** Adds the component stylesheet once per document (no inline styles: CSP). */
-function ensureStyles() {
-  const href = new URL('./viewer.css', import.meta.url).href;
-  if ([...document.querySelectorAll('link[rel=stylesheet]')].some((l) => l.href === href)) return;
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  link.href = href;
-  document.head.append(link);
-}
 
 /**
  * @param {HTMLElement} element where the viewer goes
  * @param {{ styles?: boolean }} options styles: add viewer.css (default true)
  */
 export function mount(element, options = {}) {
-  if (options.styles !== false) ensureStyles();
+  if (options.styles !== false) addStylesheet(new URL('./viewer.css', import.meta.url));
   const events = new EventTarget();
   const emit = (type, detail) => events.dispatchEvent(new CustomEvent(type, { detail }));
   const status = document.createElement('p');

@@ -15,8 +15,16 @@
 
 import { el, txt, clock } from './dom.js';
 
-// For calls.js (several dumps), which is shipped apart from this bundle.
-export { el, table } from './dom.js';
+// For calls.js (several dumps) and mount.js, shipped apart from this bundle.
+export { el, table, addStylesheet } from './dom.js';
+export { fitCanvas, paintSwatches } from './charts.js';
+
+/** Whether `root` shows the dark theme: its own choice, else the page's,
+ *  else the system's (every viewer UI, and calls.js's figures). */
+export function isDark(root) {
+  const t = root.dataset.theme ?? document.documentElement.dataset.theme;
+  return t === 'dark' || (t !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches);
+}
 import { findingsPanel } from './findings.js';
 import { overview, configurationPanel, icePanel, rtpTable, toolbarElement, eventLogPanel, sdpPanel, outcomeBadge, pcHints, glancePanel } from './panels.js';
 import { TimeAxis, Minimap } from './timeline.js';
@@ -68,10 +76,7 @@ export function createUI(root, options = {}) {
   // connection or a chart lands below the toolbar, not under it.
   const barSize = new ResizeObserver(() => root.style.setProperty('--rv-bar-h', `${bar.offsetHeight}px`));
   barSize.observe(bar);
-  const dark = () => {
-    const t = root.dataset.theme ?? document.documentElement.dataset.theme;
-    return t === 'dark' || (t !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches);
-  };
+  const dark = () => isDark(root);
 
   const axis = new TimeAxis(() => {
     viewChanged();
