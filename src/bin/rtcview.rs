@@ -90,9 +90,7 @@ mod cli {
         if mask {
             rtcview::embed::mask::mask_session(&mut session);
         }
-        let name = std::path::Path::new(input)
-            .file_name()
-            .map_or_else(|| input.clone(), |n| n.to_string_lossy().into_owned());
+        let name = file_name(input).unwrap_or_else(|| input.clone());
         let html = rtcview::report::report(&session, &name);
         match std::fs::write(output, html) {
             Ok(()) => 0,
