@@ -101,11 +101,12 @@ function show(viewer, name) {
   if (restoreOnce) { ui.restoreView(restoreOnce); restoreOnce = null; }
 }
 const openJob = (job, name) => load(job, name, (v) => show(v, name), showError);
-let shown = []; // [source, name] of the dump on screen, for the sharing tools
-let opened = []; // [source, name] of every dump on screen ("Add a dump…" adds to them)
+// [source, name] of every dump on screen ("Add a dump…" adds to them); with
+// one, the sharing tools read it again.
+let opened = [];
+const shown = () => opened[0] ?? [];
 const open = (source, name) => {
   const j = jobFor(source, name);
-  shown = [source, j.name];
   opened = [[source, j.name]];
   $('add-dump').hidden = false;
   $('tools').hidden = false;
@@ -151,7 +152,7 @@ function standalone() {
     if (more.length) openMany([...opened, ...more]);
   });
   $('sample').addEventListener('click', () => openUrl(SAMPLE, 'the sample session'));
-  $('tools').onclick = () => import('./tools.js').then((m) => m.default(...shown));
+  $('tools').onclick = () => import('./tools.js').then((m) => m.default(...shown()));
   let depth = 0;
   addEventListener('dragenter', (e) => { e.preventDefault(); depth++; document.body.classList.add('dragging'); });
   addEventListener('dragover', (e) => e.preventDefault());
@@ -275,7 +276,7 @@ async function start() {
     return;
   }
   $('version').textContent = version();
-  ui = createUI($('app'), embedded ? { pageTheme: true } : { pageTheme: true, onViewChange: writeView, svg: (...a) => import('./tools.js').then((m) => m.chartSvg(shown, ...a)) });
+  ui = createUI($('app'), embedded ? { pageTheme: true } : { pageTheme: true, onViewChange: writeView, svg: (...a) => import('./tools.js').then((m) => m.chartSvg(shown(), ...a)) });
   loader = loads(ViewerLoader);
   if (embedded) embeddedMode(); else standalone();
 }
